@@ -1,0 +1,9 @@
+/**
+ * The list of CLI verbs. Each entry registers one command (with its subcommands) on the program.
+ * Add a verb by writing `src/cli/<verb>.ts` exporting `register(program)` and listing it here.
+ */
+import type { Command } from 'commander';
+
+export type RegisterCommand = (program: Command) => void;
+
+export const commands: RegisterCommand[] = [];

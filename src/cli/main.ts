@@ -1,0 +1,56 @@
+/**
+ * The `naskit` command. Each verb lives in its own module and registers itself on the program; this
+ * file only wires them together and turns errors into clear messages and exit codes.
+ */
+import { Command, CommanderError } from 'commander';
+import { NaskitError } from '../util/errors.js';
+import { commands } from './commands.js';
+
+const EXIT_CODES: Record<string, number> = {
+  invalid_argument: 2,
+  invalid_config: 2,
+  invalid_arch: 2,
+  data_missing: 3,
+  benchmark_missing: 3,
+  data_corrupt: 4,
+  store_conflict: 5,
+};
+
+export function buildProgram(): Command {
+  const program = new Command('naskit')
+    .description('Neural architecture search: spaces, benchmarks, proxies, search, training and ONNX export')
+    .version('0.1.0')
+    .option('--verbose', 'print stack traces on errors')
+    .showHelpAfterError('(run with --help for usage)');
+  for (const register of commands) register(program);
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv as string[]);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    const verbose = argv.includes('--verbose');
+    if (err instanceof NaskitError) {
+      process.stderr.write(`naskit: ${err.message}\n`);
+      if (verbose && err.stack) process.stderr.write(`${err.stack}\n`);
+      return EXIT_CODES[err.code] ?? 1;
+    }
+    process.stderr.write(`naskit: unexpected error: ${(err as Error)?.message ?? String(err)}\n`);
+    if (verbose && (err as Error)?.stack) process.stderr.write(`${(err as Error).stack}\n`);
+    return 1;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url.endsWith('/dist/cli/main.js');
+if (invokedDirectly || process.env.NASKIT_CLI === '1') {
+  main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

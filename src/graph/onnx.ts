@@ -1,0 +1,159 @@
+/**
+ * Serialization of a graph (or the part of it that some outputs need) to an ONNX ModelProto, using
+ * the maintained `onnx-proto` protobuf definitions.
+ */
+import onnxProto from 'onnx-proto';
+import { NaskitError } from '../util/errors.js';
+import type { AttrValue, DType, Graph, Node, Tensor, TensorData } from './graph.js';
+
+const { onnx } = onnxProto;
+
+export const OPSET = 17;
+const IR_VERSION = 8;
+
+const ONNX_DTYPE: Record<DType, number> = {
+  float32: onnx.TensorProto.DataType.FLOAT,
+  float64: onnx.TensorProto.DataType.DOUBLE,
+  int64: onnx.TensorProto.DataType.INT64,
+  int32: onnx.TensorProto.DataType.INT32,
+  bool: onnx.TensorProto.DataType.BOOL,
+};
+
+export interface SerializeOptions {
+  /** Tensors the model returns, in order. */
+  outputs: readonly Tensor[];
+  /** Parameters to bake in as initializers (export); all other needed params become model inputs. */
+  initializers?: ReadonlyMap<string, TensorData>;
+  /** Rename outputs in the model (e.g. 'logits'); defaults to the tensors' own names. */
+  outputNames?: readonly string[];
+  docString?: string;
+}
+
+export interface SerializedModel {
+  bytes: Uint8Array;
+  /** Names of the model's inputs, in order: data inputs first, then parameters. */
+  inputNames: string[];
+  paramNames: string[];
+  outputNames: string[];
+  nodeCount: number;
+}
+
+/** Nodes needed to compute `outputs`, in topological order. */
+export function neededNodes(graph: Graph, outputs: readonly Tensor[]): Node[] {
+  const need = new Set<Node>();
+  for (const t of outputs) if (t.producer) need.add(t.producer);
+  for (let i = graph.nodes.length - 1; i >= 0; i--) {
+    const node = graph.nodes[i]!;
+    if (!need.has(node)) continue;
+    for (const t of node.inputs) if (t?.producer) need.add(t.producer);
+  }
+  return graph.nodes.filter((n) => need.has(n));
+}
+
+export function serialize(graph: Graph, options: SerializeOptions): SerializedModel {
+  const nodes = neededNodes(graph, options.outputs);
+  const used = new Set<Tensor>();
+  for (const n of nodes) for (const t of n.inputs) if (t) used.add(t);
+  for (const t of options.outputs) used.add(t);
+
+  const initializers = options.initializers ?? new Map<string, TensorData>();
+  const inputs = graph.inputs.filter((t) => used.has(t));
+  const params = graph.params.filter((t) => used.has(t) && !initializers.has(t.name));
+  const baked = graph.params.filter((t) => used.has(t) && initializers.has(t.name));
+  const constants = graph.constants.filter((t) => used.has(t));
+
+  const outputNames = options.outputs.map((t, i) => options.outputNames?.[i] ?? t.name);
+  const renames = new Map<Tensor, string>();
+  const graphOutputs: ReturnType<typeof valueInfo>[] = [];
+  const extraNodes: InstanceType<typeof onnx.NodeProto>[] = [];
+  options.outputs.forEach((t, i) => {
+    const name = outputNames[i]!;
+    // An output that is also an input, or listed twice, or renamed, needs an Identity to exist.
+    if (name !== t.name || t.source.kind !== 'node' || renames.has(t)) {
+      extraNodes.push(
+        onnx.NodeProto.create({ opType: 'Identity', input: [t.name], output: [name], name: `out/${name}` }),
+      );
+    }
+    renames.set(t, name);
+    graphOutputs.push(valueInfo(name, t));
+  });
+
+  const nodeProtos = nodes.map((n) =>
+    onnx.NodeProto.create({
+      name: n.name,
+      opType: n.op.type,
+      domain: n.op.domain ?? '',
+      input: n.inputs.map((t) => (t ? t.name : '')),
+      output: n.outputs.map((t) => t.name),
+      attribute: Object.entries(n.attrs).map(([name, value]) => attribute(name, value)),
+    }),
+  );
+
+  const graphProto = onnx.GraphProto.create({
+    name: graph.name,
+    node: [...nodeProtos, ...extraNodes],
+    input: [...inputs, ...params].map((t) => valueInfo(t.name, t)),
+    output: graphOutputs,
+    initializer: [
+      ...constants.map((t) => tensorProto(t.name, t, (t.source as { data: TensorData }).data)),
+      ...baked.map((t) => tensorProto(t.name, t, initializers.get(t.name)!)),
+    ],
+  });
+  const model = onnx.ModelProto.create({
+    irVersion: IR_VERSION,
+    producerName: 'naskit',
+    opsetImport: [{ domain: '', version: OPSET }],
+    graph: graphProto,
+    docString: options.docString ?? '',
+  });
+  return {
+    bytes: onnx.ModelProto.encode(model).finish(),
+    inputNames: [...inputs, ...params].map((t) => t.name),
+    paramNames: params.map((t) => t.name),
+    outputNames,
+    nodeCount: nodeProtos.length + extraNodes.length,
+  };
+}
+
+function valueInfo(name: string, t: Tensor) {
+  return onnx.ValueInfoProto.create({
+    name,
+    type: {
+      tensorType: {
+        elemType: ONNX_DTYPE[t.dtype],
+        shape: { dim: t.shape.map((d) => ({ dimValue: d })) },
+      },
+    },
+  });
+}
+
+function tensorProto(name: string, t: Tensor, data: TensorData) {
+  if (data.length !== t.size) {
+    throw new NaskitError(
+      'shape_mismatch',
+      `initializer '${name}' has ${data.length} values, shape needs ${t.size}`,
+    );
+  }
+  return onnx.TensorProto.create({
+    name,
+    dims: [...t.shape],
+    dataType: ONNX_DTYPE[t.dtype],
+    rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+  });
+}
+
+function attribute(name: string, value: AttrValue) {
+  const T = onnx.AttributeProto.AttributeType;
+  switch (value.kind) {
+    case 'int':
+      return onnx.AttributeProto.create({ name, type: T.INT, i: value.value });
+    case 'ints':
+      return onnx.AttributeProto.create({ name, type: T.INTS, ints: [...value.value] });
+    case 'float':
+      return onnx.AttributeProto.create({ name, type: T.FLOAT, f: value.value });
+    case 'floats':
+      return onnx.AttributeProto.create({ name, type: T.FLOATS, floats: [...value.value] });
+    case 'string':
+      return onnx.AttributeProto.create({ name, type: T.STRING, s: new TextEncoder().encode(value.value) });
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * ONNX Runtime sessions for naskit graphs: compile the part of a graph that some outputs need into one
+ * ONNX model, create the session once, run it with named feeds, and release it.
+ */
+import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import * as ort from 'onnxruntime-node';
+import { NaskitError, formatShape } from '../util/errors.js';
+import type { DType, Graph, Tensor, TensorData } from '../graph/graph.js';
+import { type SerializedModel, serialize } from '../graph/onnx.js';
+
+export interface CompileOptions {
+  /** Parameters to bake into the model as initializers instead of feeding them. */
+  initializers?: ReadonlyMap<string, TensorData>;
+  /** Intra-op threads; defaults to the core count. */
+  threads?: number;
+  outputNames?: readonly string[];
+}
+
+export type Feeds = Readonly<Record<string, TensorData>>;
+export type Results = Record<string, TensorData>;
+
+interface InputSpec {
+  name: string;
+  shape: readonly number[];
+  dtype: DType;
+}
+
+let defaultThreads = availableParallelism();
+
+/** Set the default intra-op thread count for sessions created afterwards. */
+export function setDefaultThreads(threads: number): void {
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new NaskitError('invalid_argument', `threads must be a positive integer, got ${threads}`);
+  }
+  defaultThreads = threads;
+}
+
+export function getDefaultThreads(): number {
+  return defaultThreads;
+}
+
+export class Program {
+  private released = false;
+
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    readonly model: SerializedModel,
+    private readonly inputs: readonly InputSpec[],
+    readonly threads: number,
+  ) {}
+
+  static async compile(
+    graph: Graph,
+    outputs: readonly Tensor[],
+    options: CompileOptions = {},
+  ): Promise<Program> {
+    const model = serialize(graph, {
+      outputs,
+      ...(options.initializers ? { initializers: options.initializers } : {}),
+      ...(options.outputNames ? { outputNames: options.outputNames } : {}),
+    });
+    const byName = new Map<string, Tensor>();
+    for (const t of [...graph.inputs, ...graph.params]) byName.set(t.name, t);
+    const inputs = model.inputNames.map((name) => {
+      const t = byName.get(name)!;
+      return { name, shape: t.shape, dtype: t.dtype };
+    });
+    const threads = options.threads ?? defaultThreads;
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(model.bytes, {
+        intraOpNumThreads: threads,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+        executionMode: 'sequential',
+      });
+    } catch (err) {
+      throw new NaskitError(
+        'runtime_failure',
+        `ONNX Runtime rejected graph '${graph.name}' (${model.nodeCount} nodes): ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+    return new Program(session, model, inputs, threads);
+  }
+
+  /** Names of the parameters this program must be fed. */
+  get paramNames(): readonly string[] {
+    return this.model.paramNames;
+  }
+
+  get inputNames(): readonly string[] {
+    return this.model.inputNames;
+  }
+
+  async run(feeds: Feeds): Promise<Results> {
+    if (this.released) throw new NaskitError('invalid_argument', 'Program.run after release()');
+    const ortFeeds: Record<string, ort.Tensor> = {};
+    for (const spec of this.inputs) {
+      const data = feeds[spec.name];
+      if (!data) {
+        throw new NaskitError(
+          'missing_feed',
+          `missing feed '${spec.name}' (${spec.dtype}${formatShape(spec.shape)}); ` +
+            `the model needs: ${this.inputs
+              .map((s) => s.name)
+              .slice(0, 12)
+              .join(', ')}` +
+            (this.inputs.length > 12 ? `, … (${this.inputs.length} in all)` : ''),
+        );
+      }
+      ortFeeds[spec.name] = toOrtTensor(spec, data);
+    }
+    let out: ort.InferenceSession.OnnxValueMapType;
+    try {
+      out = await this.session.run(ortFeeds);
+    } catch (err) {
+      throw new NaskitError(
+        'runtime_failure',
+        `ONNX Runtime failed while running: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+    const results: Results = {};
+    for (const name of this.model.outputNames) {
+      const value = out[name] as ort.Tensor;
+      results[name] = value.data as TensorData;
+    }
+    return results;
+  }
+
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    await this.session.release();
+  }
+}
+
+const ORT_TYPE: Record<DType, ort.Tensor.Type> = {
+  float32: 'float32',
+  float64: 'float64',
+  int64: 'int64',
+  int32: 'int32',
+  bool: 'bool',
+};
+
+function toOrtTensor(spec: InputSpec, data: TensorData): ort.Tensor {
+  const expected = spec.shape.reduce((a, b) => a * b, 1);
+  if (data.length !== expected) {
+    throw new NaskitError(
+      'shape_mismatch',
+      `feed '${spec.name}' has ${data.length} values but the model expects ${spec.dtype}${formatShape(spec.shape)} ` +
+        `(${expected} values)`,
+    );
+  }
+  return new ort.Tensor(ORT_TYPE[spec.dtype], data as ort.Tensor.DataType, spec.shape as number[]);
+}
+
+/** Short content hash of a model, for caching compiled programs. */
+export function modelHash(model: SerializedModel): string {
+  return createHash('sha1').update(model.bytes).digest('hex').slice(0, 16);
+}
