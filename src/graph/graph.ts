@@ -5,6 +5,7 @@
  */
 import { NaskitError, formatShape } from '../util/errors.js';
 import type { OpDef } from './op.js';
+import type { InitSpec, ParamOptions } from './init-spec.js';
 
 export type DType = 'float32' | 'float64' | 'int64' | 'int32' | 'bool';
 
@@ -85,6 +86,8 @@ export class Graph {
   readonly inputs: Tensor[] = [];
   readonly params: Tensor[] = [];
   readonly constants: Tensor[] = [];
+  /** Per-parameter metadata (initializer, trainable, weight decay), keyed by full parameter name. */
+  readonly paramOptions = new Map<string, ParamOptions>();
   private readonly names = new Set<string>();
   private counter = 0;
   private scopes: string[] = [];
@@ -132,13 +135,14 @@ export class Graph {
     return t;
   }
 
-  /** A trainable parameter; its value lives in a parameter store under exactly this name. */
-  param(name: string, shape: readonly number[], dtype: DType = 'float32'): Tensor {
+  /** A parameter; its value lives in a parameter store under exactly this (scoped) name. */
+  param(name: string, shape: readonly number[], options: ParamOptions = {}, dtype: DType = 'float32'): Tensor {
     checkShape(shape, `param '${name}'`);
     const full = this.scopes.length > 0 ? `${this.scopes.join('/')}/${name}` : name;
     this.claim(full, 'param');
     const t = new Tensor(this, full, [...shape], dtype, { kind: 'param' });
     this.params.push(t);
+    this.paramOptions.set(full, options);
     return t;
   }
 
@@ -156,6 +160,15 @@ export class Graph {
     });
     this.constants.push(t);
     return t;
+  }
+
+  /** Parameters updated by gradients (excludes state such as BN running statistics). */
+  trainableParams(): Tensor[] {
+    return this.params.filter((p) => this.paramOptions.get(p.name)?.trainable !== false);
+  }
+
+  initOf(name: string): InitSpec | undefined {
+    return this.paramOptions.get(name)?.init;
   }
 
   scalar(value: number, dtype: DType = 'float32'): Tensor {
