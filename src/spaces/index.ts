@@ -1,0 +1,26 @@
+/**
+ * The search-space registry. Every space is listed here once; code that only needs the interface asks
+ * `getSpace(name)`, code that needs space-specific helpers (e.g. `nb201.index`) imports the object.
+ */
+import { NaskitError } from '../util/errors.js';
+import { nb201 } from './nb201/index.js';
+import type { AnySpace } from './space.js';
+
+const SPACES: readonly AnySpace[] = [nb201 as AnySpace];
+
+export const spaceNames: readonly string[] = SPACES.map((s) => s.name);
+
+export function getSpace(name: string): AnySpace {
+  const space = SPACES.find((s) => s.name === name);
+  if (!space) {
+    throw new NaskitError(
+      'invalid_argument',
+      `unknown search space '${name}'; valid names: ${spaceNames.join(', ')}`,
+    );
+  }
+  return space;
+}
+
+export { nb201 };
+export type { Nb201Arch, Nb201Op, Nb201Space } from './nb201/index.js';
+export type { AnySpace, EncodingInfo, EncodingKind, SearchSpace } from './space.js';
