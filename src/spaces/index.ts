@@ -3,11 +3,12 @@
  * `getSpace(name)`, code that needs space-specific helpers (e.g. `nb201.index`) imports the object.
  */
 import { NaskitError } from '../util/errors.js';
+import { darts } from './darts/index.js';
 import { nb101 } from './nb101/index.js';
 import { nb201 } from './nb201/index.js';
 import type { AnySpace } from './space.js';
 
-const SPACES: readonly AnySpace[] = [nb201, nb101] as AnySpace[];
+const SPACES: readonly AnySpace[] = [nb201, nb101, darts] as AnySpace[];
 
 export const spaceNames: readonly string[] = SPACES.map((s) => s.name);
 
@@ -22,7 +23,8 @@ export function getSpace(name: string): AnySpace {
   return space;
 }
 
-export { nb101, nb201 };
+export { darts, nb101, nb201 };
+export type { CellType, DartsArch, DartsEdge, DartsOp, DartsSpace } from './darts/index.js';
 export type { Nb101Arch, Nb101CellOp, Nb101Label, Nb101Space, PrunedSpec } from './nb101/index.js';
 export type { Nb201Arch, Nb201Op, Nb201Space } from './nb201/index.js';
 export type { AnySpace, EncodingInfo, EncodingKind, SearchSpace } from './space.js';
