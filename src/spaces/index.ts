@@ -7,8 +7,9 @@ import { darts } from './darts/index.js';
 import { nb101 } from './nb101/index.js';
 import { nb201 } from './nb201/index.js';
 import type { AnySpace } from './space.js';
+import { tnbMicro } from './tnb101-micro/index.js';
 
-const SPACES: readonly AnySpace[] = [nb201, nb101, darts] as AnySpace[];
+const SPACES: readonly AnySpace[] = [nb201, nb101, darts, tnbMicro] as AnySpace[];
 
 export const spaceNames: readonly string[] = SPACES.map((s) => s.name);
 
@@ -23,8 +24,9 @@ export function getSpace(name: string): AnySpace {
   return space;
 }
 
-export { darts, nb101, nb201 };
+export { darts, nb101, nb201, tnbMicro };
 export type { CellType, DartsArch, DartsEdge, DartsOp, DartsSpace } from './darts/index.js';
 export type { Nb101Arch, Nb101CellOp, Nb101Label, Nb101Space, PrunedSpec } from './nb101/index.js';
 export type { Nb201Arch, Nb201Op, Nb201Space } from './nb201/index.js';
+export type { TnbMicroArch, TnbMicroOp, TnbMicroSpace } from './tnb101-micro/index.js';
 export type { AnySpace, EncodingInfo, EncodingKind, SearchSpace } from './space.js';

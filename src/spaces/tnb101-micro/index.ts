@@ -1,0 +1,41 @@
+/**
+ * TransNAS-Bench-101 micro (cell-level) space: the NB201-style 4-node cell with 4 ops, placed in the
+ * fixed 64-41414 skeleton; 4,096 cells. Key = the official string `64-41414-a_bc_def`.
+ */
+import type { Rng } from '../../util/rng.js';
+import type { EncodingKind, SearchSpace } from '../space.js';
+import { formatTnbMicro, fromDigits, parseTnbMicro } from './codec.js';
+import { TNB_MICRO_ENCODINGS, encodeTnbMicro } from './encodings.js';
+import { enumerateTnbMicro, mutateTnbMicro, neighborsTnbMicro, sampleTnbMicro } from './moves.js';
+import { TNB_MICRO_OPS, TNB_MICRO_SIZE, opDigits } from './ops.js';
+import type { TnbMicroArch } from './ops.js';
+
+export interface TnbMicroSpace extends SearchSpace<TnbMicroArch> {
+  /** NASLib op tuple: the six digits of the string, in order. */
+  toNaslib(arch: TnbMicroArch): number[];
+  fromNaslib(digits: readonly number[]): TnbMicroArch;
+  enumerate(): Iterable<TnbMicroArch>;
+}
+
+export const tnbMicro: TnbMicroSpace = {
+  name: 'tnb101-micro',
+  description:
+    'TransNAS-Bench-101 micro space: 4-node cell, 6 edges, ops zero/skip/conv1x1/conv3x3, 4,096 cells in the ' +
+    '64-41414 skeleton; string 64-41414-a_bc_def',
+  ops: TNB_MICRO_OPS,
+  size: TNB_MICRO_SIZE,
+  encodings: TNB_MICRO_ENCODINGS,
+  parse: parseTnbMicro,
+  format: formatTnbMicro,
+  key: formatTnbMicro,
+  sample: (rng: Rng) => sampleTnbMicro(rng),
+  mutate: (arch: TnbMicroArch, rng: Rng) => mutateTnbMicro(arch, rng),
+  neighbors: neighborsTnbMicro,
+  enumerate: enumerateTnbMicro,
+  encode: (arch: TnbMicroArch, kind: EncodingKind) => encodeTnbMicro(arch, kind),
+  toNaslib: opDigits,
+  fromNaslib: (digits) => fromDigits(digits),
+};
+
+export type { TnbMicroArch, TnbMicroOp } from './ops.js';
+export { TNB_MICRO_OPS } from './ops.js';
