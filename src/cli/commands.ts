@@ -3,7 +3,8 @@
  * Add a verb by writing `src/cli/<verb>.ts` exporting `register(program)` and listing it here.
  */
 import type { Command } from 'commander';
+import { register as registerSpace } from './space.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [registerSpace];

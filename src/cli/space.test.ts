@@ -1,0 +1,61 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { expectNaskitError } from '../spaces/space.contract.js';
+import { main } from './main.js';
+import { spaceHash, spaceIndex, spaceInfo, spaceSample } from './space.js';
+
+const CELL = '{"matrix":[[0,1,0],[0,0,1],[0,0,0]],"ops":["input","conv3x3-bn-relu","output"]}';
+
+describe('naskit space', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('info lists size, ops and encodings', () => {
+    const text = spaceInfo('nb201');
+    expect(text).toContain('size: 15,625');
+    expect(text).toContain('path (155)');
+    const all = JSON.parse(spaceInfo(undefined, { json: true })) as { name: string }[];
+    expect(all.map((s) => s.name)).toEqual(['nb201', 'nb101', 'darts', 'tnb101-micro', 'tnb101-macro']);
+  });
+
+  it('sample is reproducible per seed and prints the NB101 hash before the cell', () => {
+    expect(spaceSample('nb201', { n: '3', seed: '4' })).toBe(spaceSample('nb201', { n: '3', seed: '4' }));
+    expect(spaceSample('nb201', { n: '3', seed: '4' }).trim().split('\n')).toHaveLength(3);
+    const [line] = spaceSample('nb101', { seed: '1' }).trim().split('\n');
+    expect(line).toMatch(/^[0-9a-f]{32}\t\{"matrix"/);
+    expectNaskitError(() => spaceSample('nb201', { n: '0' }), 'invalid_argument');
+  });
+
+  it('hash reads arguments and files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'naskit-space-'));
+    const file = join(dir, 'cells.txt');
+    writeFileSync(file, `${CELL}\n\n${CELL}\n`);
+    const fromArgs = spaceHash('nb101', [CELL], {}).trim();
+    expect(fromArgs).toMatch(/^[0-9a-f]{32}$/);
+    expect(spaceHash('nb101', [], { file }).trim().split('\n')).toEqual([fromArgs, fromArgs]);
+    expectNaskitError(() => spaceHash('nb101', [], {}), 'invalid_argument');
+    expectNaskitError(() => spaceHash('nb101', [], { file: join(dir, 'missing.txt') }), 'invalid_argument');
+  });
+
+  it('index converts both ways for nb201 only', () => {
+    const arch =
+      '|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|';
+    expect(spaceIndex('nb201', ['0', arch])).toBe(`${arch}\n0\n`);
+    expectNaskitError(() => spaceIndex('nb101', ['0']), 'invalid_argument');
+  });
+
+  it('exits with status 2 and names the problem for a malformed architecture or unknown space', async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    expect(await main(['node', 'naskit', 'space', 'hash', 'nb101', '{"matrix":[[0]],"ops":["input"]}'])).toBe(
+      2,
+    );
+    expect(String(stderr.mock.calls[0]?.[0])).toContain('nb101: invalid architecture');
+    expect(await main(['node', 'naskit', 'space', 'info', 'nb999'])).toBe(2);
+    expect(String(stderr.mock.calls[1]?.[0])).toContain(
+      'valid names: nb201, nb101, darts, tnb101-micro, tnb101-macro',
+    );
+  });
+});
