@@ -7,11 +7,9 @@ import type { EncodingInfo, EncodingKind } from './space.js';
 
 /** Throw NaskitError('invalid_arch') naming the space, the offending input and what is allowed. */
 export function invalidArch(space: string, input: string, problem: string): never {
-  const shown = input.length > 160 ? `${input.slice(0, 157)}...` : input;
-  throw new NaskitError(
-    'invalid_arch',
-    `${space}: invalid architecture ${JSON.stringify(shown)}: ${problem}`,
-  );
+  const flat = input.replace(/\s+/g, ' ').trim();
+  const shown = flat.length > 160 ? `${flat.slice(0, 157)}...` : flat;
+  throw new NaskitError('invalid_arch', `${space}: invalid architecture '${shown}': ${problem}`);
 }
 
 /** The declared encoding for `kind`, or NaskitError('invalid_argument') listing the space's encodings. */
