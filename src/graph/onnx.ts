@@ -27,6 +27,12 @@ export interface SerializeOptions {
   /** Rename outputs in the model (e.g. 'logits'); defaults to the tensors' own names. */
   outputNames?: readonly string[];
   docString?: string;
+  /**
+   * Declare dim 0 of every model input and output as the symbolic 'batch' (for exported models).
+   * Only valid when no op in the graph bakes the batch size into a constant (use Flatten, or Reshape
+   * with 0 to copy a dim).
+   */
+  dynamicBatch?: boolean;
 }
 
 export interface SerializedModel {
@@ -75,7 +81,7 @@ export function serialize(graph: Graph, options: SerializeOptions): SerializedMo
       );
     }
     renames.set(t, name);
-    graphOutputs.push(valueInfo(name, t));
+    graphOutputs.push(valueInfo(name, t, options.dynamicBatch));
   });
 
   const nodeProtos = nodes.map((n) =>
@@ -92,7 +98,7 @@ export function serialize(graph: Graph, options: SerializeOptions): SerializedMo
   const graphProto = onnx.GraphProto.create({
     name: graph.name,
     node: [...nodeProtos, ...extraNodes],
-    input: [...inputs, ...params].map((t) => valueInfo(t.name, t)),
+    input: [...inputs.map((t) => valueInfo(t.name, t, options.dynamicBatch)), ...params.map((t) => valueInfo(t.name, t))],
     output: graphOutputs,
     initializer: [
       ...constants.map((t) => tensorProto(t.name, t, (t.source as { data: TensorData }).data)),
@@ -115,13 +121,13 @@ export function serialize(graph: Graph, options: SerializeOptions): SerializedMo
   };
 }
 
-function valueInfo(name: string, t: Tensor) {
+function valueInfo(name: string, t: Tensor, dynamicBatch = false) {
   return onnx.ValueInfoProto.create({
     name,
     type: {
       tensorType: {
         elemType: ONNX_DTYPE[t.dtype],
-        shape: { dim: t.shape.map((d) => ({ dimValue: d })) },
+        shape: { dim: t.shape.map((d, i) => (dynamicBatch && i === 0 ? { dimParam: 'batch' } : { dimValue: d })) },
       },
     },
   });

@@ -15,6 +15,7 @@ export interface CompileOptions {
   /** Intra-op threads; defaults to the core count. */
   threads?: number;
   outputNames?: readonly string[];
+  dynamicBatch?: boolean;
 }
 
 export type Feeds = Readonly<Record<string, TensorData>>;
@@ -59,6 +60,7 @@ export class Program {
       outputs,
       ...(options.initializers ? { initializers: options.initializers } : {}),
       ...(options.outputNames ? { outputNames: options.outputNames } : {}),
+      ...(options.dynamicBatch ? { dynamicBatch: true } : {}),
     });
     const byName = new Map<string, Tensor>();
     for (const t of [...graph.inputs, ...graph.params]) byName.set(t.name, t);

@@ -1,0 +1,51 @@
+/**
+ * `naskit bench <what>`: benchmark commands that print their figures (human-readable, or one JSON
+ * object with --json). Speed claims in the README come from these commands.
+ */
+import type { Command } from 'commander';
+import { benchEngine } from '../experiments/bench-engine.js';
+import { setDefaultThreads } from '../runtime/session.js';
+import { parsePositiveInt } from './parse.js';
+
+export function register(program: Command): void {
+  const bench = program.command('bench').description('Benchmarks that print measured figures');
+
+  bench
+    .command('engine')
+    .description(
+      'NB201 network (all nor_conv_3x3, C=16, N=5, 32x32, batch 64, BN training mode): median forward and ' +
+        'training-step time, peak RSS',
+    )
+    .option('--threads <n>', 'ONNX Runtime intra-op threads (default: core count)', parsePositiveInt)
+    .option('--batch <n>', 'batch size', parsePositiveInt, 64)
+    .option('--repeats <n>', 'timed repetitions (median reported)', parsePositiveInt, 10)
+    .option('--warmup <n>', 'untimed warm-up repetitions', parsePositiveInt, 3)
+    .option('--compare-torch', 'also time the same network in PyTorch (python3 with torch) in this run')
+    .option('--json', 'print one JSON object')
+    .action(async (opts) => {
+      if (opts.threads) setDefaultThreads(opts.threads);
+      const r = await benchEngine({
+        threads: opts.threads,
+        batch: opts.batch,
+        repeats: opts.repeats,
+        warmup: opts.warmup,
+        compareTorch: Boolean(opts.compareTorch),
+      });
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(r)}\n`);
+        return;
+      }
+      const lines = [
+        `engine        ${r.engine}, ${r.threads} threads, batch ${r.batch}, ${r.params} params`,
+        `forward       ${r.forward_ms} ms (median)`,
+        `train step    ${r.train_step_ms} ms (median; forward + backward + SGD momentum)`,
+        `peak RSS      ${r.peak_rss_mb} MB`,
+      ];
+      if (r.torch && 'error' in r.torch) lines.push(`pytorch       ${r.torch.error}`);
+      else if (r.torch) {
+        lines.push(`pytorch       ${r.torch.engine}: forward ${r.torch.forward_ms} ms, train step ${r.torch.train_step_ms} ms`);
+        lines.push(`ratio         naskit / pytorch train step = ${r.train_step_ratio_vs_torch}`);
+      }
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}

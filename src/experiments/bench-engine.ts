@@ -1,0 +1,147 @@
+/**
+ * `naskit bench engine`: the NAS-Bench-201 network with every edge nor_conv_3x3 (C=16, N=5 cells per
+ * stage, 3×32×32 input, 10 classes, BN in training mode, batch 64). Prints the median forward time,
+ * the median full training step (forward + backward + SGD-momentum update, parameter feeds and
+ * running-stat write-back included) and the peak RSS. Optionally runs the same network in PyTorch
+ * (scripts/torch_nb201_bench.py) in the same invocation for a side-by-side figure.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { TrainStep } from '../runtime/train-program.js';
+import { Program } from '../runtime/session.js';
+import { ParamStore } from '../runtime/params.js';
+import { Sgd } from '../runtime/optim.js';
+import { buildTrainGraph } from '../runtime/train-program.js';
+import { getDefaultThreads } from '../runtime/session.js';
+import { nb201Network } from '../spaces/nb201/network.js';
+import { nb201 } from '../spaces/index.js';
+import { Rng } from '../util/rng.js';
+import { NaskitError } from '../util/errors.js';
+
+export interface EngineBenchOptions {
+  threads?: number;
+  batch?: number;
+  repeats?: number;
+  warmup?: number;
+  arch?: string;
+  compareTorch?: boolean;
+}
+
+export interface EngineBenchResult {
+  engine: string;
+  arch: string;
+  batch: number;
+  threads: number;
+  params: number;
+  forward_ms: number;
+  train_step_ms: number;
+  peak_rss_mb: number;
+  torch?: { engine: string; forward_ms: number; train_step_ms: number; threads: number } | { error: string };
+  train_step_ratio_vs_torch?: number;
+}
+
+const ALL_CONV3 = '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|';
+
+async function medianMs(fn: () => Promise<unknown>, repeats: number, warmup: number): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const t = process.hrtime.bigint();
+    await fn();
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  const mid = times.length >> 1;
+  return times.length % 2 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2;
+}
+
+export async function benchEngine(options: EngineBenchOptions = {}): Promise<EngineBenchResult> {
+  const batch = options.batch ?? 64;
+  const threads = options.threads ?? getDefaultThreads();
+  const repeats = options.repeats ?? 10;
+  const warmup = options.warmup ?? 3;
+  const archText = options.arch ?? ALL_CONV3;
+  const net = nb201Network(nb201.parse(archText), { channels: 16, cellsPerStage: 5, classes: 10 });
+
+  const rng = new Rng(0);
+  const trainGraph = buildTrainGraph(net, batch);
+  const params = ParamStore.fromGraph(trainGraph.graph, rng);
+  const input = new Float32Array(batch * 3 * 32 * 32).map(() => rng.normal());
+  const labels = BigInt64Array.from({ length: batch }, () => BigInt(rng.int(10)));
+  const optimizer = new Sgd({ momentum: 0.9, weightDecay: 5e-4 });
+
+  const step = await TrainStep.create(net, { batch, threads });
+  // The forward figure runs the training-mode graph up to the logits (BN on batch statistics).
+  const forward = await Program.compile(trainGraph.graph, [trainGraph.logits], { threads });
+  const feeds = (): Record<string, Float32Array> => {
+    const f: Record<string, Float32Array> = { input };
+    for (const name of forward.paramNames) f[name] = params.get(name);
+    return f;
+  };
+  const forwardMs = await medianMs(() => forward.run(feeds()), repeats, warmup);
+  const trainMs = await medianMs(
+    async () => {
+      const r = await step.run(params, input, labels);
+      optimizer.step(params, r.grads, 0.01);
+    },
+    repeats,
+    warmup,
+  );
+  await step.release();
+  await forward.release();
+
+  const result: EngineBenchResult = {
+    engine: 'naskit (onnxruntime-node)',
+    arch: archText,
+    batch,
+    threads,
+    params: params.numel('trainable'),
+    forward_ms: round(forwardMs),
+    train_step_ms: round(trainMs),
+    peak_rss_mb: round(process.resourceUsage().maxRSS / 1024),
+  };
+  if (options.compareTorch) {
+    if (archText !== ALL_CONV3) {
+      throw new NaskitError('invalid_argument', '--compare-torch only supports the default all-nor_conv_3x3 network');
+    }
+    const torch = runTorch(threads, batch, repeats, warmup);
+    result.torch = torch;
+    if (torch && 'train_step_ms' in torch) {
+      result.train_step_ratio_vs_torch = round(result.train_step_ms / torch.train_step_ms, 3);
+    }
+  }
+  return result;
+}
+
+function round(x: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+function runTorch(threads: number, batch: number, repeats: number, warmup: number): EngineBenchResult['torch'] {
+  const script = fileURLToPath(new URL('../../scripts/torch_nb201_bench.py', import.meta.url));
+  if (!existsSync(script)) return { error: `missing ${script}` };
+  const python = process.env.NASKIT_PYTHON ?? 'python3';
+  const res = spawnSync(
+    python,
+    [script, '--threads', String(threads), '--batch', String(batch), '--repeats', String(repeats), '--warmup', String(warmup)],
+    { encoding: 'utf8' },
+  );
+  if (res.status !== 0) {
+    const why = (res.stderr || res.error?.message || 'unknown error').trim().split('\n').slice(-1)[0];
+    return { error: `PyTorch comparison did not run (${python}): ${why}` };
+  }
+  const parsed = JSON.parse(res.stdout.trim().split('\n').slice(-1)[0]!) as {
+    engine: string;
+    forward_ms: number;
+    train_step_ms: number;
+    threads: number;
+  };
+  return {
+    engine: parsed.engine,
+    forward_ms: round(parsed.forward_ms),
+    train_step_ms: round(parsed.train_step_ms),
+    threads: parsed.threads,
+  };
+}
