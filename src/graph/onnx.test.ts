@@ -43,7 +43,9 @@ describe('ONNX serialization of a differentiated graph (snapshot)', () => {
   const bytes = serialize(g, { outputs: [loss, ...grads] }).bytes;
   const model = onnx.ModelProto.decode(bytes);
   const graph = model.graph!;
-  const nodes = graph.node.map((n) => `${n.name}: ${n.opType}`);
+  // protobufjs types every repeated field as optional; decoded messages always have them.
+  const graphNodes = graph.node ?? [];
+  const nodes = graphNodes.map((n) => `${n.name}: ${n.opType}`);
 
   it('declares opset 17 of the default domain and IR version 8', () => {
     expect(OPSET).toBe(17);
@@ -77,29 +79,29 @@ describe('ONNX serialization of a differentiated graph (snapshot)', () => {
   });
 
   it('wires inputs, parameters and outputs by name', () => {
-    expect(graph.input.map((v) => v.name)).toEqual(['x', 'labels', 'w', 'b']);
-    expect(graph.output.map((v) => v.name)).toEqual([
+    expect((graph.input ?? []).map((v) => v.name)).toEqual(['x', 'labels', 'w', 'b']);
+    expect((graph.output ?? []).map((v) => v.name)).toEqual([
       'SoftmaxCrossEntropyLoss:0',
       'MatMul/grad/MatMul',
       'Add/grad/Reshape',
     ]);
-    const scatter = graph.node.find((n) => n.opType === 'ScatterElements')!;
+    const scatter = graphNodes.find((n) => n.opType === 'ScatterElements')!;
     expect(scatter.input).toEqual([
       'SoftmaxCrossEntropyLoss/grad/Mul_2',
       'SoftmaxCrossEntropyLoss/grad/Reshape',
       'SoftmaxCrossEntropyLoss/grad/Expand',
     ]);
-    expect(scatter.attribute.map((a) => a.name).sort()).toEqual(['axis', 'reduction']);
+    expect((scatter.attribute ?? []).map((a) => a.name).sort()).toEqual(['axis', 'reduction']);
   });
 
   it('is topologically ordered: every node input is defined before use', () => {
     const defined = new Set<string>([
-      ...graph.input.map((v) => v.name!),
-      ...graph.initializer.map((t) => t.name!),
+      ...(graph.input ?? []).map((v) => v.name!),
+      ...(graph.initializer ?? []).map((t) => t.name!),
     ]);
-    for (const n of graph.node) {
-      for (const i of n.input) expect(defined.has(i), `${n.name} reads ${i}`).toBe(true);
-      for (const o of n.output) defined.add(o);
+    for (const n of graphNodes) {
+      for (const i of n.input ?? []) expect(defined.has(i), `${n.name} reads ${i}`).toBe(true);
+      for (const o of n.output ?? []) defined.add(o);
     }
   });
 
