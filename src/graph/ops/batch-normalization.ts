@@ -28,7 +28,9 @@ import { neg } from './neg.js';
 import { reshape } from './reshape.js';
 import { expand } from './expand.js';
 import { reduceSum } from './reduce-sum.js';
-import { div, slice, sqrt } from './conv-support.js';
+import { div } from './div.js';
+import { slice } from './slice.js';
+import { sqrt } from './sqrt.js';
 
 const NAMES = ['x', 'scale', 'bias', 'mean', 'var'] as const;
 

@@ -11,7 +11,11 @@ import { NaskitError } from '../../util/errors.js';
 import { reshape } from './reshape.js';
 import { reduceSum } from './reduce-sum.js';
 import { mul } from './mul.js';
-import { concat, matMul, pad, slice, transpose } from './conv-support.js';
+import { concat } from './concat.js';
+import { matMul } from './mat-mul.js';
+import { pad } from './pad.js';
+import { slice } from './slice.js';
+import { transpose } from './transpose.js';
 import type { Window } from './conv-geometry.js';
 import { rawConv } from './conv.js';
 

@@ -9,7 +9,7 @@ import { attr, type Tensor, type TensorSpec } from '../graph.js';
 import { defineOp } from '../op.js';
 import { expand } from './expand.js';
 import { reshape } from './reshape.js';
-import { scatterAdd } from './conv-support.js';
+import { scatterElements } from './scatter-elements.js';
 import { windowAttrs } from './conv-geometry.js';
 import { type PoolOptions, inferPool, poolWindow } from './pool-window.js';
 
@@ -22,7 +22,7 @@ export const MaxPool = defineOp({
     const [, indices] = x.graph.apply(MaxPoolWithIndices, [x], attrs);
     const flat = [x.size];
     const zeros = expand(x.graph.scalar(0, x.dtype), flat);
-    const dx = scatterAdd(zeros, reshape(indices!, [dy.size]), reshape(dy, [dy.size]), 0);
+    const dx = scatterElements(zeros, reshape(indices!, [dy.size]), reshape(dy, [dy.size]), 0, 'add');
     return [reshape(dx, x.shape)];
   },
 });
