@@ -34,12 +34,12 @@ function windowCounts(window: Window, h: number, w: number, ho: number, wo: numb
 
 export const AveragePool = defineOp({
   type: 'AveragePool',
-  infer: (inputs, attrs) => [inferPool('AveragePool', inputs, attrs)[0]],
+  infer: (inputs, attrs) => [inferPool(inputs, attrs)[0]],
   vjp: ({ inputs, outputs, attrs, grads }) => {
     const x = inputs[0]!;
     const dy = grads[0]!;
     const g = x.graph;
-    const [, window] = inferPool('AveragePool', inputs, attrs);
+    const [, window] = inferPool(inputs, attrs);
     const [, c, h, w] = x.shape as [number, number, number, number];
     const [ho, wo] = outputs[0]!.shape.slice(2) as [number, number];
     const taps = window.kernel[0] * window.kernel[1];

@@ -49,31 +49,22 @@ export const BatchNormalization = defineOp({
     const specs = NAMES.map((_, i) => requireInput(inputs[i], i));
     const x = specs[0]!;
     if (x.shape.length < 2) {
-      throw new NaskitError(
-        'shape_mismatch',
-        `BatchNormalization: x must be [N, C, ...], got ${formatShape(x.shape)}`,
-      );
+      throw new NaskitError('shape_mismatch', `x must be [N, C, ...], got ${formatShape(x.shape)}`);
     }
     if (x.dtype !== 'float32' && x.dtype !== 'float64') {
-      throw new NaskitError(
-        'dtype_mismatch',
-        `BatchNormalization: x must be float32 or float64, got ${x.dtype}`,
-      );
+      throw new NaskitError('dtype_mismatch', `x must be float32 or float64, got ${x.dtype}`);
     }
     const c = x.shape[1]!;
     specs.slice(1).forEach((s, k) => {
       if (s.shape.length !== 1 || s.shape[0] !== c) {
         throw new NaskitError(
           'shape_mismatch',
-          `BatchNormalization: ${NAMES[k + 1]} must be [${c}] (the channels of x ${formatShape(x.shape)}), ` +
+          `${NAMES[k + 1]} must be [${c}] (the channels of x ${formatShape(x.shape)}), ` +
             `got ${formatShape(s.shape)}`,
         );
       }
       if (s.dtype !== x.dtype) {
-        throw new NaskitError(
-          'dtype_mismatch',
-          `BatchNormalization: ${NAMES[k + 1]} is ${s.dtype} but x is ${x.dtype}`,
-        );
+        throw new NaskitError('dtype_mismatch', `${NAMES[k + 1]} is ${s.dtype} but x is ${x.dtype}`);
       }
     });
     const y: TensorSpec = { shape: x.shape, dtype: x.dtype };

@@ -26,8 +26,13 @@ export interface Window {
   dilations: Pair;
 }
 
+/** `op` prefixes builder-time messages; inference passes '' because the graph adds op and node name. */
+function prefix(op: string): string {
+  return op ? `${op}: ` : '';
+}
+
 function fail(op: string, message: string): never {
-  throw new NaskitError('shape_mismatch', `${op}: ${message}`);
+  throw new NaskitError('shape_mismatch', `${prefix(op)}${message}`);
 }
 
 export function toPair(
@@ -148,7 +153,10 @@ export function requireNchw(op: string, what: string, x: TensorSpec): void {
     );
   }
   if (x.dtype !== 'float32' && x.dtype !== 'float64') {
-    throw new NaskitError('dtype_mismatch', `${op}: ${what} must be float32 or float64, got ${x.dtype}`);
+    throw new NaskitError(
+      'dtype_mismatch',
+      `${prefix(op)}${what} must be float32 or float64, got ${x.dtype}`,
+    );
   }
 }
 

@@ -40,17 +40,17 @@ function inferConvTranspose(inputs: readonly (TensorSpec | null)[], attrs: Attrs
   const x = requireInput(inputs[0], 0);
   const w = requireInput(inputs[1], 1);
   const b = inputs[2] ?? null;
-  requireNchw('ConvTranspose', 'input x', x);
+  requireNchw('', 'input x', x);
   if (w.shape.length !== 4) {
     throw new NaskitError(
       'shape_mismatch',
-      `ConvTranspose: weight must be [Cin, Cout/group, kh, kw], got ${formatShape(w.shape)}`,
+      `weight must be [Cin, Cout/group, kh, kw], got ${formatShape(w.shape)}`,
     );
   }
   if (w.dtype !== x.dtype || (b && b.dtype !== x.dtype)) {
     throw new NaskitError(
       'dtype_mismatch',
-      `ConvTranspose: x is ${x.dtype} but weight/bias are ${w.dtype}/${b?.dtype ?? '-'}`,
+      `x is ${x.dtype} but weight/bias are ${w.dtype}/${b?.dtype ?? '-'}`,
     );
   }
   const group = intAttr(attrs, 'group', 1);
@@ -58,22 +58,19 @@ function inferConvTranspose(inputs: readonly (TensorSpec | null)[], attrs: Attrs
   if (x.shape[1] !== cin || !Number.isInteger(group) || group < 1 || cin % group !== 0) {
     throw new NaskitError(
       'shape_mismatch',
-      `ConvTranspose: x ${formatShape(x.shape)} must have weight ${formatShape(w.shape)}'s ${cin} input ` +
+      `x ${formatShape(x.shape)} must have weight ${formatShape(w.shape)}'s ${cin} input ` +
         `channels, divisible by group ${group}`,
     );
   }
   const cout = coutPerGroup * group;
   if (b && (b.shape.length !== 1 || b.shape[0] !== cout)) {
-    throw new NaskitError(
-      'shape_mismatch',
-      `ConvTranspose: bias must be [${cout}], got ${formatShape(b.shape)}`,
-    );
+    throw new NaskitError('shape_mismatch', `bias must be [${cout}], got ${formatShape(b.shape)}`);
   }
   const window = readWindow(attrs, [kh, kw]);
   if (window.kernel[0] !== kh || window.kernel[1] !== kw) {
     throw new NaskitError(
       'shape_mismatch',
-      `ConvTranspose: kernel_shape ${formatShape(window.kernel)} disagrees with weight ${formatShape(w.shape)}`,
+      `kernel_shape ${formatShape(window.kernel)} disagrees with weight ${formatShape(w.shape)}`,
     );
   }
   const op = readOutputPadding(attrs);
@@ -81,7 +78,7 @@ function inferConvTranspose(inputs: readonly (TensorSpec | null)[], attrs: Attrs
     if (op[axis] >= window.strides[axis]) {
       throw new NaskitError(
         'shape_mismatch',
-        `ConvTranspose: output_padding ${formatShape(op)} must be smaller than strides ${formatShape(window.strides)}`,
+        `output_padding ${formatShape(op)} must be smaller than strides ${formatShape(window.strides)}`,
       );
     }
     return (
@@ -95,7 +92,7 @@ function inferConvTranspose(inputs: readonly (TensorSpec | null)[], attrs: Attrs
   if (out[0]! < 1 || out[1]! < 1) {
     throw new NaskitError(
       'shape_mismatch',
-      `ConvTranspose: input ${formatShape(x.shape)} with kernel ${formatShape(window.kernel)}, strides ` +
+      `input ${formatShape(x.shape)} with kernel ${formatShape(window.kernel)}, strides ` +
         `${formatShape(window.strides)} and pads ${formatShape(window.pads)} gives an empty output ` +
         `${formatShape(out)}; reduce the pads`,
     );

@@ -33,17 +33,17 @@ function inferConv(inputs: readonly (TensorSpec | null)[], attrs: Attrs): Tensor
   const x = requireInput(inputs[0], 0);
   const w = requireInput(inputs[1], 1);
   const b = inputs[2] ?? null;
-  requireNchw('Conv', 'input x', x);
+  requireNchw('', 'input x', x);
   if (w.shape.length !== 4) {
     throw new NaskitError(
       'shape_mismatch',
-      `Conv: weight must be [Cout, Cin/group, kh, kw], got ${formatShape(w.shape)}`,
+      `weight must be [Cout, Cin/group, kh, kw], got ${formatShape(w.shape)}`,
     );
   }
   if (w.dtype !== x.dtype || (b && b.dtype !== x.dtype)) {
     throw new NaskitError(
       'dtype_mismatch',
-      `Conv: x is ${x.dtype} but weight/bias are ${w.dtype}/${b?.dtype ?? '-'}`,
+      `x is ${x.dtype} but weight/bias are ${w.dtype}/${b?.dtype ?? '-'}`,
     );
   }
   const group = intAttr(attrs, 'group', 1);
@@ -52,14 +52,14 @@ function inferConv(inputs: readonly (TensorSpec | null)[], attrs: Attrs): Tensor
   if (!Number.isInteger(group) || group < 1 || cin % group !== 0 || cout % group !== 0) {
     throw new NaskitError(
       'shape_mismatch',
-      `Conv: group ${group} must divide both input channels ${cin} (x ${formatShape(x.shape)}) and output ` +
+      `group ${group} must divide both input channels ${cin} (x ${formatShape(x.shape)}) and output ` +
         `channels ${cout} (weight ${formatShape(w.shape)})`,
     );
   }
   if (cinPerGroup * group !== cin) {
     throw new NaskitError(
       'shape_mismatch',
-      `Conv: weight ${formatShape(w.shape)} expects ${cinPerGroup} input channels per group, but x ` +
+      `weight ${formatShape(w.shape)} expects ${cinPerGroup} input channels per group, but x ` +
         `${formatShape(x.shape)} with group ${group} has ${cin / group}; the weight must be ` +
         `[Cout, ${cin / group}, kh, kw]`,
     );
@@ -68,13 +68,13 @@ function inferConv(inputs: readonly (TensorSpec | null)[], attrs: Attrs): Tensor
   if (window.kernel[0] !== kh || window.kernel[1] !== kw) {
     throw new NaskitError(
       'shape_mismatch',
-      `Conv: kernel_shape ${formatShape(window.kernel)} disagrees with weight ${formatShape(w.shape)}`,
+      `kernel_shape ${formatShape(window.kernel)} disagrees with weight ${formatShape(w.shape)}`,
     );
   }
   if (b && (b.shape.length !== 1 || b.shape[0] !== cout)) {
-    throw new NaskitError('shape_mismatch', `Conv: bias must be [${cout}], got ${formatShape(b.shape)}`);
+    throw new NaskitError('shape_mismatch', `bias must be [${cout}], got ${formatShape(b.shape)}`);
   }
-  const [ho, wo] = windowOutput('Conv', x.shape, window);
+  const [ho, wo] = windowOutput('', x.shape, window);
   return [{ shape: [x.shape[0]!, cout, ho, wo], dtype: x.dtype }];
 }
 

@@ -22,7 +22,7 @@ describe('GlobalAveragePool', () => {
   it('rejects a non-NCHW input', () => {
     const g = new Graph('gap');
     expect(() => globalAveragePool(g.input('x', [2, 3]))).toThrow(
-      /GlobalAveragePool: input x must be \[N, C, H, W\]/,
+      /GlobalAveragePool 'GlobalAveragePool': input x must be \[N, C, H, W\]/,
     );
   });
 });

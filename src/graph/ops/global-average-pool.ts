@@ -13,7 +13,7 @@ export const GlobalAveragePool = defineOp({
   type: 'GlobalAveragePool',
   infer: (inputs) => {
     const x = requireInput(inputs[0], 0);
-    requireNchw('GlobalAveragePool', 'input x', x);
+    requireNchw('', 'input x', x);
     return [{ shape: [x.shape[0]!, x.shape[1]!, 1, 1], dtype: x.dtype }];
   },
   vjp: ({ inputs, grads }) => {

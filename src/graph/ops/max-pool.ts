@@ -15,7 +15,7 @@ import { type PoolOptions, inferPool, poolWindow } from './pool-window.js';
 
 export const MaxPool = defineOp({
   type: 'MaxPool',
-  infer: (inputs, attrs) => [inferPool('MaxPool', inputs, attrs)[0]],
+  infer: (inputs, attrs) => [inferPool(inputs, attrs)[0]],
   vjp: ({ inputs, attrs, grads }) => {
     const x = inputs[0]!;
     const dy = grads[0]!;
@@ -31,7 +31,7 @@ export const MaxPool = defineOp({
 export const MaxPoolWithIndices = defineOp({
   type: 'MaxPool',
   infer: (inputs, attrs) => {
-    const y: TensorSpec = inferPool('MaxPool', inputs, attrs)[0];
+    const y: TensorSpec = inferPool(inputs, attrs)[0];
     return [y, { shape: y.shape, dtype: 'int64' }];
   },
   nonDifferentiable: true,

@@ -30,24 +30,20 @@ export function poolWindow(op: string, options: PoolOptions): Window {
   return makeWindow(op, options.kernel, options);
 }
 
-/** Infer [N, C, Ho, Wo] for a pooling node, naming the op, the input shape and the attribute at fault. */
-export function inferPool(
-  op: string,
-  inputs: readonly (TensorSpec | null)[],
-  attrs: Attrs,
-): [TensorSpec, Window] {
+/**
+ * Infer [N, C, Ho, Wo] for a pooling node, naming the input shape and the attribute at fault (the graph
+ * prefixes the op and node name).
+ */
+export function inferPool(inputs: readonly (TensorSpec | null)[], attrs: Attrs): [TensorSpec, Window] {
   const x = requireInput(inputs[0], 0);
-  requireNchw(op, 'input x', x);
+  requireNchw('', 'input x', x);
   if (intAttr(attrs, 'ceil_mode', 0) !== 0) {
-    throw new NaskitError('invalid_argument', `${op}: ceil_mode=1 is not supported; pad the input instead`);
+    throw new NaskitError('invalid_argument', 'ceil_mode=1 is not supported; pad the input instead');
   }
   if (!attrs.kernel_shape) {
-    throw new NaskitError(
-      'shape_mismatch',
-      `${op}: kernel_shape is required (input ${formatShape(x.shape)})`,
-    );
+    throw new NaskitError('shape_mismatch', `kernel_shape is required (input ${formatShape(x.shape)})`);
   }
   const window = readWindow(attrs, [1, 1]);
-  const [ho, wo] = windowOutput(op, x.shape, window, true);
+  const [ho, wo] = windowOutput('', x.shape, window, true);
   return [{ shape: [x.shape[0]!, x.shape[1]!, ho, wo], dtype: x.dtype }, window];
 }
