@@ -38,6 +38,7 @@ const cases: Case[] = [
   },
   { name: '1x1', x: [2, 5, 4, 4], cout: 3, k: 1, opts: {} },
   { name: '1x1 stride 2', x: [2, 4, 6, 6], cout: 3, k: 1, opts: { strides: 2 } },
+  { name: '1x1 pad 1 (pads beyond the kernel)', x: [1, 2, 3, 3], cout: 2, k: 1, opts: { pads: 1 } },
   {
     name: '5x5 stride 2 asymmetric pads',
     x: [1, 3, 9, 8],
