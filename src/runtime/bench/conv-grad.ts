@@ -1,8 +1,9 @@
 /**
  * Side-by-side timing of the Conv weight-gradient formulations on ONNX Runtime (`naskit bench
  * conv-grad`). Each method is compiled alone (inputs x and dy, output dW) and timed as the median of
- * `repeats` runs after two warm-up runs. The forward Conv and the input gradient (ConvTranspose) of the
- * same shape are timed too, for scale. These numbers are what `pickWeightGradMethod` is based on.
+ * `repeats` runs after two warm-up runs, interleaved with the other methods of the same shape. The
+ * forward Conv and the input gradient (ConvTranspose) of the same shape are timed too, for scale.
+ * These numbers are what `pickWeightGradMethod` is based on.
  */
 import { Graph, type Tensor } from '../../graph/graph.js';
 import { conv, convInputGrad } from '../../graph/ops/conv.js';
@@ -56,27 +57,25 @@ export const CONV_GRAD_SHAPES: readonly ShapeClass[] = [
   { name: '3x3 dilation 2 C32 16px', channels: 32, out: 32, size: 16, kernel: 3, dilation: 2 },
 ];
 
-async function timeProgram(
-  graph: Graph,
-  outputs: Tensor[],
+/**
+ * Median run time of each program. Runs are interleaved (one run of each program per round) so that
+ * load from other processes hits every method alike instead of whichever happened to run then.
+ */
+async function timeInterleaved(
+  programs: readonly Program[],
   feeds: Record<string, Float32Array>,
-  threads: number,
   repeats: number,
-): Promise<number> {
-  const program = await Program.compile(graph, outputs, { threads });
-  try {
-    for (let i = 0; i < 2; i++) await program.run(feeds);
-    const times: number[] = [];
-    for (let i = 0; i < repeats; i++) {
+): Promise<number[]> {
+  for (const p of programs) for (let i = 0; i < 2; i++) await p.run(feeds);
+  const times: number[][] = programs.map(() => []);
+  for (let r = 0; r < repeats; r++) {
+    for (let k = 0; k < programs.length; k++) {
       const start = performance.now();
-      await program.run(feeds);
-      times.push(performance.now() - start);
+      await programs[k]!.run(feeds);
+      times[k]!.push(performance.now() - start);
     }
-    times.sort((a, b) => a - b);
-    return times[Math.floor(times.length / 2)]!;
-  } finally {
-    await program.release();
   }
+  return times.map((t) => [...t].sort((a, b) => a - b)[Math.floor(t.length / 2)]!);
 }
 
 function randomData(rng: Rng, n: number): Float32Array {
@@ -151,10 +150,20 @@ export async function benchConvGrad(options: ConvGradBenchOptions = {}): Promise
       }
       return { g, out };
     };
-    for (const method of ['forward', 'input-grad', ...applicableWeightGradMethods(xShape, group)]) {
-      const { g, out } = build(method);
-      const ms = await timeProgram(g, [out], feeds, threads, repeats);
-      rows.push({ shape: s.name, method, ms, gflops: flops / (ms * 1e6), chosen: method === chosen });
+    const methods = ['forward', 'input-grad', ...applicableWeightGradMethods(xShape, group)];
+    const programs: Program[] = [];
+    try {
+      for (const method of methods) {
+        const { g, out } = build(method);
+        programs.push(await Program.compile(g, [out], { threads }));
+      }
+      const medians = await timeInterleaved(programs, feeds, repeats);
+      methods.forEach((method, k) => {
+        const ms = medians[k]!;
+        rows.push({ shape: s.name, method, ms, gflops: flops / (ms * 1e6), chosen: method === chosen });
+      });
+    } finally {
+      for (const p of programs) await p.release();
     }
   }
   return rows;
