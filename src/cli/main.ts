@@ -21,14 +21,15 @@ export function buildProgram(): Command {
     .description('Neural architecture search: spaces, benchmarks, proxies, search, training and ONNX export')
     .version('0.1.0')
     .option('--verbose', 'print stack traces on errors')
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    // Set before the verbs are added so every subcommand inherits it: errors come back to main().
+    .exitOverride();
   for (const register of commands) register(program);
   return program;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
   try {
     await program.parseAsync(argv as string[]);
     return 0;
