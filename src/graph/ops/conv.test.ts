@@ -3,7 +3,7 @@ import { checkGrad, runOp } from '../../../test/helpers/gradcheck.js';
 import { Graph } from '../graph.js';
 import { Rng } from '../../util/rng.js';
 import { NaskitError } from '../../util/errors.js';
-import { conv, type ConvOptions } from './conv.js';
+import { canUseFlippedConv, conv, convInputGrad, type ConvOptions } from './conv.js';
 import { makeWindow } from './conv-geometry.js';
 import { convRef, convWeightGradRef } from './conv-reference.js';
 import { applicableWeightGradMethods, convWeightGrad, pickWeightGradMethod } from './conv-weight-grad.js';
@@ -116,6 +116,29 @@ describe('Conv weight gradient: every method matches the definition', () => {
       expectClose(outputs[i]!, ref.data, 1e-4);
     });
     expect(methods).toContain(pickWeightGradMethod(c.x, ws, window, group));
+  });
+});
+
+describe('Conv input gradient: flipped-kernel Conv equals ConvTranspose where it applies', () => {
+  it.each(cases.filter((c) => canUseFlippedConv(makeWindow('Conv', c.k, c.opts))))('$name', async (c) => {
+    const window = makeWindow('Conv', c.k, c.opts);
+    const group = c.opts.group ?? 1;
+    const ws = wShape(c);
+    const yShape = convRef(
+      { data: new Array(size(c.x)).fill(0), shape: [...c.x] },
+      { data: new Array(size(ws)).fill(0), shape: ws },
+      null,
+      window,
+      group,
+    ).shape;
+    const { outputs } = await runOp(
+      (dy, w) =>
+        (['conv-transpose', 'flipped-conv'] as const).map((m) =>
+          convInputGrad(dy!, w!, c.x, window, group, m),
+        ),
+      [{ shape: yShape }, { shape: ws }],
+    );
+    expectClose(outputs[1]!, outputs[0]!, 1e-4);
   });
 });
 

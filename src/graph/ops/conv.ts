@@ -1,7 +1,7 @@
 /**
  * 2-D convolution over static NCHW tensors (ONNX Conv, opset 17) with its gradient:
- * - input: a ConvTranspose of dy with the same weights, its output_padding restoring the rows the
- *   forward's floor division dropped;
+ * - input: at stride 1 a Conv of dy with the flipped kernel, otherwise a ConvTranspose of dy with the
+ *   same weights, its output_padding restoring the rows the forward's floor division dropped;
  * - weight: see conv-weight-grad.ts (the formulation is chosen per shape class from measurements);
  * - bias: dy summed over N, H and W.
  */
@@ -10,6 +10,9 @@ import { NaskitError, formatShape } from '../../util/errors.js';
 import { defineOp } from '../op.js';
 import { requireInput } from '../shape.js';
 import { reduceSum } from './reduce-sum.js';
+import { reshape } from './reshape.js';
+import { slice } from './slice.js';
+import { transpose } from './transpose.js';
 import {
   type Window,
   type WindowOptions,
@@ -99,14 +102,61 @@ export const Conv = defineOp({
   },
 });
 
-/** dL/dx as ConvTranspose(dy, W); output_padding adds back input rows no output window reached. */
+export type InputGradMethod = 'conv-transpose' | 'flipped-conv';
+
+/**
+ * Whether dL/dx can be a plain Conv of dy with the spatially flipped, channel-transposed kernel: only
+ * at stride 1, and only when no pad reaches past the kernel extent (the new pads extent-1-pad must
+ * not be negative).
+ */
+export function canUseFlippedConv(window: Window): boolean {
+  return ([0, 1] as const).every(
+    (axis) =>
+      window.strides[axis] === 1 &&
+      window.pads[axis] <= effectiveKernel(window, axis) - 1 &&
+      window.pads[axis + 2]! <= effectiveKernel(window, axis) - 1,
+  );
+}
+
+/**
+ * dL/dx of a convolution. 'conv-transpose' is ConvTranspose(dy, W), its output_padding adding back
+ * input rows no output window reached; 'flipped-conv' (stride 1 only) is the same sum written as a
+ * forward Conv, which ORT runs faster than ConvTranspose (see `naskit bench conv-grad`).
+ */
 export function convInputGrad(
   dy: Tensor,
   w: Tensor,
   xShape: readonly number[],
   window: Window,
   group: number,
+  method: InputGradMethod = canUseFlippedConv(window) ? 'flipped-conv' : 'conv-transpose',
 ): Tensor {
+  if (method === 'flipped-conv') {
+    if (!canUseFlippedConv(window)) {
+      throw new NaskitError(
+        'invalid_argument',
+        `Conv input gradient: 'flipped-conv' needs stride 1 and pads within the kernel extent, got strides ` +
+          `${formatShape(window.strides)} and pads ${formatShape(window.pads)}`,
+      );
+    }
+    const [cout, cinG, kh, kw] = w.shape as [number, number, number, number];
+    const perGroup = reshape(w, [group, cout / group, cinG, kh, kw]);
+    const swapped = reshape(transpose(perGroup, [0, 2, 1, 3, 4]), [cinG * group, cout / group, kh, kw]);
+    const flipped = slice(swapped, [2, 3], [kh - 1, kw - 1], [-kh - 1, -kw - 1], [-1, -1]);
+    const reach = (axis: 0 | 1) => effectiveKernel(window, axis) - 1;
+    return rawConv(dy, flipped, {
+      kernel: window.kernel,
+      strides: window.strides,
+      dilations: window.dilations,
+      pads: [
+        reach(0) - window.pads[0],
+        reach(1) - window.pads[1],
+        reach(0) - window.pads[2],
+        reach(1) - window.pads[3],
+      ],
+      group,
+    });
+  }
   const outputPadding = ([0, 1] as const).map((axis) => {
     const reached =
       window.strides[axis] * (dy.shape[2 + axis]! - 1) +

@@ -2,11 +2,11 @@
  * Side-by-side timing of the Conv weight-gradient formulations on ONNX Runtime (`naskit bench
  * conv-grad`). Each method is compiled alone (inputs x and dy, output dW) and timed as the median of
  * `repeats` runs after two warm-up runs, interleaved with the other methods of the same shape. The
- * forward Conv and the input gradient (ConvTranspose) of the same shape are timed too, for scale.
- * These numbers are what `pickWeightGradMethod` is based on.
+ * forward Conv and both input-gradient forms of the same shape are timed too. These numbers are what
+ * `pickWeightGradMethod` and the input-gradient choice in `convInputGrad` are based on.
  */
 import { Graph, type Tensor } from '../../graph/graph.js';
-import { conv, convInputGrad } from '../../graph/ops/conv.js';
+import { canUseFlippedConv, conv, convInputGrad } from '../../graph/ops/conv.js';
 import { type Window, convFlops, makeWindow, windowOutput } from '../../graph/ops/conv-geometry.js';
 import {
   type WeightGradMethod,
@@ -26,7 +26,10 @@ export interface ConvGradBenchOptions {
 
 export interface ConvGradBenchRow {
   shape: string;
-  /** A weight-gradient method, or 'forward' / 'input-grad' for scale. */
+  /**
+   * A weight-gradient method, or for scale 'forward', 'input-grad' (ConvTranspose) and, at stride 1,
+   * 'input-grad-conv' (flipped-kernel Conv).
+   */
   method: string;
   ms: number;
   gflops: number;
@@ -143,14 +146,22 @@ export async function benchConvGrad(options: ConvGradBenchOptions = {}): Promise
           dilations: window.dilations,
           group,
         });
-      } else if (method === 'input-grad') {
-        out = convInputGrad(dy, w, xShape, window, group);
+      } else if (method === 'input-grad' || method === 'input-grad-conv') {
+        out = convInputGrad(
+          dy,
+          w,
+          xShape,
+          window,
+          group,
+          method === 'input-grad' ? 'conv-transpose' : 'flipped-conv',
+        );
       } else {
         out = convWeightGrad({ x, dy, window, group, weightShape: wShape }, method as WeightGradMethod);
       }
       return { g, out };
     };
-    const methods = ['forward', 'input-grad', ...applicableWeightGradMethods(xShape, group)];
+    const inputGrads = canUseFlippedConv(window) ? ['input-grad', 'input-grad-conv'] : ['input-grad'];
+    const methods = ['forward', ...inputGrads, ...applicableWeightGradMethods(xShape, group)];
     const programs: Program[] = [];
     try {
       for (const method of methods) {
