@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { benchEngine } from '../experiments/bench-engine.js';
+import { benchConvGrad, formatConvGradTable } from '../runtime/bench/conv-grad.js';
 import { setDefaultThreads } from '../runtime/session.js';
 import { parsePositiveInt } from './parse.js';
 
@@ -47,5 +48,18 @@ export function register(program: Command): void {
         lines.push(`ratio         naskit / pytorch train step = ${r.train_step_ratio_vs_torch}`);
       }
       process.stdout.write(`${lines.join('\n')}\n`);
+    });
+
+  bench
+    .command('conv-grad')
+    .description('Conv gradient formulations side by side (weight and input gradients) on NAS shape classes')
+    .option('--threads <n>', 'ONNX Runtime intra-op threads (default: core count)', parsePositiveInt)
+    .option('--batch <n>', 'batch size', parsePositiveInt, 64)
+    .option('--repeats <n>', 'timed repetitions (median reported)', parsePositiveInt, 5)
+    .option('--json', 'print one JSON object')
+    .action(async (opts) => {
+      const rows = await benchConvGrad({ threads: opts.threads, batch: opts.batch, repeats: opts.repeats });
+      if (opts.json) process.stdout.write(`${JSON.stringify({ rows })}\n`);
+      else process.stdout.write(`${formatConvGradTable(rows)}\n`);
     });
 }
