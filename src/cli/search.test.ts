@@ -1,0 +1,104 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { nb201 } from '../spaces/index.js';
+import { testDataDir } from '../util/data-dir.js';
+import { Rng } from '../util/rng.js';
+import { benchQuery } from './bench-query.js';
+import { searchCommand } from './search.js';
+
+const dir = testDataDir();
+const base = { dataset: 'cifar10', seeds: '3', seed: '0', param: [] as string[] };
+
+/** A generic table of 200 NB201 cells whose best validation arch is not the best test arch. */
+function userTable(): string {
+  const rng = new Rng(11);
+  const rows = new Map<string, string>();
+  while (rows.size < 200) {
+    const arch = nb201.sample(rng);
+    const convs = arch.edges.filter((e) => e === 'nor_conv_3x3').length;
+    const val = 80 + convs + rng.uniform(0, 0.5);
+    const test = val + rng.uniform(-1, 1);
+    rows.set(
+      nb201.key(arch),
+      `"${nb201.key(arch)}",${val.toFixed(4)},${test.toFixed(4)},${(100 + convs * 50).toFixed(1)}`,
+    );
+  }
+  const path = join(mkdtempSync(join(tmpdir(), 'naskit-cli-')), 'mine.csv');
+  writeFileSync(path, `arch,val_acc,test_acc,train_time_s\n${[...rows.values()].join('\n')}\n`);
+  return path;
+}
+
+describe('naskit search', () => {
+  it('runs on a user table and prints the documented JSON', async () => {
+    const table = userTable();
+    const out = await searchCommand({
+      ...base,
+      space: 'nb201',
+      strategy: 're',
+      budget: '30',
+      table,
+      json: true,
+    });
+    const j = JSON.parse(out) as Record<string, unknown> & {
+      results: { budget: number; mean_test: number; std_test: number }[];
+      runs: { seed: number; arch: string; val: number; test: number }[];
+    };
+    expect(Object.keys(j)).toEqual(
+      expect.arrayContaining(['space', 'dataset', 'strategy', 'seeds', 'oracle_test', 'results', 'runs']),
+    );
+    expect(j).toMatchObject({ space: 'nb201', dataset: 'mine', strategy: 're', seeds: 3 });
+    expect(j.results.map((r) => r.budget)).toEqual([10, 25, 30]);
+    expect(j.runs.map((r) => r.seed)).toEqual([0, 1, 2]);
+    const mean = j.runs.reduce((s, r) => s + r.test, 0) / 3;
+    expect(j.results.at(-1)!.mean_test).toBeCloseTo(mean, 9);
+    expect(nb201.key(nb201.parse(j.runs[0]!.arch))).toBe(j.runs[0]!.arch);
+  });
+
+  it('prints per-seed lines, the budget table and the oracle as text; honours a time budget', async () => {
+    const table = userTable();
+    const out = await searchCommand({ ...base, space: 'nb201', strategy: 'ls', timeBudget: '3000', table });
+    expect(out).toMatch(
+      /nb201\/mine · strategy ls \(init=10, improvement=first\) · 3 seeds · budget 3000 simulated s/,
+    );
+    expect(out).toMatch(/cost {4}measured: column train_time_s/);
+    expect(out).toMatch(/\nbudget {2}mean test ± std/);
+    expect(out).toMatch(/oracle: test of the best-validation architecture/);
+  });
+
+  it('rejects bad flags with the valid choices', async () => {
+    const table = userTable();
+    await expect(searchCommand({ ...base, space: 'nb201', strategy: 'hill', table })).rejects.toThrow(
+      /valid strategies/,
+    );
+    await expect(
+      searchCommand({ ...base, space: 'nb201', strategy: 're', seeds: '0', table }),
+    ).rejects.toThrow(/--seeds must be at least 1/);
+    await expect(
+      searchCommand({ ...base, space: 'nb201', strategy: 're', param: ['population'], table }),
+    ).rejects.toThrow(/--param expects key=value/);
+  });
+
+  it.skipIf(!dir)('searches the real NB201 table and reports the oracle', async () => {
+    const out = await searchCommand({
+      ...base,
+      space: 'nb201',
+      strategy: 'rs',
+      budget: '25',
+      dataDir: dir!,
+      json: true,
+    });
+    const j = JSON.parse(out) as { oracle_test: number; best_test: number; results: { budget: number }[] };
+    expect(j.oracle_test).toBeCloseTo(94.2967, 3);
+    expect(j.best_test).toBeCloseTo(94.3733, 3);
+    expect(j.results.map((r) => r.budget)).toEqual([10, 25]);
+  });
+
+  it.skipIf(!dir)('bench-query answers NB201 key lookups fast', async () => {
+    const r = await benchQuery({ dataDir: dir!, seconds: 0.2 });
+    // The target is 1e6/s; the test only guards against an accidental O(n) lookup on a busy machine.
+    expect(r.queries_per_s).toBeGreaterThan(2e5);
+    expect(r.arch_queries_per_s).toBeGreaterThan(2e4);
+  });
+});

@@ -1,0 +1,192 @@
+/**
+ * `naskit search`: run a black-box strategy on a tabular benchmark for several seeds and report, at fixed
+ * query budgets, the test metric of the best-validation architecture (mean ± sample std over seeds),
+ * next to the table's oracle.
+ */
+import type { Command } from 'commander';
+import { openBenchmark, openTable, type BenchmarkSource } from '../benchmarks/catalog.js';
+import type { TabularBenchmark } from '../benchmarks/table.js';
+import { getStrategy } from '../search/index.js';
+import { oracle } from '../search/results.js';
+import { REPORT_BUDGETS, runSeeds, summarizeRuns } from '../search/run.js';
+import { resolveParams, type ParamValue } from '../search/strategy.js';
+import { NaskitError } from '../util/errors.js';
+
+interface SearchFlags {
+  space: string;
+  dataset: string;
+  strategy: string;
+  budget?: string;
+  timeBudget?: string;
+  seeds: string;
+  seed: string;
+  dataDir?: string;
+  table?: string;
+  source?: string;
+  param: string[];
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('search')
+    .description(
+      'run a search strategy on a tabular benchmark over several seeds (honest: test of best-val arch)',
+    )
+    .requiredOption('--space <name>', 'search space: nb201, nb101, tnb101-micro, ...')
+    .option('--dataset <name>', 'dataset or task of the benchmark', 'cifar10')
+    .option('--strategy <name>', 'rs | re | ls | bananas', 're')
+    .option('--budget <queries>', 'queries per run (default 100 unless --time-budget is given)')
+    .option('--time-budget <seconds>', 'simulated training seconds per run (tables with a cost model only)')
+    .option('--seeds <count>', 'number of runs', '10')
+    .option('--seed <base>', 'first seed; runs use base, base+1, ...', '0')
+    .option('--data-dir <dir>', 'benchmark data folder (default $NASKIT_DATA)')
+    .option(
+      '--table <file>',
+      'your own table in the generic CSV format (arch, val_acc[, test_acc, train_time_s, ...])',
+    )
+    .option('--source <kind>', "'table' (full benchmark) or 'suite-zero' (NAS-Bench-Suite-Zero samples)")
+    .option('--param <key=value>', 'strategy parameter, repeatable (e.g. --param population=20)', collect, [])
+    .option('--json', 'print one JSON object instead of tables')
+    .action(async (flags: SearchFlags) => {
+      process.stdout.write(await searchCommand(flags));
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export async function searchCommand(flags: SearchFlags): Promise<string> {
+  const strategy = getStrategy(flags.strategy);
+  const given: Record<string, ParamValue> = {};
+  for (const p of flags.param) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new NaskitError('invalid_argument', `--param expects key=value, got '${p}'`);
+    given[p.slice(0, eq)] = p.slice(eq + 1);
+  }
+  const params = resolveParams(strategy, given);
+  const seeds = positiveInt(flags.seeds, '--seeds');
+  const baseSeed = integer(flags.seed, '--seed');
+  const seconds =
+    flags.timeBudget === undefined ? undefined : positiveNumber(flags.timeBudget, '--time-budget');
+  const queries =
+    flags.budget !== undefined
+      ? positiveInt(flags.budget, '--budget')
+      : seconds === undefined
+        ? 100
+        : undefined;
+  if (flags.source !== undefined && flags.source !== 'table' && flags.source !== 'suite-zero') {
+    throw new NaskitError(
+      'invalid_argument',
+      `--source must be 'table' or 'suite-zero', got '${flags.source}'`,
+    );
+  }
+
+  const bench: TabularBenchmark = flags.table
+    ? await openTable(flags.table, flags.space)
+    : await openBenchmark({
+        space: flags.space,
+        dataset: flags.dataset,
+        ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
+        ...(flags.source !== undefined ? { source: flags.source as BenchmarkSource } : {}),
+      });
+  const budget = {
+    ...(queries !== undefined ? { queries } : {}),
+    ...(seconds !== undefined ? { seconds } : {}),
+  };
+  const runs = await runSeeds({ bench, strategy, params, budget, seeds, baseSeed });
+  const longest = Math.max(...runs.map((r) => r.history.length));
+  const cap = queries ?? longest;
+  const budgets = REPORT_BUDGETS.filter((b) => b <= cap);
+  if (!budgets.includes(cap) && cap <= longest) budgets.push(cap);
+  const summary = summarizeRuns(runs, budgets);
+  const ref = oracle(bench);
+
+  if (flags.json) {
+    return `${JSON.stringify({
+      space: bench.space.name,
+      dataset: bench.dataset,
+      strategy: strategy.name,
+      params,
+      seeds,
+      base_seed: baseSeed,
+      budget,
+      val_metric: bench.valMetric,
+      test_metric: bench.testMetric,
+      oracle_test: ref.bestValTest,
+      oracle_val: ref.bestVal,
+      best_test: ref.bestTest,
+      results: summary.map((s) => ({
+        budget: s.budget,
+        mean_test: s.meanTest,
+        std_test: s.stdTest,
+        runs: s.runs,
+      })),
+      runs: runs.map((r) => ({
+        seed: r.seed,
+        arch: r.final?.arch ?? null,
+        val: r.final?.val ?? null,
+        test: r.final?.test ?? null,
+        queries: r.history.length,
+      })),
+      notes: bench.notes,
+    })}\n`;
+  }
+
+  const unit = bench.metricInfo(bench.testMetric).unit;
+  const f = (x: number): string => (Number.isFinite(x) ? x.toFixed(unit === '%' ? 2 : 4) : 'n/a');
+  const paramText = Object.entries(params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+  const lines: string[] = [
+    `${bench.id} · strategy ${strategy.name}${paramText ? ` (${paramText})` : ''} · ${seeds} seeds · budget ` +
+      [
+        queries !== undefined ? `${queries} queries` : '',
+        seconds !== undefined ? `${seconds} simulated s` : '',
+      ]
+        .filter(Boolean)
+        .join(' / '),
+    `fitness ${bench.valMetric}: ${bench.metricInfo(bench.valMetric).description}`,
+    `result  ${bench.testMetric}: ${bench.metricInfo(bench.testMetric).description}`,
+    `cost    ${bench.cost.description}`,
+    ...bench.notes.map((n) => `note    ${n}`),
+    'result at budget B = test metric of the architecture with the best validation metric among the first B queries',
+    '',
+    'seed    queries  val      test     arch',
+    ...runs.map(
+      (r) =>
+        `${String(r.seed).padEnd(8)}${String(r.history.length).padEnd(9)}${f(r.final?.val ?? NaN).padEnd(9)}` +
+        `${f(r.final?.test ?? NaN).padEnd(9)}${r.final?.arch ?? '-'}`,
+    ),
+    '',
+    'budget  mean test ± std     mean val  runs',
+    ...summary.map(
+      (s) =>
+        `${String(s.budget).padEnd(8)}${`${f(s.meanTest)} ± ${f(s.stdTest)}`.padEnd(20)}${f(s.meanVal).padEnd(10)}${s.runs}`,
+    ),
+    '',
+    `oracle: test of the best-validation architecture ${f(ref.bestValTest)} (val ${f(ref.bestVal)}, ${ref.bestValArch})`,
+    `        best test in the table ${f(ref.bestTest)} (${ref.bestTestArch})`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function integer(text: string, flag: string): number {
+  const x = Number(text);
+  if (!Number.isInteger(x))
+    throw new NaskitError('invalid_argument', `${flag} must be an integer, got '${text}'`);
+  return x;
+}
+
+function positiveInt(text: string, flag: string): number {
+  const x = integer(text, flag);
+  if (x < 1) throw new NaskitError('invalid_argument', `${flag} must be at least 1, got ${x}`);
+  return x;
+}
+
+function positiveNumber(text: string, flag: string): number {
+  const x = Number(text);
+  if (!(x > 0)) throw new NaskitError('invalid_argument', `${flag} must be a positive number, got '${text}'`);
+  return x;
+}

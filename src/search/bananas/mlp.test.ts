@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../util/rng.js';
+import { MlpEnsemble } from './ensemble.js';
+import { Mlp } from './mlp.js';
+
+/** y = 3*x0 - 2*x1*x2 + x3 on random binary inputs: needs the hidden layer for the product term. */
+function dataset(n: number, rng: Rng): { x: Float64Array; y: Float64Array } {
+  const x = new Float64Array(n * 6);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < 6; j++) x[i * 6 + j] = rng.int(2);
+    y[i] = 3 * x[i * 6]! - 2 * x[i * 6 + 1]! * x[i * 6 + 2]! + x[i * 6 + 3]!;
+  }
+  return { x, y };
+}
+
+function mse(a: Float64Array, b: Float64Array): number {
+  return a.reduce((s, v, i) => s + (v - b[i]!) ** 2, 0) / a.length;
+}
+
+const train = { epochs: 300, batchSize: 16, learningRate: 0.01, weightDecay: 0 };
+
+describe('plain TypeScript MLP', () => {
+  it('fits a nonlinear function of binary inputs and generalizes to new rows', () => {
+    const rng = new Rng(3);
+    const { x, y } = dataset(64, rng);
+    const test = dataset(64, new Rng(4));
+    const mlp = new Mlp(6, [16, 16], rng.fork('init'));
+    const before = mse(mlp.predict(test.x, 64), test.y);
+    mlp.fit(x, y, 64, train, rng.fork('fit'));
+    const after = mse(mlp.predict(test.x, 64), test.y);
+    expect(after).toBeLessThan(0.02);
+    expect(after).toBeLessThan(before / 50);
+  });
+
+  it('a gradient step lowers the loss along the analytic gradient (tiny learning rate)', () => {
+    const rng = new Rng(9);
+    const { x, y } = dataset(32, rng);
+    const mlp = new Mlp(6, [8], rng);
+    const before = mse(mlp.predict(x, 32), y);
+    mlp.fit(x, y, 32, { epochs: 1, batchSize: 32, learningRate: 1e-3, weightDecay: 0 }, rng);
+    expect(mse(mlp.predict(x, 32), y)).toBeLessThan(before);
+  });
+
+  it('training is deterministic for a seed', () => {
+    const { x, y } = dataset(20, new Rng(1));
+    const fit = (): Float64Array => {
+      const m = new Mlp(6, [8], new Rng(5));
+      m.fit(x, y, 20, { ...train, epochs: 20 }, new Rng(6));
+      return m.predict(x, 20);
+    };
+    expect(fit()).toEqual(fit());
+  });
+
+  it('rejects inputs of the wrong size', () => {
+    const m = new Mlp(6, [4], new Rng(1));
+    expect(() => m.predict(new Float64Array(5), 1)).toThrow(/expected 1 rows x 6/);
+    expect(() => new Mlp(0, [4], new Rng(1))).toThrow(/positive/);
+  });
+});
+
+describe('MLP ensemble', () => {
+  it('predicts in the targets units and is unsure away from the data', () => {
+    const rng = new Rng(2);
+    const { x, y } = dataset(48, rng);
+    const shifted = y.map((v) => 90 + v);
+    const ens = new MlpEnsemble(6, { members: 4, hidden: [16, 16], ...train });
+    ens.fit(x, shifted, 48, rng);
+    const seen = ens.predict(x, 48);
+    expect(mse(seen.mean, shifted)).toBeLessThan(0.05);
+    // Inputs far outside the binary training data: members disagree more.
+    const far = new Float64Array(6 * 4).map((_, i) => (i % 3) * 7 - 5);
+    const away = ens.predict(far, 4);
+    const meanStd = (s: Float64Array): number => s.reduce((a, b) => a + b, 0) / s.length;
+    expect(meanStd(away.std)).toBeGreaterThan(3 * meanStd(seen.std));
+  });
+});
