@@ -6,7 +6,9 @@ import type { Command } from 'commander';
 import { benchEngine } from '../experiments/bench-engine.js';
 import { benchConvGrad, formatConvGradTable } from '../runtime/bench/conv-grad.js';
 import { setDefaultThreads } from '../runtime/session.js';
-import { parsePositiveInt } from './parse.js';
+import { parseNumber, parsePositiveInt } from './parse.js';
+import { benchQuery } from './bench-query.js';
+import { resolveDataDir } from '../util/data-dir.js';
 
 export function register(program: Command): void {
   const bench = program.command('bench').description('Benchmarks that print measured figures');
@@ -61,5 +63,25 @@ export function register(program: Command): void {
       const rows = await benchConvGrad({ threads: opts.threads, batch: opts.batch, repeats: opts.repeats });
       if (opts.json) process.stdout.write(`${JSON.stringify({ rows })}\n`);
       else process.stdout.write(`${formatConvGradTable(rows)}\n`);
+    });
+
+  bench
+    .command('query')
+    .description('NAS-Bench-201 lookups per second (target >= 1e6/s) and table load time')
+    .option('--data-dir <dir>', 'data directory (default: $NASKIT_DATA)')
+    .option('--dataset <name>', 'cifar10, cifar100 or ImageNet16-120', 'cifar10')
+    .option('--seconds <s>', 'seconds per measurement', parseNumber, 1)
+    .option('--json', 'print one JSON object')
+    .action(async (opts) => {
+      const r = await benchQuery({ dataDir: resolveDataDir(opts.dataDir), dataset: opts.dataset, seconds: opts.seconds });
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(r)}\n`);
+        return;
+      }
+      process.stdout.write(
+        `queryKey     ${Math.round(r.queries_per_s).toLocaleString('en-US')} lookups/s\n` +
+          `query(arch)  ${Math.round(r.arch_queries_per_s).toLocaleString('en-US')} lookups/s (formats the key too)\n` +
+          `table load   ${r.load_ms.toFixed(0)} ms\n`,
+      );
     });
 }
