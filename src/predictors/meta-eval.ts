@@ -1,0 +1,345 @@
+/**
+ * The few-shot transfer protocol. Hold out one setting (leave-one-setting-out) or every setting of one
+ * space (leave-one-space-out, 'space:NAME'); learn initializations on the remaining settings once per
+ * run (MAML, Reptile, pooled pre-training), then for every seed and shot count k draw one support set
+ * of k architectures of the held-out setting — shared by all methods (spec pitfall P5) — adapt, and
+ * score every other architecture of that setting with Spearman ρ and Kendall τ against the truth.
+ *
+ * Methods: maml / reptile (meta-learned init + adaptation), finetune (pooled pre-training + fine-tuning
+ * on the shots), zeroshot (pooled pre-training, no adaptation), scratch (random init trained on the
+ * shots only; undefined at k = 0, so it has no k = 0 row).
+ */
+import { NaskitError } from '../util/errors.js';
+import { Rng } from '../util/rng.js';
+import type { ParamStore } from '../runtime/params.js';
+import { initParams, predictRaw } from './engine.js';
+import { kendall, meanStd, spearman } from './metrics.js';
+import {
+  type AdaptConfig,
+  type MetaConfig,
+  type TaskData,
+  adapt,
+  metaTrainMaml,
+  metaTrainReptile,
+  pretrainPooled,
+} from './meta.js';
+import type { ModelDef } from './models.js';
+import { encodeFor, makeModel } from './predictor.js';
+import type { Setting } from './settings.js';
+import { type TrainConfig, standardizer, train } from './train.js';
+
+export const METHODS = ['maml', 'reptile', 'scratch', 'finetune', 'zeroshot'] as const;
+export type Method = (typeof METHODS)[number];
+
+export interface MetaEvalConfig {
+  model: { hidden: number; layers: number };
+  maml: MetaConfig;
+  mamlAdapt: AdaptConfig;
+  reptile: MetaConfig;
+  reptileAdapt: AdaptConfig;
+  /** Pooled pre-training (its step count is set to match MAML's gradient evaluations when null). */
+  pretrain: Omit<TrainConfig, 'steps'> & { steps: number | null };
+  finetuneAdapt: AdaptConfig;
+  scratch: TrainConfig;
+}
+
+/** Defaults sized so one held-out setting with all methods, 5 shot counts and 5 seeds takes minutes on 2 cores. */
+export const DEFAULT_META_EVAL: MetaEvalConfig = {
+  model: { hidden: 64, layers: 4 },
+  maml: {
+    iterations: 400,
+    tasksPerIteration: 4,
+    supportSizes: [10, 20, 50],
+    querySize: 64,
+    innerSteps: 5,
+    innerLr: 0.02,
+    innerOptimizer: 'sgd',
+    outerLr: 1e-3,
+    loss: 'mse+rank',
+    innerScope: 'all',
+  },
+  mamlAdapt: { steps: 10, lr: 0.02, optimizer: 'sgd', loss: 'mse+rank', weightDecay: 0, scope: 'all' },
+  reptile: {
+    iterations: 400,
+    tasksPerIteration: 4,
+    supportSizes: [10, 20, 50],
+    querySize: 64,
+    innerSteps: 5,
+    innerLr: 1e-3,
+    innerOptimizer: 'adam',
+    outerLr: 1,
+    loss: 'mse+rank',
+    innerScope: 'all',
+  },
+  reptileAdapt: { steps: 10, lr: 1e-3, optimizer: 'adam', loss: 'mse+rank', weightDecay: 0, scope: 'all' },
+  pretrain: {
+    steps: null,
+    lr: 1e-3,
+    weightDecay: 5e-4,
+    batchSize: 64,
+    loss: 'mse+rank',
+    optimizer: 'adam',
+    cosine: true,
+    clip: 5,
+  },
+  finetuneAdapt: { steps: 10, lr: 1e-3, optimizer: 'adam', loss: 'mse+rank', weightDecay: 0, scope: 'all' },
+  scratch: {
+    steps: 200,
+    lr: 2e-3,
+    weightDecay: 5e-4,
+    batchSize: 64,
+    loss: 'mse+rank',
+    optimizer: 'adam',
+    cosine: true,
+    clip: 5,
+  },
+};
+
+export interface MetaEvalOptions {
+  settings: readonly Setting[];
+  /** A setting name, or 'space:NAME' for every setting of a space. */
+  holdout: string;
+  methods: readonly Method[];
+  shots: readonly number[];
+  seeds: number;
+  seed?: number;
+  config?: MetaEvalConfig;
+  log?: (message: string) => void;
+}
+
+export interface MetaEvalRow {
+  setting: string;
+  method: Method;
+  shots: number;
+  spearman_mean: number;
+  spearman_std: number;
+  kendall_mean: number;
+  kendall_std: number;
+  /** Per-seed values, in seed order. */
+  spearman: number[];
+  kendall: number[];
+  /** Architectures scored (the held-out setting minus the support). */
+  evaluated: number;
+}
+
+export interface MetaEvalResult {
+  holdout: string;
+  heldOut: string[];
+  trainSettings: string[];
+  results: MetaEvalRow[];
+  seconds: Record<string, number>;
+}
+
+/** Names of the held-out settings for a holdout argument; unknown names list the valid ones. */
+export function resolveHoldout(settings: readonly Setting[], holdout: string): Setting[] {
+  if (holdout.startsWith('space:')) {
+    const space = holdout.slice('space:'.length);
+    const held = settings.filter((s) => s.space === space);
+    if (held.length === 0) {
+      const spaces = [...new Set(settings.map((s) => s.space))];
+      throw new NaskitError(
+        'invalid_argument',
+        `--holdout ${holdout}: no setting of space '${space}'; spaces: ${spaces.join(', ')}`,
+      );
+    }
+    return held;
+  }
+  const found =
+    settings.find((s) => s.name === holdout) ??
+    settings.find((s) => s.name.toLowerCase() === holdout.toLowerCase());
+  if (!found) {
+    throw new NaskitError(
+      'invalid_argument',
+      `--holdout ${holdout}: unknown setting; valid settings: ${settings.map((s) => s.name).join(', ')} ` +
+        `(or space:NAME for ${[...new Set(settings.map((s) => s.space))].join(', ')})`,
+    );
+  }
+  return [found];
+}
+
+function checkOptions(o: MetaEvalOptions): void {
+  for (const m of o.methods) {
+    if (!(METHODS as readonly string[]).includes(m)) {
+      throw new NaskitError(
+        'invalid_argument',
+        `unknown method '${m}'; valid methods: ${METHODS.join(', ')}`,
+      );
+    }
+  }
+  if (o.methods.length === 0)
+    throw new NaskitError('invalid_argument', `no method given; valid methods: ${METHODS.join(', ')}`);
+  for (const k of o.shots) {
+    if (!Number.isInteger(k) || k < 0)
+      throw new NaskitError('invalid_argument', `shots must be integers >= 0, got ${k}`);
+  }
+  if (!Number.isInteger(o.seeds) || o.seeds < 1)
+    throw new NaskitError('invalid_argument', `seeds must be a positive integer, got ${o.seeds}`);
+}
+
+function taskData(model: ModelDef, s: Setting): TaskData {
+  return { name: s.name, set: encodeFor(model, s.graphs), targets: s.targets };
+}
+
+/** Gradient evaluations MAML spends; pooled pre-training gets the same budget. */
+export function mamlGradientEvaluations(c: MetaConfig): number {
+  return c.iterations * c.tasksPerIteration * (c.innerSteps + 1);
+}
+
+export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
+  checkOptions(o);
+  const config = o.config ?? DEFAULT_META_EVAL;
+  const log = o.log ?? (() => {});
+  const base = new Rng(o.seed ?? 0);
+  const model = makeModel('gcn', config.model.hidden, config.model.layers);
+  const held = resolveHoldout(o.settings, o.holdout);
+  const heldNames = new Set(held.map((s) => s.name));
+  const trainSettings = o.settings.filter((s) => !heldNames.has(s.name));
+  const needsTrain = o.methods.some((m) => m !== 'scratch');
+  if (needsTrain && trainSettings.length === 0) {
+    throw new NaskitError(
+      'invalid_argument',
+      `--holdout ${o.holdout} leaves no setting to learn from; add settings or hold out fewer`,
+    );
+  }
+  const tasks = trainSettings.map((s) => taskData(model, s));
+  const seconds: Record<string, number> = {};
+  const timed = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    const out = await fn();
+    seconds[label] = Number(((performance.now() - t0) / 1000).toFixed(2));
+    log(`${label}: ${seconds[label]} s`);
+    return out;
+  };
+
+  const inits = new Map<Method, ParamStore>();
+  if (o.methods.includes('maml')) {
+    inits.set(
+      'maml',
+      await timed('meta-train maml', () => metaTrainMaml(model, tasks, config.maml, base.fork('maml'))),
+    );
+  }
+  if (o.methods.includes('reptile')) {
+    inits.set(
+      'reptile',
+      await timed('meta-train reptile', () =>
+        metaTrainReptile(model, tasks, config.reptile, base.fork('reptile')),
+      ),
+    );
+  }
+  if (o.methods.includes('finetune') || o.methods.includes('zeroshot')) {
+    const steps = config.pretrain.steps ?? mamlGradientEvaluations(config.maml);
+    const pooled = await timed('pre-train pooled', () =>
+      pretrainPooled(model, tasks, steps, config.pretrain, base.fork('pooled')),
+    );
+    inits.set('finetune', pooled);
+    inits.set('zeroshot', pooled);
+  }
+
+  const results: MetaEvalRow[] = [];
+  const t0 = performance.now();
+  for (const setting of held) {
+    const set = encodeFor(model, setting.graphs);
+    const n = set.size;
+    const perKey = new Map<string, { s: number[]; t: number[]; evaluated: number }>();
+    for (let seed = 0; seed < o.seeds; seed++) {
+      for (const k of o.shots) {
+        if (k > n - 2) {
+          log(`${setting.name}: skipping k=${k}, the setting has only ${n} architectures`);
+          continue;
+        }
+        const r = base.fork(`${setting.name}/seed${seed}/k${k}`);
+        const support = r.sampleIndices(n, k);
+        const inSupport = new Set(support);
+        const evalRows = Array.from({ length: n }, (_, i) => i).filter((i) => !inSupport.has(i));
+        const truth = Float64Array.from(evalRows, (i) => setting.targets[i]!);
+        for (const method of o.methods) {
+          if (method === 'scratch' && k === 0) continue;
+          const params = await paramsFor(
+            method,
+            model,
+            inits,
+            set,
+            support,
+            setting.targets,
+            config,
+            r.fork(method),
+          );
+          const pred = await predictRaw(model, params, set, evalRows);
+          const key = `${method}|${k}`;
+          const acc = perKey.get(key) ?? { s: [], t: [], evaluated: evalRows.length };
+          acc.s.push(spearman(pred, truth));
+          acc.t.push(kendall(pred, truth));
+          perKey.set(key, acc);
+        }
+      }
+    }
+    for (const method of o.methods) {
+      for (const k of o.shots) {
+        const acc = perKey.get(`${method}|${k}`);
+        if (!acc) continue;
+        const s = meanStd(acc.s.map(nanToZero));
+        const t = meanStd(acc.t.map(nanToZero));
+        results.push({
+          setting: setting.name,
+          method,
+          shots: k,
+          spearman_mean: round(s.mean),
+          spearman_std: round(s.std),
+          kendall_mean: round(t.mean),
+          kendall_std: round(t.std),
+          spearman: acc.s.map(round),
+          kendall: acc.t.map(round),
+          evaluated: acc.evaluated,
+        });
+      }
+    }
+    log(`${setting.name}: evaluated (${((performance.now() - t0) / 1000).toFixed(1)} s so far)`);
+  }
+  seconds.evaluate = Number(((performance.now() - t0) / 1000).toFixed(2));
+  return {
+    holdout: o.holdout,
+    heldOut: held.map((s) => s.name),
+    trainSettings: trainSettings.map((s) => s.name),
+    results,
+    seconds,
+  };
+}
+
+/** A constant prediction has no rank correlation; count it as 0 (no information) rather than dropping the seed. */
+function nanToZero(x: number): number {
+  return Number.isNaN(x) ? 0 : x;
+}
+
+function round(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}
+
+async function paramsFor(
+  method: Method,
+  model: ModelDef,
+  inits: ReadonlyMap<Method, ParamStore>,
+  set: import('./encoding.js').EncodedSet,
+  support: readonly number[],
+  targets: Float64Array,
+  config: MetaEvalConfig,
+  rng: Rng,
+): Promise<ParamStore> {
+  switch (method) {
+    case 'maml':
+      return adapt(model, inits.get('maml')!, set, support, targets, config.mamlAdapt, rng);
+    case 'reptile':
+      return adapt(model, inits.get('reptile')!, set, support, targets, config.reptileAdapt, rng);
+    case 'finetune':
+      return adapt(model, inits.get('finetune')!, set, support, targets, config.finetuneAdapt, rng);
+    case 'zeroshot':
+      return inits.get('zeroshot')!;
+    case 'scratch': {
+      const params = initParams(model, set, rng.fork('init'));
+      const stats = standardizer(support.map((r) => targets[r]!));
+      const z = new Float32Array(set.size);
+      for (const r of support) z[r] = (targets[r]! - stats.mean) / stats.std;
+      await train(model, params, set, z, support, config.scratch, rng.fork('train'));
+      return params;
+    }
+  }
+}

@@ -1,0 +1,290 @@
+/**
+ * Learning a predictor initialization from many settings, and adapting it to a new one:
+ * - first-order MAML: per task φ = θ, k SGD steps on the support set S, then the query gradient
+ *   ∇_φ L_Q(φ) of every task in the meta-batch, averaged, updates θ with Adam;
+ * - Reptile: per task φ = θ, k Adam steps on batches from S ∪ Q, then θ ← θ + ε · mean(φ − θ);
+ * - pooled pre-training (the multi-task baseline): ordinary training on batches drawn from every
+ *   training setting with per-setting z-scored targets, for the same number of gradient evaluations.
+ * Episodes standardize targets with the support set's own mean and std, exactly as adaptation to a
+ * new setting must (it sees nothing else), so meta-training practises what test time asks.
+ */
+import { makeOptimizer } from '../runtime/optim.js';
+import { clipGradNorm } from '../runtime/optim.js';
+import type { ParamStore } from '../runtime/params.js';
+import { NaskitError } from '../util/errors.js';
+import type { Rng } from '../util/rng.js';
+import type { EncodedSet } from './encoding.js';
+import { type LossKind, type ParamScope, initParams, lossAndGrads } from './engine.js';
+import type { ModelDef } from './models.js';
+import { type TrainConfig, standardizer, train } from './train.js';
+
+/** A training setting ready for episodes: encoded graphs and their (higher-is-better) targets. */
+export interface TaskData {
+  readonly name: string;
+  readonly set: EncodedSet;
+  readonly targets: Float64Array;
+}
+
+export interface MetaConfig {
+  /** Outer updates. */
+  iterations: number;
+  /** Tasks (settings, drawn with replacement) per outer update. */
+  tasksPerIteration: number;
+  /** Support sizes; each episode draws one. */
+  supportSizes: readonly number[];
+  querySize: number;
+  innerSteps: number;
+  innerLr: number;
+  innerOptimizer: 'sgd' | 'adam';
+  /** MAML: Adam rate on θ; Reptile: interpolation ε. */
+  outerLr: number;
+  loss: LossKind;
+  /** Parameters the inner loop adapts: all (MAML) or the output layer only (ANIL). */
+  innerScope: ParamScope;
+}
+
+/** Test-time adaptation of an initialization to a support set. */
+export interface AdaptConfig {
+  steps: number;
+  lr: number;
+  optimizer: 'sgd' | 'adam';
+  loss: LossKind;
+  weightDecay: number;
+  scope: ParamScope;
+}
+
+export interface Episode {
+  support: number[];
+  query: number[];
+  /** Targets of the whole task standardized by the support's statistics. */
+  z: Float32Array;
+}
+
+export function checkMetaConfig(c: MetaConfig): void {
+  const ints: [string, number][] = [
+    ['iterations', c.iterations],
+    ['tasksPerIteration', c.tasksPerIteration],
+    ['querySize', c.querySize],
+    ['innerSteps', c.innerSteps],
+    ...c.supportSizes.map((s, i): [string, number] => [`supportSizes[${i}]`, s]),
+  ];
+  for (const [k, v] of ints) {
+    if (!Number.isInteger(v) || v < 1)
+      throw new NaskitError('invalid_config', `meta-learning: ${k} must be a positive integer, got ${v}`);
+  }
+  if (c.supportSizes.length === 0)
+    throw new NaskitError('invalid_config', 'meta-learning: supportSizes is empty');
+  if (!(c.innerLr > 0) || !(c.outerLr > 0)) {
+    throw new NaskitError(
+      'invalid_config',
+      `meta-learning: innerLr and outerLr must be > 0, got ${c.innerLr}, ${c.outerLr}`,
+    );
+  }
+}
+
+/** Support and disjoint query rows from one task, with support-standardized targets. */
+export function sampleEpisode(task: TaskData, supportSize: number, querySize: number, rng: Rng): Episode {
+  const n = task.set.size;
+  const k = Math.min(supportSize, n - 1);
+  const q = Math.min(querySize, n - k);
+  const picked = rng.sampleIndices(n, k + q);
+  const support = picked.slice(0, k);
+  const query = picked.slice(k);
+  const stats = standardizer(support.map((r) => task.targets[r]!));
+  const z = Float32Array.from(task.targets, (t) => (t - stats.mean) / stats.std);
+  return { support, query, z };
+}
+
+function pick(z: Float32Array, rows: readonly number[]): Float32Array {
+  return Float32Array.from(rows, (r) => z[r]!);
+}
+
+async function innerLoop(
+  model: ModelDef,
+  phi: ParamStore,
+  task: TaskData,
+  rows: readonly number[],
+  z: Float32Array,
+  c: MetaConfig,
+  rng: Rng,
+): Promise<void> {
+  const config: TrainConfig = {
+    steps: c.innerSteps,
+    lr: c.innerLr,
+    weightDecay: 0,
+    batchSize: Math.max(...c.supportSizes),
+    loss: c.loss,
+    optimizer: c.innerOptimizer,
+    cosine: false,
+    clip: 5,
+    scope: c.innerScope,
+  };
+  await train(model, phi, task.set, z, rows, config, rng);
+}
+
+function requireTasks(tasks: readonly TaskData[], what: string): void {
+  if (tasks.length === 0) throw new NaskitError('invalid_argument', `${what}: no training settings`);
+  for (const t of tasks) {
+    if (t.set.size < 3)
+      throw new NaskitError(
+        'invalid_argument',
+        `${what}: setting ${t.name} has ${t.set.size} architectures, need >= 3`,
+      );
+  }
+}
+
+export type MetaProgress = (iteration: number, loss: number) => void;
+
+/** First-order MAML; returns the meta-learned initialization θ. */
+export async function metaTrainMaml(
+  model: ModelDef,
+  tasks: readonly TaskData[],
+  c: MetaConfig,
+  rng: Rng,
+  onProgress?: MetaProgress,
+): Promise<ParamStore> {
+  checkMetaConfig(c);
+  requireTasks(tasks, 'MAML');
+  const theta = initParams(model, tasks[0]!.set, rng.fork('init'));
+  const outer = makeOptimizer({ kind: 'adam' });
+  for (let it = 0; it < c.iterations; it++) {
+    const sum = new Map<string, Float32Array>();
+    let lossSum = 0;
+    for (let m = 0; m < c.tasksPerIteration; m++) {
+      const r = rng.fork(`it${it}/task${m}`);
+      const task = r.pick(tasks);
+      const ep = sampleEpisode(task, r.pick(c.supportSizes), c.querySize, r);
+      const phi = theta.clone();
+      await innerLoop(model, phi, task, ep.support, ep.z, c, r);
+      const { loss, grads } = await lossAndGrads(
+        model,
+        phi,
+        task.set,
+        ep.query,
+        pick(ep.z, ep.query),
+        c.loss,
+      );
+      lossSum += loss;
+      for (const [name, g] of grads) {
+        const acc = sum.get(name);
+        if (acc) for (let i = 0; i < g.length; i++) acc[i]! += g[i]!;
+        else sum.set(name, g.slice());
+      }
+    }
+    for (const g of sum.values()) for (let i = 0; i < g.length; i++) g[i]! /= c.tasksPerIteration;
+    clipGradNorm(sum, 5);
+    // Cosine decay of the outer rate: conflicting tasks make late updates noisy, and the final θ is used.
+    outer.step(theta, sum, (c.outerLr * (1 + Math.cos((Math.PI * it) / c.iterations))) / 2);
+    onProgress?.(it, lossSum / c.tasksPerIteration);
+  }
+  return theta;
+}
+
+/** Reptile; returns the meta-learned initialization θ. */
+export async function metaTrainReptile(
+  model: ModelDef,
+  tasks: readonly TaskData[],
+  c: MetaConfig,
+  rng: Rng,
+  onProgress?: MetaProgress,
+): Promise<ParamStore> {
+  checkMetaConfig(c);
+  requireTasks(tasks, 'Reptile');
+  const theta = initParams(model, tasks[0]!.set, rng.fork('init'));
+  const names = theta.trainableNames();
+  for (let it = 0; it < c.iterations; it++) {
+    const delta = new Map(names.map((n) => [n, new Float32Array(theta.get(n).length)]));
+    for (let m = 0; m < c.tasksPerIteration; m++) {
+      const r = rng.fork(`it${it}/task${m}`);
+      const task = r.pick(tasks);
+      const ep = sampleEpisode(task, r.pick(c.supportSizes), c.querySize, r);
+      const phi = theta.clone();
+      await innerLoop(model, phi, task, [...ep.support, ...ep.query], ep.z, c, r);
+      for (const n of names) {
+        const d = delta.get(n)!;
+        const p = phi.get(n);
+        const t = theta.get(n);
+        for (let i = 0; i < d.length; i++) d[i]! += p[i]! - t[i]!;
+      }
+    }
+    // Linearly annealed step size, as in Nichol et al. (2018).
+    const eps = (c.outerLr * (1 - it / c.iterations)) / c.tasksPerIteration;
+    for (const n of names) {
+      const t = theta.get(n);
+      const d = delta.get(n)!;
+      for (let i = 0; i < t.length; i++) t[i]! += eps * d[i]!;
+    }
+    onProgress?.(it, Number.NaN);
+  }
+  return theta;
+}
+
+/**
+ * Pooled (multi-task) pre-training: every step trains on one batch from one training setting drawn
+ * uniformly, with targets z-scored per setting over the whole table.
+ */
+export async function pretrainPooled(
+  model: ModelDef,
+  tasks: readonly TaskData[],
+  steps: number,
+  config: Omit<TrainConfig, 'steps'>,
+  rng: Rng,
+): Promise<ParamStore> {
+  requireTasks(tasks, 'pooled pre-training');
+  const theta = initParams(model, tasks[0]!.set, rng.fork('init'));
+  const zs = tasks.map((t) => {
+    const s = standardizer(t.targets);
+    return Float32Array.from(t.targets, (v) => (v - s.mean) / s.std);
+  });
+  const optimizer = makeOptimizer({
+    kind: config.optimizer === 'sgd' ? 'sgd' : 'adamw',
+    weightDecay: config.weightDecay,
+  });
+  const per = { ...config, steps: 1, cosine: false };
+  for (let s = 0; s < steps; s++) {
+    const r = rng.fork(`step${s}`);
+    const k = r.int(tasks.length);
+    const task = tasks[k]!;
+    const rows = r.sampleIndices(task.set.size, Math.min(config.batchSize, task.set.size));
+    const lr = config.cosine ? (config.lr * (1 + Math.cos((Math.PI * s) / steps))) / 2 : config.lr;
+    await train(model, theta, task.set, zs[k]!, rows, { ...per, lr }, r, optimizer);
+  }
+  return theta;
+}
+
+/** Adapt a copy of `init` to a support set (rows of `set` with raw targets); returns the new parameters. */
+export async function adapt(
+  model: ModelDef,
+  init: ParamStore,
+  set: EncodedSet,
+  support: readonly number[],
+  targets: ArrayLike<number>,
+  c: AdaptConfig,
+  rng: Rng,
+): Promise<ParamStore> {
+  const phi = init.clone();
+  if (support.length === 0 || c.steps === 0) return phi;
+  const stats = standardizer(support.map((r) => targets[r]!));
+  const z = new Float32Array(set.size);
+  for (const r of support) z[r] = (targets[r]! - stats.mean) / stats.std;
+  await train(
+    model,
+    phi,
+    set,
+    z,
+    support,
+    {
+      steps: c.steps,
+      lr: c.lr,
+      weightDecay: c.weightDecay,
+      batchSize: support.length,
+      loss: c.loss,
+      optimizer: c.optimizer,
+      cosine: false,
+      clip: 5,
+      scope: c.scope,
+    },
+    rng,
+  );
+  return phi;
+}
