@@ -7,7 +7,8 @@ import { register as registerBench } from './bench.js';
 import { register as registerTrain } from './train.js';
 import { register as registerSearch } from './search.js';
 import { register as registerSpace } from './space.js';
+import { register as registerPredict } from './predict.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerSearch, registerSpace, registerBench, registerTrain];
+export const commands: RegisterCommand[] = [registerSearch, registerSpace, registerBench, registerTrain, registerPredict];

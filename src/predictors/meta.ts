@@ -142,10 +142,11 @@ export async function metaTrainMaml(
   c: MetaConfig,
   rng: Rng,
   onProgress?: MetaProgress,
+  init?: ParamStore,
 ): Promise<ParamStore> {
   checkMetaConfig(c);
   requireTasks(tasks, 'MAML');
-  const theta = initParams(model, tasks[0]!.set, rng.fork('init'));
+  const theta = init ? init.clone() : initParams(model, tasks[0]!.set, rng.fork('init'));
   const outer = makeOptimizer({ kind: 'adam' });
   for (let it = 0; it < c.iterations; it++) {
     const sum = new Map<string, Float32Array>();
@@ -187,10 +188,11 @@ export async function metaTrainReptile(
   c: MetaConfig,
   rng: Rng,
   onProgress?: MetaProgress,
+  init?: ParamStore,
 ): Promise<ParamStore> {
   checkMetaConfig(c);
   requireTasks(tasks, 'Reptile');
-  const theta = initParams(model, tasks[0]!.set, rng.fork('init'));
+  const theta = init ? init.clone() : initParams(model, tasks[0]!.set, rng.fork('init'));
   const names = theta.trainableNames();
   for (let it = 0; it < c.iterations; it++) {
     const delta = new Map(names.map((n) => [n, new Float32Array(theta.get(n).length)]));

@@ -1,0 +1,162 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { nb201, tnbMicro } from '../spaces/index.js';
+import { Rng } from '../util/rng.js';
+import { main } from './main.js';
+
+/** Generic-format tables over random cells; the tasks share a structural trend. */
+function writeTable(
+  dir: string,
+  name: string,
+  space: typeof nb201 | typeof tnbMicro,
+  tilt: number,
+  seed: number,
+): string {
+  const rng = new Rng(seed);
+  const seen = new Set<string>();
+  const lines = ['arch,val_acc,err'];
+  while (seen.size < 60) {
+    const arch = space.sample(rng);
+    const text = space.format(arch);
+    if (seen.has(text)) continue;
+    seen.add(text);
+    const convs = (text.match(/conv_3x3|conv3x3|3/g) ?? []).length;
+    const pools = (text.match(/pool|1/g) ?? []).length;
+    const score = 2 * convs + tilt * pools + rng.normal(0, 0.3);
+    lines.push(`"${text}",${score},${-score}`);
+  }
+  const path = join(dir, `${name}.csv`);
+  writeFileSync(path, lines.join('\n'));
+  return path;
+}
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+  const code = await main(['node', 'naskit', ...args]);
+  vi.restoreAllMocks();
+  return { code, out, err };
+}
+
+describe('naskit predict', () => {
+  afterEach(() => vi.restoreAllMocks());
+  const dir = mkdtempSync(join(tmpdir(), 'naskit-predict-'));
+  const a = writeTable(dir, 'taskA', nb201, 0.5, 1);
+  const b = writeTable(dir, 'taskB', nb201, -0.5, 2);
+  const c = writeTable(dir, 'micro', tnbMicro, 0, 3);
+  const tables = [
+    '--settings',
+    'none',
+    '--extra-table',
+    a,
+    '--space',
+    'nb201',
+    '--extra-table',
+    b,
+    '--space',
+    'nb201',
+    '--extra-table',
+    c,
+    '--space',
+    'tnb101-micro',
+  ];
+  const tiny = ['--meta-iterations', '3', '--hidden', '8', '--seeds', '2', '--shots', '0,5'];
+
+  it('meta-eval prints JSON rows per method and shot count for a held-out extra table', async () => {
+    const r = await run([
+      'predict',
+      'meta-eval',
+      ...tables,
+      ...tiny,
+      '--holdout',
+      'nb201/taskB',
+      '--method',
+      'reptile,scratch,zeroshot',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out) as {
+      holdout: string;
+      results: { method: string; shots: number; spearman_mean: number; kendall_std: number }[];
+    };
+    expect(json.holdout).toBe('nb201/taskB');
+    expect(json.results.map((x) => `${x.method}@${x.shots}`)).toEqual([
+      'reptile@0',
+      'reptile@5',
+      'scratch@5',
+      'zeroshot@0',
+      'zeroshot@5',
+    ]);
+    for (const x of json.results)
+      expect(Number.isFinite(x.spearman_mean) && Number.isFinite(x.kendall_std)).toBe(true);
+  });
+
+  it('meta-eval prints a table, and leave-one-space-out holds out every setting of the space', async () => {
+    const r = await run([
+      'predict',
+      'meta-eval',
+      ...tables,
+      ...tiny,
+      '--holdout',
+      'space:nb201',
+      '--method',
+      'finetune',
+      '--quiet',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('held out: nb201/taskA, nb201/taskB');
+    expect(r.out).toContain('trained on 1 settings: tnb101-micro/micro');
+    expect(r.out).toMatch(/nb201\/taskA\s+finetune\s+5\s+-?\d\.\d{3} ± \d\.\d{3}/);
+  });
+
+  it('settings lists extra tables with their metric direction', async () => {
+    const r = await run([
+      'predict',
+      'settings',
+      '--settings',
+      'none',
+      '--extra-table',
+      a,
+      '--space',
+      'nb201',
+      '--metric',
+      'err:min',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toEqual([
+      {
+        name: 'nb201/taskA:err',
+        space: 'nb201',
+        metric: 'err:min',
+        rows: 60,
+        graphs: expect.any(Number),
+        source: a,
+      },
+    ]);
+  });
+
+  it('names the valid choices for bad input', async () => {
+    let r = await run(['predict', 'meta-eval', ...tables, '--holdout', 'nb201/nope', '--method', 'maml']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('valid settings: nb201/taskA, nb201/taskB, tnb101-micro/micro');
+    r = await run([
+      'predict',
+      'meta-eval',
+      ...tables,
+      '--holdout',
+      'nb201/taskA',
+      '--method',
+      'maml,protonet',
+    ]);
+    expect(r.err).toContain(
+      "unknown method 'protonet'; valid methods: maml, reptile, scratch, finetune, zeroshot",
+    );
+    r = await run(['predict', 'meta-eval', '--settings', 'none', '--extra-table', a, '--holdout', 'x']);
+    expect(r.err).toContain('give one --space (and at most one --metric) per --extra-table');
+  });
+});

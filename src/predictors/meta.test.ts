@@ -1,0 +1,155 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { nb201, tnbMicro } from '../spaces/index.js';
+import { Rng } from '../util/rng.js';
+import { releasePrograms } from './engine.js';
+import { sampleEpisode } from './meta.js';
+import { DEFAULT_META_EVAL, type MetaEvalConfig, resolveHoldout, runMetaEval } from './meta-eval.js';
+import { encodeFor, makeModel } from './predictor.js';
+import type { Setting } from './settings.js';
+import { graphHash, unifiedGraph, type UnifiedGraph } from './unified-graph.js';
+
+afterAll(releasePrograms);
+
+/** Synthetic settings: related tasks share a structural component, plus a task-specific tilt. */
+function synthetic(
+  space: typeof nb201 | typeof tnbMicro,
+  name: string,
+  tilt: number[],
+  seed: number,
+): Setting {
+  const rng = new Rng(seed);
+  const seen = new Set<string>();
+  const graphs: UnifiedGraph[] = [];
+  while (graphs.length < 90) {
+    const g = unifiedGraph(space, space.sample(rng));
+    const h = graphHash(g);
+    if (!seen.has(h)) {
+      seen.add(h);
+      graphs.push(g);
+    }
+  }
+  const targets = Float64Array.from(graphs, (g) => {
+    const counts = [3, 4, 9].map((op) => g.ops.filter((o) => o === op).length);
+    return 2 * counts[1]! + counts[0]! + g.edges.length + counts.reduce((s, c, i) => s + c * tilt[i]!, 0);
+  });
+  const spec = {
+    name,
+    space: space.name,
+    dataset: name,
+    metric: 'val_acc',
+    maximize: true,
+    from: { kind: 'file' as const, path: name },
+  };
+  return { spec, name, space: space.name, graphs, targets, rows: graphs.length };
+}
+
+const settings = [
+  synthetic(nb201, 'nb201/a', [0.5, 0, -1], 1),
+  synthetic(nb201, 'nb201/b', [-0.5, 0.5, 0], 2),
+  synthetic(tnbMicro, 'tnb101-micro/a', [0, -0.5, 0], 3),
+  synthetic(nb201, 'nb201/held', [0, 0.3, -0.5], 4),
+];
+
+const tiny: MetaEvalConfig = {
+  ...DEFAULT_META_EVAL,
+  model: { hidden: 16, layers: 2 },
+  maml: {
+    ...DEFAULT_META_EVAL.maml,
+    iterations: 15,
+    tasksPerIteration: 2,
+    supportSizes: [10],
+    querySize: 20,
+  },
+  reptile: {
+    ...DEFAULT_META_EVAL.reptile,
+    iterations: 15,
+    tasksPerIteration: 2,
+    supportSizes: [10],
+    querySize: 20,
+  },
+  pretrain: { ...DEFAULT_META_EVAL.pretrain, steps: 150, batchSize: 32 },
+  scratch: { ...DEFAULT_META_EVAL.scratch, steps: 40 },
+};
+
+describe('meta-learning across settings', () => {
+  it('draws disjoint support and query sets standardized by the support', () => {
+    const model = makeModel('gcn', 8, 1);
+    const s = settings[0]!;
+    const task = { name: s.name, set: encodeFor(model, s.graphs), targets: s.targets };
+    const ep = sampleEpisode(task, 10, 30, new Rng(1));
+    expect(ep.support.length).toBe(10);
+    expect(ep.query.length).toBe(30);
+    expect(ep.support.filter((r) => ep.query.includes(r))).toEqual([]);
+    const zs = ep.support.map((r) => ep.z[r]!);
+    expect(zs.reduce((a, b) => a + b, 0) / 10).toBeCloseTo(0, 5);
+  });
+
+  it('resolves single settings and whole spaces, listing valid names otherwise', () => {
+    expect(resolveHoldout(settings, 'space:nb201').map((s) => s.name)).toEqual([
+      'nb201/a',
+      'nb201/b',
+      'nb201/held',
+    ]);
+    expect(() => resolveHoldout(settings, 'nb201/zzz')).toThrow(/valid settings: nb201\/a, nb201\/b/);
+    expect(() => resolveHoldout(settings, 'space:darts')).toThrow(/spaces: nb201, tnb101-micro/);
+  });
+
+  it('evaluates every method and shot count, and transfers to a related held-out setting', async () => {
+    const run = () =>
+      runMetaEval({
+        settings,
+        holdout: 'nb201/held',
+        methods: ['maml', 'reptile', 'scratch', 'finetune', 'zeroshot'],
+        shots: [0, 10],
+        seeds: 2,
+        config: tiny,
+      });
+    const r = await run();
+    expect(r.trainSettings).toEqual(['nb201/a', 'nb201/b', 'tnb101-micro/a']);
+    const keys = r.results.map((x) => `${x.method}@${x.shots}`);
+    expect(keys).toEqual([
+      'maml@0',
+      'maml@10',
+      'reptile@0',
+      'reptile@10',
+      'scratch@10',
+      'finetune@0',
+      'finetune@10',
+      'zeroshot@0',
+      'zeroshot@10',
+    ]);
+    for (const row of r.results) {
+      expect(row.spearman.length).toBe(2);
+      expect(row.evaluated).toBe(90 - row.shots);
+      expect(Math.abs(row.spearman_mean)).toBeLessThanOrEqual(1);
+    }
+    // the pooled model has seen the shared structure, so it ranks the new setting well without shots
+    const zero = r.results.find((x) => x.method === 'zeroshot' && x.shots === 0)!;
+    expect(zero.spearman_mean).toBeGreaterThan(0.5);
+    // same seed, same numbers
+    expect((await run()).results).toEqual(r.results);
+  });
+
+  it('rejects unknown methods and impossible holdouts', async () => {
+    await expect(
+      runMetaEval({
+        settings,
+        holdout: 'nb201/held',
+        methods: ['protonet' as never],
+        shots: [0],
+        seeds: 1,
+        config: tiny,
+      }),
+    ).rejects.toThrow(/unknown method 'protonet'; valid methods: maml, reptile/);
+    await expect(
+      runMetaEval({
+        settings: [settings[3]!],
+        holdout: 'nb201/held',
+        methods: ['maml'],
+        shots: [0],
+        seeds: 1,
+        config: tiny,
+      }),
+    ).rejects.toThrow(/leaves no setting to learn from/);
+  });
+});
