@@ -8,6 +8,7 @@ import { benchConvGrad, formatConvGradTable } from '../runtime/bench/conv-grad.j
 import { setDefaultThreads } from '../runtime/session.js';
 import { parseNumber, parsePositiveInt } from './parse.js';
 import { benchQuery } from './bench-query.js';
+import { benchPredictor } from '../predictors/bench.js';
 import { resolveDataDir } from '../util/data-dir.js';
 
 export function register(program: Command): void {
@@ -82,6 +83,24 @@ export function register(program: Command): void {
         `queryKey     ${Math.round(r.queries_per_s).toLocaleString('en-US')} lookups/s\n` +
           `query(arch)  ${Math.round(r.arch_queries_per_s).toLocaleString('en-US')} lookups/s (formats the key too)\n` +
           `table load   ${r.load_ms.toFixed(0)} ms\n`,
+      );
+    });
+
+  bench
+    .command('predictor')
+    .description('Predictor training speed: GCN and MLP fit on 100 NB201 architectures (target: GCN <= 10 s)')
+    .option('--archs <n>', 'architectures to fit on', parsePositiveInt, 100)
+    .option('--json', 'print one JSON object')
+    .action(async (opts) => {
+      const r = await benchPredictor({ archs: opts.archs });
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(r)}\n`);
+        return;
+      }
+      process.stdout.write(
+        `GCN fit on ${r.archs} archs   ${r.gcn_fit_100_s.toFixed(2)} s (cold), ${r.gcn_fit_100_warm_s.toFixed(2)} s (warm)\n` +
+          `MLP fit on ${r.archs} archs   ${r.mlp_fit_100_s.toFixed(2)} s (cold), ${r.mlp_fit_100_warm_s.toFixed(2)} s (warm)\n` +
+          `(${r.steps} optimizer steps each)\n`,
       );
     });
 }
