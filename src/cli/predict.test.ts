@@ -3,17 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { nb201, tnbMicro } from '../spaces/index.js';
+import type { SearchSpace } from '../spaces/space.js';
 import { Rng } from '../util/rng.js';
 import { main } from './main.js';
 
 /** Generic-format tables over random cells; the tasks share a structural trend. */
-function writeTable(
-  dir: string,
-  name: string,
-  space: typeof nb201 | typeof tnbMicro,
-  tilt: number,
-  seed: number,
-): string {
+function writeTable<A>(dir: string, name: string, space: SearchSpace<A>, tilt: number, seed: number): string {
   const rng = new Rng(seed);
   const seen = new Set<string>();
   const lines = ['arch,val_acc,err'];
