@@ -8,7 +8,11 @@ import { register as registerTrain } from './train.js';
 import { register as registerSearch } from './search.js';
 import { register as registerSpace } from './space.js';
 import { register as registerPredict } from './predict.js';
+import { register as registerRun } from './run.js';
+import { register as registerReport } from './report.js';
+import { register as registerExport } from './export.js';
+import { register as registerProxies } from './proxies.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerSearch, registerSpace, registerBench, registerTrain, registerPredict];
+export const commands: RegisterCommand[] = [registerSearch, registerSpace, registerBench, registerTrain, registerRun, registerReport, registerExport, registerPredict, registerProxies];

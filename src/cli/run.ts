@@ -1,0 +1,139 @@
+/**
+ * `naskit run [config]`: find, train and export an architecture for a dataset (see
+ * src/experiments/run/runner.ts). Flags are a table keyed by config fields, so every flag can also be
+ * set in the config file; a flag given on the command line wins over the file.
+ */
+import { Command } from 'commander';
+import { DATASET_HELP } from '../experiments/run/data.js';
+import { parseRunConfig, readConfigFile, setField } from '../experiments/run/config.js';
+import { resumeRun, startRun, type RunIo } from '../experiments/run/runner.js';
+import type { RunSummary } from '../experiments/run/summary.js';
+import { createProgress } from '../experiments/progress.js';
+import { NaskitError } from '../util/errors.js';
+import { parseNonNegativeInt, parseNumber, parsePositiveInt } from './parse.js';
+
+/** CLI option (commander's camelCase name) → config field. */
+const FLAG_FIELDS: Record<string, string> = {
+  dataset: 'dataset',
+  dataDir: 'data_dir',
+  space: 'space',
+  budgetMinutes: 'budget_minutes',
+  seed: 'seed',
+  threads: 'threads',
+  channels: 'network.channels',
+  cells: 'network.cells',
+  samples: 'search.samples',
+  topK: 'search.top_k',
+};
+
+/** Flags that do not change results and so may accompany --resume. */
+const RESUME_FLAGS = new Set(['threads', 'dataDir', 'quiet', 'json', 'resume']);
+
+const HELP_AFTER = `
+Configuration: every flag is also a config field (YAML or JSON file, snake_case):
+  dataset, data_dir, space, seed, budget_minutes, threads,
+  network: {channels, cells}, search: {proxies, samples, top_k, proxy_batch},
+  short_train: {images, epochs, batch_size, lr, val_images},
+  final: {epochs, images, batch_size, lr, train_on}, cost: {train_ms_per_image, eval_ms_per_image, proxy_ms_per_arch, compile_ms, fixed_s}
+Phase sizes not set are derived from --budget-minutes by the cost model (src/experiments/run/plan.ts).
+
+Datasets: ${DATASET_HELP}.
+Bring your own data: write your images and labels as IDX files (uint8 images [N,H,W] or [N,C,H,W],
+labels [N]; e.g. with writeIdxDataset from src/data/idx.ts) and pass --dataset idx:images.gz,labels.gz
+(add test files as a third and fourth path; without them 1/6 of the images is held out for testing).
+
+Output: runs/<run-id>/ (or --out DIR) with config.json, results.jsonl, model.onnx, model.safetensors,
+summary.json, report.html and report.md. An interrupted run continues with --resume DIR.`;
+
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description(
+      'Find an architecture for a dataset (proxy scoring, short training, final training), export it to ONNX and write a report',
+    )
+    .argument('[config]', 'config file (.yaml, .yml or .json); flags override its fields')
+    .option('--dataset <spec>', 'dataset (see below; default fashion-mnist)')
+    .option('--data-dir <dir>', 'data directory for mnist/cifar10 (default: $NASKIT_DATA)')
+    .option('--space <space>', 'search space: nb201 (default)')
+    .option('--budget-minutes <m>', 'time budget in minutes; scales every phase (default 10)', parseNumber)
+    .option('--seed <n>', 'random seed (default 0)', parseNonNegativeInt)
+    .option('--threads <n>', 'ONNX Runtime threads (default: core count)', parsePositiveInt)
+    .option('--channels <n>', 'network width: channels of the first stage', parsePositiveInt)
+    .option('--cells <n>', 'network depth: cells per stage', parsePositiveInt)
+    .option('--samples <n>', 'architectures to sample and score (default: from the budget)', parsePositiveInt)
+    .option(
+      '--top-k <n>',
+      'best-scored architectures to short-train (default: from the budget)',
+      parsePositiveInt,
+    )
+    .option('--out <dir>', 'run directory (default: runs/<run-id>)')
+    .option('--resume <dir>', 'continue an interrupted run in DIR (its configuration is read from DIR)')
+    .option('--quiet', 'no progress output')
+    .option('--json', 'print the summary as JSON on stdout, nothing else')
+    .addHelpText('after', HELP_AFTER)
+    .action(async (configPath: string | undefined, opts: Record<string, unknown>, command: Command) => {
+      const quiet = Boolean(opts.quiet || opts.json);
+      const io: RunIo = {
+        progress: createProgress(quiet ? 'quiet' : 'auto'),
+        log: quiet ? () => {} : (m) => process.stderr.write(`${m}\n`),
+      };
+      let summary: RunSummary;
+      if (typeof opts.resume === 'string') {
+        const extra = Object.keys(opts).filter(
+          (k) => command.getOptionValueSource(k) === 'cli' && !RESUME_FLAGS.has(k),
+        );
+        if (configPath || extra.length > 0) {
+          throw new NaskitError(
+            'invalid_argument',
+            `--resume reads the configuration from the run directory; drop ${[configPath, ...extra.map(flagName)].filter(Boolean).join(', ')} ` +
+              '(only --threads, --data-dir, --quiet and --json may accompany it)',
+          );
+        }
+        summary = await resumeRun(
+          opts.resume,
+          { threads: opts.threads as number | undefined, dataDir: opts.dataDir as string | undefined },
+          io,
+        );
+      } else {
+        const raw: Record<string, unknown> = configPath ? readConfigFile(configPath) : {};
+        for (const [flag, field] of Object.entries(FLAG_FIELDS)) {
+          if (opts[flag] !== undefined) setField(raw, field, opts[flag]);
+        }
+        const source = configPath
+          ? `config ${configPath} (with command-line flags)`
+          : 'the command-line flags';
+        summary = await startRun(parseRunConfig(raw, source), opts.out as string | undefined, io);
+      }
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(summary)}\n`);
+        return;
+      }
+      printSummary(summary, quiet);
+    });
+}
+
+function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+function printSummary(s: RunSummary, quiet: boolean): void {
+  if (quiet) {
+    process.stdout.write(`${s.run_dir}\n`);
+    return;
+  }
+  const rho = s.proxy_correlation[0];
+  process.stdout.write(
+    [
+      `architecture   ${s.arch}`,
+      `network        NB201 cells, C=${s.network.channels}, ${s.network.cells_per_stage} cell(s)/stage, ${s.params} params`,
+      `test accuracy  ${s.test_accuracy.toFixed(2)}% (${s.test_images} test images; validation ${s.val_accuracy.toFixed(2)}%)`,
+      `search         ${s.samples_scored} scored, top ${s.plan.top_k} short-trained` +
+        (rho
+          ? `; ${rho.proxy} vs accuracy Spearman ${rho.spearman === null ? 'n/a' : rho.spearman.toFixed(2)} (n=${rho.n})`
+          : ''),
+      `time           ${s.elapsed_s.toFixed(1)} s (budget ${s.budget_minutes} min)`,
+      `run directory  ${s.run_dir}`,
+      `               ${s.onnx}, ${s.checkpoint}, summary.json, ${s.report}, report.md`,
+    ].join('\n') + '\n',
+  );
+}

@@ -1,0 +1,210 @@
+/**
+ * The cost model of `naskit run`: turns the time budget into phase sizes (how many architectures to
+ * score, how many to short-train and on how many images, how long to train the winner). The plan is
+ * a pure function of the budget, the configuration and the dataset sizes — never of the clock — so an
+ * interrupted run that is resumed makes exactly the same choices as one that was not.
+ *
+ * Costs are per-unit constants for the reference network — NB201 cells at C=8 with 1 cell per stage on
+ * 28×28×1 input, every edge nor_conv_3x3 (the most expensive cell, so real candidates cost at most
+ * this), batch 128 — on the project's 2-core machine with 2 ONNX Runtime threads. They were derived
+ * from CPU time measured under load (train step 3.25 CPU-ms per image, inference 0.72, program
+ * compilation 0.6 CPU-s) divided by the two cores at ~75% parallel efficiency. Other widths, depths
+ * and input sizes scale by their multiply-accumulate count. A faster or slower machine can set its own
+ * numbers in the config's `cost` block. The plan spends BUDGET_USE of the budget, leaving headroom
+ * for a machine that is slower than the model says.
+ */
+import { NaskitError } from '../../util/errors.js';
+
+export const COST_DEFAULTS = {
+  /** Wall-clock ms per image of one training step (forward + backward + SGD). */
+  train_ms_per_image: 2.4,
+  /** Wall-clock ms per image of inference (validation, test). */
+  eval_ms_per_image: 0.6,
+  /** Wall-clock ms to score one architecture with all of the run's proxies. */
+  proxy_ms_per_arch: 10,
+  /** Wall-clock ms to build, serialize and compile one network's training and inference programs. */
+  compile_ms: 1500,
+  /** Seconds outside the phases: loading data, export, parity check, report. */
+  fixed_s: 20,
+} as const;
+
+export interface CostModel {
+  train_ms_per_image: number;
+  eval_ms_per_image: number;
+  proxy_ms_per_arch: number;
+  compile_ms: number;
+  fixed_s: number;
+}
+
+/** Share of the (budget − fixed) time each phase is planned with; the final training gets the rest. */
+export const PHASE_SHARES = { proxy: 0.1, short: 0.3 } as const;
+
+/** Fraction of the budget the plan fills. */
+export const BUDGET_USE = 0.9;
+
+/** The network the cost constants were measured on. */
+export const REFERENCE_NETWORK = { channels: 8, cells: 1, inputShape: [1, 28, 28] as const };
+
+export interface PlanInputs {
+  budgetMinutes: number;
+  /** Images in the training set before the validation split, and in the test set. */
+  trainImages: number;
+  testImages: number;
+  classes: number;
+  /** Relative cost of the configured network against the reference network (1 = reference). */
+  networkCost: number;
+  /** Distinct architectures in the space (caps the sample count). */
+  spaceSize: number | null;
+  cost: CostModel;
+  overrides: {
+    samples?: number | undefined;
+    topK?: number | undefined;
+    shortImages?: number | undefined;
+    shortEpochs: number;
+    shortBatch: number;
+    valImages?: number | undefined;
+    finalEpochs?: number | undefined;
+    finalImages?: number | undefined;
+    finalBatch: number;
+    finalOnTrainAndVal: boolean;
+  };
+}
+
+export interface RunPlan {
+  samples: number;
+  top_k: number;
+  val_images: number;
+  short_images: number;
+  short_epochs: number;
+  final_images: number;
+  final_epochs: number;
+  /** Planned seconds per phase (what the cost model expects; the report sets them against the measured time). */
+  estimate_s: { proxy: number; short: number; final: number; fixed: number; total: number };
+}
+
+export const MAX_SAMPLES = 5000;
+
+export function makePlan(p: PlanInputs): RunPlan {
+  const o = p.overrides;
+  const budgetS = p.budgetMinutes * 60;
+  const trainMs = p.cost.train_ms_per_image * p.networkCost;
+  const evalMs = p.cost.eval_ms_per_image * p.networkCost;
+  const compileS = p.cost.compile_ms / 1000;
+  const work = Math.max(BUDGET_USE * budgetS - p.cost.fixed_s, 0);
+
+  const maxSamples = Math.min(MAX_SAMPLES, p.spaceSize ?? MAX_SAMPLES);
+  const samples = clamp(
+    o.samples ?? Math.floor((PHASE_SHARES.proxy * work * 1000) / p.cost.proxy_ms_per_arch),
+    1,
+    maxSamples,
+  );
+  const topK = clamp(o.topK ?? Math.round(3 + p.budgetMinutes / 2), 1, Math.min(24, samples));
+  // Validation: 10% of the training set, at most 5,000 images, and at most a quarter of a candidate's time.
+  const candidateS = (PHASE_SHARES.short * work) / topK - compileS;
+  const valFit = Math.floor((0.25 * candidateS * 1000) / evalMs);
+  const valImages =
+    o.valImages ??
+    clamp(
+      Math.min(Math.round(0.1 * p.trainImages), 5000, valFit),
+      Math.min(10 * p.classes, p.trainImages - 1),
+      p.trainImages - 1,
+    );
+  if (valImages >= p.trainImages) {
+    throw new NaskitError(
+      'invalid_config',
+      `short_train.val_images = ${valImages} leaves no training images (the training set has ${p.trainImages}); choose fewer`,
+    );
+  }
+  const trainPart = p.trainImages - valImages;
+
+  const perCandidateS = candidateS - (valImages * evalMs) / 1000;
+  const fitImages = Math.floor((perCandidateS * 1000) / (trainMs * o.shortEpochs));
+  const shortImages = clamp(
+    o.shortImages ?? roundDown(fitImages, o.shortBatch),
+    Math.min(o.shortBatch, trainPart),
+    trainPart,
+  );
+
+  const proxyS = (samples * p.cost.proxy_ms_per_arch) / 1000;
+  const shortS = topK * (compileS + (o.shortEpochs * shortImages * trainMs + valImages * evalMs) / 1000);
+  const finalPool = o.finalOnTrainAndVal ? p.trainImages : trainPart;
+  const testS = (p.testImages * evalMs) / 1000;
+  const finalWorkS = work - proxyS - shortS - 2 * compileS - testS;
+  const epochMs = finalPool * trainMs;
+  let finalEpochs = o.finalEpochs ?? Math.max(1, Math.floor((finalWorkS * 1000) / epochMs));
+  let finalImages = o.finalImages ?? finalPool;
+  if (o.finalEpochs === undefined && o.finalImages === undefined && finalWorkS * 1000 < epochMs) {
+    // Less than one pass fits: one epoch over a stratified subset of the size that does.
+    finalEpochs = 1;
+    finalImages = roundDown(Math.floor((Math.max(finalWorkS, 0) * 1000) / trainMs), o.finalBatch);
+  }
+  finalImages = clamp(finalImages, Math.min(o.finalBatch, finalPool), finalPool);
+  const finalS = 2 * compileS + (finalEpochs * finalImages * trainMs) / 1000 + testS;
+  return {
+    samples,
+    top_k: topK,
+    val_images: valImages,
+    short_images: shortImages,
+    short_epochs: o.shortEpochs,
+    final_images: finalImages,
+    final_epochs: finalEpochs,
+    estimate_s: {
+      proxy: round1(proxyS),
+      short: round1(shortS),
+      final: round1(finalS),
+      fixed: p.cost.fixed_s,
+      total: round1(proxyS + shortS + finalS + p.cost.fixed_s),
+    },
+  };
+}
+
+/**
+ * Multiply-accumulates per image of the most expensive NB201 cell network (every edge a 3×3 conv)
+ * with this width, depth and input: the stem, N cells per stage, and the two reduction blocks.
+ */
+export function nb201ReferenceMacs(
+  channels: number,
+  cellsPerStage: number,
+  inputShape: readonly [number, number, number],
+): number {
+  const [cin, h0, w0] = inputShape;
+  let h = h0;
+  let w = w0;
+  let macs = cin * channels * 9 * h * w;
+  for (let stage = 0; stage < 3; stage++) {
+    const c = channels * 2 ** stage;
+    if (stage > 0) {
+      h = Math.ceil(h / 2);
+      w = Math.ceil(w / 2);
+      // ResNet basic block: 3×3 stride-2 conv from c/2, 3×3 conv at c, 1×1 projection shortcut.
+      macs += (c / 2) * c * 9 * h * w + c * c * 9 * h * w + (c / 2) * c * h * w;
+    }
+    macs += cellsPerStage * 6 * c * c * 9 * h * w;
+  }
+  return macs;
+}
+
+/** Cost of a network relative to REFERENCE_NETWORK, the one the constants were measured on. */
+export function relativeNetworkCost(
+  channels: number,
+  cellsPerStage: number,
+  inputShape: readonly [number, number, number],
+): number {
+  const r = REFERENCE_NETWORK;
+  return (
+    nb201ReferenceMacs(channels, cellsPerStage, inputShape) /
+    nb201ReferenceMacs(r.channels, r.cells, r.inputShape)
+  );
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.max(lo, Math.min(hi, x));
+}
+
+function roundDown(x: number, multiple: number): number {
+  return Math.max(multiple, Math.floor(x / multiple) * multiple);
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}

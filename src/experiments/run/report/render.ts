@@ -1,0 +1,19 @@
+/**
+ * Vega and Vega-Lite specs rendered to standalone SVG strings in Node (the 'none' renderer, no canvas,
+ * no browser). Text widths are estimated, which is fine for labels this short.
+ */
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+export async function renderVega(spec: vega.Spec): Promise<string> {
+  const view = new vega.View(vega.parse(spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+export async function renderVegaLite(spec: TopLevelSpec): Promise<string> {
+  return renderVega(compile(spec).spec);
+}

@@ -1,0 +1,285 @@
+/**
+ * `naskit run` end to end on a tiny synthetic IDX dataset (12×12 greyscale, 4 classes) with a tiny
+ * configuration: a real run (sampling, proxy scoring, short training, final training, test, export,
+ * report) in seconds. The resume test kills a real child process with SIGKILL twice (during short
+ * training, then during final training) and checks the resumed run ends exactly like an
+ * uninterrupted one.
+ */
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir, hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { subset } from '../../data/dataset.js';
+import { writeIdxDataset } from '../../data/idx.js';
+import { syntheticDataset } from '../../data/synthetic.js';
+import { exportCheckpoint } from '../../cli/export.js';
+import { regenerateReport } from '../../cli/report.js';
+import { saveCheckpoint } from '../../runtime/checkpoint.js';
+import { Rng } from '../../util/rng.js';
+import { parseRunConfig, type RunConfigInput } from './config.js';
+import { readModel } from './model-file.js';
+import { resumeRun, startRun, type RunIo } from './runner.js';
+import { parseLog } from './store.js';
+import type { RunSummary } from './summary.js';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const quietIo = (log: string[] = []): RunIo => ({
+  progress: { start() {}, update() {}, stop() {}, log() {} },
+  log: (m) => log.push(m),
+});
+
+let work: string;
+let configPath: string;
+let config: RunConfigInput;
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'naskit-run-'));
+  const all = syntheticDataset(
+    { n: 600, classes: 4, channels: 1, height: 12, width: 12, noise: 70 },
+    new Rng(11),
+  );
+  const files = ['train-images.gz', 'train-labels.gz', 'test-images.gz', 'test-labels.gz'].map((f) =>
+    join(work, f),
+  );
+  writeIdxDataset(
+    subset(
+      all,
+      Array.from({ length: 480 }, (_, i) => i),
+    ),
+    files[0]!,
+    files[1]!,
+  );
+  writeIdxDataset(
+    subset(
+      all,
+      Array.from({ length: 120 }, (_, i) => 480 + i),
+    ),
+    files[2]!,
+    files[3]!,
+  );
+  config = {
+    dataset: `idx:${files.join(',')}`,
+    seed: 3,
+    threads: 1,
+    network: { channels: 4, cells: 1 },
+    search: { proxies: ['params'], samples: 12, top_k: 3, proxy_batch: 16 },
+    short_train: { images: 192, val_images: 64, batch_size: 32, epochs: 2, lr: 0.05 },
+    final: { epochs: 12, batch_size: 32, lr: 0.05 },
+  };
+  configPath = join(work, 'tiny.json');
+  writeFileSync(configPath, JSON.stringify(config));
+});
+
+async function onnxLogits(path: string, input: Float32Array, shape: number[]): Promise<Float32Array> {
+  const session = await ort.InferenceSession.create(path);
+  try {
+    const out = await session.run({ input: new ort.Tensor('float32', input, shape) });
+    return out.logits!.data as Float32Array;
+  } finally {
+    await session.release();
+  }
+}
+
+function readRecords(dir: string): { type: string; [k: string]: unknown }[] {
+  const path = join(dir, 'results.jsonl');
+  return parseLog(readFileSync(path), path).records as { type: string; [k: string]: unknown }[];
+}
+
+/** Start the run CLI in a child process and SIGKILL it once `when` holds for the store's records. */
+async function killWhen(
+  args: string[],
+  dir: string,
+  when: (records: { type: string }[]) => boolean,
+): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    ['--import', './test/helpers/ts-register.mjs', 'test/helpers/run-cli.ts', 'run', ...args, '--quiet'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  let killed = false;
+  let finished = false;
+  void exited.then(() => (finished = true));
+  while (!finished) {
+    const path = join(dir, 'results.jsonl');
+    if (existsSync(path) && when(parseLog(readFileSync(path), path).records)) {
+      child.kill('SIGKILL');
+      killed = true;
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  await exited;
+  if (!killed) throw new Error(`the child run ended before it could be killed:\n${stderr}`);
+}
+
+describe('naskit run', () => {
+  let summary: RunSummary;
+  let dirA: string;
+
+  it('finds, trains, tests, exports and reports an architecture', async () => {
+    dirA = join(work, 'uninterrupted');
+    const log: string[] = [];
+    summary = await startRun(parseRunConfig(config, 'test'), dirA, quietIo(log));
+    expect(log[0]).toBe(`run directory: ${dirA}`);
+    expect(summary.arch).toMatch(/^\|.+\|$/);
+    expect(summary.test_accuracy).toBeGreaterThan(50); // 4 classes: chance is 25%
+    expect(summary.samples_scored).toBe(12);
+    expect(summary.candidates).toHaveLength(3);
+    expect(summary.final.history.map((e) => e.completed)).toEqual(
+      Array.from({ length: 12 }, (_, i) => i + 1),
+    );
+    expect(summary.onnx_max_abs_diff).toBeLessThan(1e-4);
+    const onDisk = JSON.parse(readFileSync(join(dirA, 'summary.json'), 'utf8')) as RunSummary;
+    expect(onDisk).toMatchObject({
+      test_accuracy: summary.test_accuracy,
+      arch: summary.arch,
+      onnx: 'model.onnx',
+    });
+    expect(onDisk.elapsed_s).toBeGreaterThan(0);
+    for (const f of [
+      'config.json',
+      'results.jsonl',
+      'model.onnx',
+      'model.safetensors',
+      'report.html',
+      'report.md',
+    ]) {
+      expect(existsSync(join(dirA, f)), f).toBe(true);
+    }
+    expect(existsSync(join(dirA, 'run.lock'))).toBe(false);
+    // The winner is the best by validation accuracy among the short-trained candidates.
+    expect(summary.val_accuracy).toBe(Math.max(...summary.candidates.map((c) => c.val_accuracy)));
+  });
+
+  it('writes a self-contained HTML report and a Markdown report, and regenerates them', async () => {
+    const html = readFileSync(join(dirA, 'report.html'), 'utf8');
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).not.toMatch(/<script|<link|src=/i);
+    expect((html.match(/<svg/g) ?? []).length).toBe(5);
+    expect(html).toContain(summary.arch);
+    expect(html).toMatch(/Spearman ρ = (-?\d\.\d{3}|n\/a) over 3 candidates/);
+    const md = readFileSync(join(dirA, 'report.md'), 'utf8');
+    expect(md).toContain('![Winning cell](report-cell.svg)');
+    expect(md).toContain(`**Test accuracy:** ${summary.test_accuracy.toFixed(2)}%`);
+    expect(existsSync(join(dirA, 'report-cell.svg'))).toBe(true);
+    writeFileSync(join(dirA, 'report.html'), 'stale');
+    expect(await regenerateReport(dirA)).toBe(join(dirA, 'report.html'));
+    expect(readFileSync(join(dirA, 'report.html'), 'utf8')).toBe(html);
+  });
+
+  it('resumes after SIGKILL (twice) with the same architecture, test accuracy and ONNX outputs', async () => {
+    const dirB = join(work, 'interrupted');
+    await killWhen([configPath, '--out', dirB], dirB, (rs) => rs.some((r) => r.type === 'candidate'));
+    const afterFirst = readRecords(dirB);
+    expect(afterFirst.filter((r) => r.type === 'candidate').length).toBeLessThan(3);
+    expect(existsSync(join(dirB, 'run.lock'))).toBe(true); // left behind by the killed process
+
+    await killWhen(['--resume', dirB], dirB, (rs) => rs.some((r) => r.type === 'final_epoch'));
+    const afterSecond = readRecords(dirB);
+    expect(afterSecond.some((r) => r.type === 'final_eval')).toBe(false);
+    // A kill can tear the last record; simulate the worst case on top.
+    appendFileSync(join(dirB, 'results.jsonl'), '{"sum":"0123456789abcdef","rec":{"type":"final_ep');
+
+    const log: string[] = [];
+    const resumed = await resumeRun(dirB, {}, quietIo(log));
+    expect(log.join('\n')).toMatch(/taking over the stale lock/);
+    expect(log.join('\n')).toMatch(/dropped a torn last record/);
+    expect(resumed.arch).toBe(summary.arch);
+    expect(resumed.test_accuracy).toBe(summary.test_accuracy);
+    expect(resumed.test_loss).toBe(summary.test_loss);
+    expect(resumed.candidates).toEqual(
+      summary.candidates.map((c) => ({ ...c, seconds: expect.any(Number) })),
+    );
+    expect(resumed.sessions).toBe(3);
+
+    const records = readRecords(dirB);
+    const count = (type: string, key: string): number[] => {
+      const values = records.filter((r) => r.type === type).map((r) => String(r[key]));
+      return [values.length, new Set(values).size];
+    };
+    expect(count('scored', 'arch')).toEqual([12, 12]);
+    expect(count('candidate', 'arch')).toEqual([3, 3]);
+    expect(count('final_epoch', 'completed')).toEqual([12, 12]);
+
+    const { description } = readModel(join(dirA, 'model.safetensors'));
+    const shape = [5, ...description.input_shape];
+    const rng = new Rng(99);
+    const input = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal());
+    expect(await onnxLogits(join(dirB, 'model.onnx'), input, shape)).toEqual(
+      await onnxLogits(join(dirA, 'model.onnx'), input, shape),
+    );
+  });
+
+  it('refuses to start over an existing run, and to resume a busy, corrupted or foreign one', async () => {
+    await expect(startRun(parseRunConfig(config, 'test'), dirA, quietIo())).rejects.toThrow(
+      /already holds a run; continue it with 'naskit run --resume/,
+    );
+
+    const busy = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+    try {
+      writeFileSync(
+        join(dirA, 'run.lock'),
+        JSON.stringify({ pid: busy.pid, host: hostname(), started: 'now' }),
+      );
+      await expect(resumeRun(dirA, {}, quietIo())).rejects.toMatchObject({
+        code: 'store_conflict',
+        message: expect.stringMatching(`in use by process ${busy.pid}`),
+      });
+    } finally {
+      busy.kill('SIGKILL');
+    }
+    writeFileSync(join(dirA, 'run.lock'), '');
+
+    const storePath = join(dirA, 'results.jsonl');
+    const original = readFileSync(storePath, 'utf8');
+    writeFileSync(storePath, original.replace(/"val_accuracy":(\d)/, '"val_accuracy":9$1'));
+    await expect(resumeRun(dirA, {}, quietIo())).rejects.toMatchObject({
+      code: 'data_corrupt',
+      message: expect.stringMatching(/line \d+ is damaged/),
+    });
+    writeFileSync(storePath, original);
+
+    const configFile = join(dirA, 'config.json');
+    const resolvedText = readFileSync(configFile, 'utf8');
+    writeFileSync(configFile, resolvedText.replace('"seed": 3', '"seed": 4'));
+    await expect(resumeRun(dirA, {}, quietIo())).rejects.toThrow(
+      /belongs to another run or config\.json was edited/,
+    );
+    writeFileSync(configFile, resolvedText);
+
+    await expect(resumeRun(work, {}, quietIo())).rejects.toThrow(/is not a naskit run directory/);
+  });
+
+  it('exports a run directory and a naskit-train style checkpoint to ONNX', async () => {
+    const out = join(work, 'exported.onnx');
+    const result = await exportCheckpoint(dirA, { out });
+    expect(result.onnx).toBe(out);
+    expect(result.maxAbsDiff).toBeLessThan(1e-4);
+    const { params, description } = readModel(join(dirA, 'model.safetensors'));
+    const shape = [2, ...description.input_shape];
+    const input = new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(0.5);
+    expect(await onnxLogits(out, input, shape)).toEqual(
+      await onnxLogits(join(dirA, 'model.onnx'), input, shape),
+    );
+
+    // A checkpoint as `naskit train` writes it: only model, arch and dataset are recorded.
+    const trainStyle = join(work, 'train-style.safetensors');
+    saveCheckpoint(trainStyle, {
+      params,
+      metadata: { model: 'nb201', arch: description.arch, dataset: 'my-images', seed: '0' },
+    });
+    await expect(exportCheckpoint(trainStyle, {})).rejects.toThrow(
+      /input shape of dataset "my-images" is unknown; pass --input-shape/,
+    );
+    const fromTrain = await exportCheckpoint(trainStyle, { inputShape: description.input_shape });
+    expect(await onnxLogits(fromTrain.onnx, input, shape)).toEqual(await onnxLogits(out, input, shape));
+  });
+});

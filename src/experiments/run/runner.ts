@@ -1,0 +1,292 @@
+/**
+ * `naskit run` end to end: sample and score architectures with zero-cost proxies, short-train the top
+ * k and rank them on a validation split of the training set, train the winner fully, test it once on
+ * the test split, save and export it, and write the summary and reports — in a run directory that
+ * can be resumed after an interruption with the same final answer.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { BatchLoader } from '../../data/batches.js';
+import { writeFileAtomic } from '../../runtime/checkpoint.js';
+import { setDefaultThreads } from '../../runtime/session.js';
+import { nb201 } from '../../spaces/index.js';
+import { NaskitError } from '../../util/errors.js';
+import { Rng } from '../../util/rng.js';
+import type { Progress } from '../progress.js';
+import type { RunConfig } from './config.js';
+import { loadRunDataset, stratifiedSubset, validationSplit, type RunDataset } from './data.js';
+import { finalPhase } from './final-phase.js';
+import {
+  configHash,
+  makeRunId,
+  readResolved,
+  RUN_FILES,
+  writeResolved,
+  RESOLVED_FORMAT,
+  type ResolvedRun,
+} from './layout.js';
+import { acquireLock } from './lock.js';
+import { saveModel, writeOnnxModel, type ModelDescription } from './model-file.js';
+import { makePlan, relativeNetworkCost } from './plan.js';
+import { writeReports } from './report/index.js';
+import { makeScorers } from './scorers.js';
+import { sampleDistinct, scorePhase, topK } from './search-phase.js';
+import { ResultsStore } from './store.js';
+import { buildSummary, type ExportedRecord, type RunSummary, type SessionRecord } from './summary.js';
+import { pickWinner, shortTrainPhase, type TrainContext } from './train-phase.js';
+
+export interface RunIo {
+  progress: Progress;
+  /** Messages for the user (stderr); silent with --quiet. */
+  log: (message: string) => void;
+}
+
+/** Start a new run. `out` is the run directory (default runs/<run-id> under the current directory). */
+export async function startRun(config: RunConfig, out: string | undefined, io: RunIo): Promise<RunSummary> {
+  const created = new Date();
+  const startedAt = created.getTime();
+  const runId = makeRunId(created, config.seed);
+  const dir = resolve(out ?? join('runs', runId));
+  if (existsSync(join(dir, RUN_FILES.config)) || existsSync(join(dir, RUN_FILES.store))) {
+    throw new NaskitError(
+      'store_conflict',
+      `${dir} already holds a run; continue it with 'naskit run --resume ${dir}' or choose another --out`,
+    );
+  }
+  mkdirSync(dir, { recursive: true });
+  const lock = acquireLock(join(dir, RUN_FILES.lock), io.log);
+  try {
+    io.log(`run directory: ${dir}`);
+    const data = loadData(config, io);
+    const [c, h, w] = [data.train.channels, data.train.height, data.train.width];
+    const plan = makePlan({
+      budgetMinutes: config.budget_minutes,
+      trainImages: data.train.n,
+      testImages: data.test.n,
+      classes: data.train.classes,
+      networkCost: relativeNetworkCost(config.network.channels, config.network.cells, [c, h, w]),
+      spaceSize: nb201.size,
+      cost: config.cost,
+      overrides: {
+        samples: config.search.samples,
+        topK: config.search.top_k,
+        shortImages: config.short_train.images,
+        shortEpochs: config.short_train.epochs,
+        shortBatch: config.short_train.batch_size,
+        valImages: config.short_train.val_images,
+        finalEpochs: config.final.epochs,
+        finalImages: config.final.images,
+        finalBatch: config.final.batch_size,
+        finalOnTrainAndVal: config.final.train_on === 'train+val',
+      },
+    });
+    const resolved: ResolvedRun = {
+      format: RESOLVED_FORMAT,
+      run_id: runId,
+      created: created.toISOString(),
+      config,
+      plan,
+      data: {
+        name: data.name,
+        train_images: data.train.n,
+        test_images: data.test.n,
+        classes: data.train.classes,
+        input_shape: [c, h, w],
+      },
+    };
+    writeResolved(dir, resolved);
+    const store = ResultsStore.create(join(dir, RUN_FILES.store), {
+      run_id: runId,
+      config_hash: configHash(resolved),
+      created: resolved.created,
+    });
+    try {
+      return await execute(dir, resolved, data, store, { resumed: false, startedAt }, config.threads, io);
+    } finally {
+      store.close();
+    }
+  } finally {
+    lock.release();
+  }
+}
+
+/** Continue an interrupted run; finished work is read from its store, not redone. */
+export async function resumeRun(
+  dirArg: string,
+  overrides: { threads?: number | undefined; dataDir?: string | undefined },
+  io: RunIo,
+): Promise<RunSummary> {
+  const startedAt = Date.now();
+  const dir = resolve(dirArg);
+  if (!existsSync(dir)) throw new NaskitError('not_found', `--resume ${dirArg}: ${dir} does not exist`);
+  const resolved = readResolved(dir);
+  const lock = acquireLock(join(dir, RUN_FILES.lock), io.log);
+  try {
+    const hash = configHash(resolved);
+    const storePath = join(dir, RUN_FILES.store);
+    const store = existsSync(storePath)
+      ? ResultsStore.open(storePath, hash)
+      : ResultsStore.create(storePath, {
+          run_id: resolved.run_id,
+          config_hash: hash,
+          created: resolved.created,
+        });
+    try {
+      if (store.droppedBytes > 0)
+        io.log(
+          `results store: dropped a torn last record (${store.droppedBytes} bytes) left by the interruption`,
+        );
+      io.log(`resuming ${dir} (${store.records.length} records)`);
+      const config = { ...resolved.config, ...(overrides.dataDir ? { data_dir: overrides.dataDir } : {}) };
+      const data = loadData(config, io);
+      const d = resolved.data;
+      if (
+        data.train.n !== d.train_images ||
+        data.test.n !== d.test_images ||
+        data.train.classes !== d.classes
+      ) {
+        throw new NaskitError(
+          'data_corrupt',
+          `the run was made on ${d.name} with ${d.train_images} train / ${d.test_images} test images and ${d.classes} classes, ` +
+            `but the data loaded now has ${data.train.n} / ${data.test.n} and ${data.train.classes}; point --data-dir at the same data`,
+        );
+      }
+      return await execute(
+        dir,
+        resolved,
+        data,
+        store,
+        { resumed: true, startedAt },
+        overrides.threads ?? config.threads,
+        io,
+      );
+    } finally {
+      store.close();
+    }
+  } finally {
+    lock.release();
+  }
+}
+
+function loadData(config: RunConfig, io: RunIo): RunDataset {
+  const started = Date.now();
+  const data = loadRunDataset(config.dataset, config.data_dir);
+  io.log(
+    `dataset ${data.name}: ${data.train.n} train / ${data.test.n} test images, ${data.train.channels}×${data.train.height}×${data.train.width}, ` +
+      `${data.train.classes} classes (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
+  return data;
+}
+
+async function execute(
+  dir: string,
+  resolved: ResolvedRun,
+  data: RunDataset,
+  store: ResultsStore,
+  session: { resumed: boolean; startedAt: number },
+  threads: number | undefined,
+  io: RunIo,
+): Promise<RunSummary> {
+  const { config, plan } = resolved;
+  // Programs built outside the training loops (proxies, export check) follow the run's thread count too.
+  if (threads) setDefaultThreads(threads);
+  const sessionRecord: SessionRecord = {
+    type: 'session',
+    pid: process.pid,
+    resumed: session.resumed,
+    at: session.startedAt,
+  };
+  store.append(sessionRecord);
+  const rng = new Rng(config.seed);
+  const ctx: TrainContext = {
+    config,
+    normalization: data.normalization,
+    cropFlipPadding: data.cropFlipPadding,
+    threads,
+  };
+  const { trainPart, val } = validationSplit(data.train, plan.val_images, rng.fork('val-split'));
+
+  const archs = sampleDistinct(nb201, plan.samples, rng.fork('sample'));
+  const scorers = await makeScorers(config, trainPart, data.normalization, rng.fork('proxy-batch'), threads);
+  const scored = await scorePhase(archs, scorers, store, io.progress);
+  const primary = scorers[0]!;
+  const top = topK(scored, primary.name, primary.direction, plan.top_k);
+
+  const shortData = stratifiedSubset(
+    trainPart,
+    plan.short_images,
+    rng.fork('short-subset'),
+    `${trainPart.name}[short]`,
+  );
+  const candidates = await shortTrainPhase(top, shortData, val, ctx, store, rng.fork('short'), io.progress);
+  const winner = pickWinner(candidates);
+  io.log(
+    `winner ${winner.arch}: ${winner.val_accuracy.toFixed(2)}% validation accuracy after short training`,
+  );
+
+  const pool = config.final.train_on === 'train+val' ? data.train : trainPart;
+  const finalData = stratifiedSubset(
+    pool,
+    plan.final_images,
+    rng.fork('final-subset'),
+    `${pool.name}[final]`,
+  );
+  const final = await finalPhase(
+    winner.arch,
+    finalData,
+    data.test,
+    plan.final_epochs,
+    ctx,
+    dir,
+    store,
+    rng.fork('final'),
+    io.progress,
+  );
+  io.log(
+    `test accuracy ${final.evaluation.test_accuracy.toFixed(2)}% on ${final.evaluation.test_images} test images`,
+  );
+
+  const description: ModelDescription = {
+    space: config.space,
+    model: config.space,
+    arch: winner.arch,
+    channels: config.network.channels,
+    cells: config.network.cells,
+    classes: data.train.classes,
+    input_shape: resolved.data.input_shape,
+    dataset: data.name,
+    normalization: { mean: [...data.normalization.mean], std: [...data.normalization.std] },
+  };
+  const exportStarted = Date.now();
+  saveModel(join(dir, RUN_FILES.model), final.params, description, {
+    run_id: resolved.run_id,
+    test_accuracy: final.evaluation.test_accuracy,
+  });
+  const probeLoader = new BatchLoader(data.test, {
+    batchSize: Math.min(8, data.test.n),
+    normalization: data.normalization,
+  });
+  const probe = probeLoader.epoch(0).next().value!;
+  const exported = await writeOnnxModel(join(dir, RUN_FILES.onnx), description, final.params, {
+    input: probe.input,
+    batch: probe.labels.length,
+  });
+  const exportRecord: ExportedRecord = {
+    type: 'exported',
+    onnx: RUN_FILES.onnx,
+    checkpoint: RUN_FILES.model,
+    onnx_bytes: exported.bytes,
+    onnx_max_abs_diff: exported.maxAbsDiff,
+    seconds: (Date.now() - exportStarted) / 1000,
+    at: Date.now(),
+  };
+  store.append(exportRecord);
+
+  const summary = buildSummary(dir, resolved, data, store, scorers, description);
+  writeFileAtomic(
+    join(dir, RUN_FILES.summary),
+    new TextEncoder().encode(`${JSON.stringify(summary, null, 2)}\n`),
+  );
+  await writeReports(dir, summary, store.records);
+  return summary;
+}

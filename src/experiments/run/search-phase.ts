@@ -1,0 +1,104 @@
+/**
+ * Phase 1 of a run: sample distinct architectures with the run's seed, score each with the zero-cost
+ * proxies, and pick the top k by the first proxy. Every score is a store record, so a resumed run
+ * scores only what is missing; the sample itself is re-drawn from the seed (same seed, same list).
+ */
+import type { SearchSpace } from '../../spaces/space.js';
+import type { Rng } from '../../util/rng.js';
+import type { Progress } from '../progress.js';
+import type { ResultsStore } from './store.js';
+
+/** Scores a list of architectures (canonical strings) at once; proxies batch work across them. */
+export interface ArchScorer {
+  readonly name: string;
+  /** 'max': a higher score means a better architecture. */
+  readonly direction: 'max' | 'min';
+  score(archs: readonly string[]): Promise<number[]>;
+}
+
+export interface ScoredRecord {
+  type: 'scored';
+  arch: string;
+  /** Position in the seeded sample. */
+  index: number;
+  scores: Record<string, number | null>;
+  /** Scoring time per architecture, ms (the chunk's time divided among its architectures). */
+  ms: number;
+  at: number;
+}
+
+/** `count` distinct architectures (by key) in draw order; fewer only if the space runs out. */
+export function sampleDistinct<A>(space: SearchSpace<A>, count: number, rng: Rng): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  const maxDraws = count * 50 + 1000;
+  for (let draw = 0; draw < maxDraws && out.length < count; draw++) {
+    const arch = space.sample(rng);
+    const key = space.key(arch);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(space.format(arch));
+  }
+  return out;
+}
+
+export async function scorePhase(
+  archs: readonly string[],
+  scorers: readonly ArchScorer[],
+  store: ResultsStore,
+  progress: Progress,
+  chunk = 64,
+): Promise<ScoredRecord[]> {
+  const done = new Map(store.of<ScoredRecord>('scored').map((r) => [r.arch, r]));
+  const todo = archs.map((arch, index) => ({ arch, index })).filter((a) => !done.has(a.arch));
+  if (todo.length > 0) {
+    progress.start('score (proxies)', archs.length);
+    progress.update(archs.length - todo.length);
+    for (let at = 0; at < todo.length; at += chunk) {
+      const part = todo.slice(at, at + chunk);
+      const started = performance.now();
+      const scores: Record<string, number | null>[] = part.map(() => ({}));
+      for (const scorer of scorers) {
+        const values = await scorer.score(part.map((p) => p.arch));
+        values.forEach((v, i) => (scores[i]![scorer.name] = Number.isFinite(v) ? v : null));
+      }
+      const ms = (performance.now() - started) / part.length;
+      part.forEach((p, i) => {
+        const record: ScoredRecord = {
+          type: 'scored',
+          arch: p.arch,
+          index: p.index,
+          scores: scores[i]!,
+          ms,
+          at: Date.now(),
+        };
+        store.append(record);
+        done.set(p.arch, record);
+      });
+      progress.update(archs.length - todo.length + Math.min(at + chunk, todo.length));
+    }
+    progress.stop();
+  }
+  return archs.map((arch) => done.get(arch)!);
+}
+
+/**
+ * The k best by the ranking proxy. Missing scores (NaN: the proxy could not tell) rank last; ties go
+ * to the earlier sample, so the order is a pure function of the records.
+ */
+export function topK(
+  scored: readonly ScoredRecord[],
+  proxy: string,
+  direction: 'max' | 'min',
+  k: number,
+): ScoredRecord[] {
+  const sign = direction === 'max' ? -1 : 1;
+  return [...scored]
+    .sort((a, b) => {
+      const x = a.scores[proxy] ?? null;
+      const y = b.scores[proxy] ?? null;
+      if (x === null || y === null) return x === null && y === null ? a.index - b.index : x === null ? 1 : -1;
+      return sign * (x - y) || a.index - b.index;
+    })
+    .slice(0, k);
+}

@@ -1,0 +1,207 @@
+/**
+ * `summary.json`: the answer of a run (winning architecture, test accuracy, exported files) with the
+ * evidence behind it (candidates, proxy–accuracy correlation, plan against measured time). It is
+ * computed from the results store only, so a resumed run summarizes all of its sessions.
+ */
+import type { RunDataset } from './data.js';
+import type { FinalEpochRecord, FinalEvalRecord } from './final-phase.js';
+import type { ResolvedRun } from './layout.js';
+import { RUN_FILES } from './layout.js';
+import type { ModelDescription } from './model-file.js';
+import type { RunPlan } from './plan.js';
+import type { ArchScorer, ScoredRecord } from './search-phase.js';
+import { kendall, spearman } from './stats.js';
+import type { ResultsStore, StoreRecord } from './store.js';
+import type { CandidateRecord } from './train-phase.js';
+import { pickWinner } from './train-phase.js';
+
+export interface SessionRecord {
+  type: 'session';
+  pid: number;
+  resumed: boolean;
+  at: number;
+}
+
+export interface ExportedRecord {
+  type: 'exported';
+  onnx: string;
+  checkpoint: string;
+  onnx_bytes: number;
+  onnx_max_abs_diff: number;
+  seconds: number;
+  at: number;
+}
+
+export interface RunSummary {
+  run_id: string;
+  run_dir: string;
+  dataset: string;
+  data_source: string;
+  train_images: number;
+  test_images: number;
+  space: string;
+  /** The network every candidate is built as: NB201 cells at this width and depth, adapted to the input. */
+  network: {
+    channels: number;
+    cells_per_stage: number;
+    input_shape: [number, number, number];
+    classes: number;
+  };
+  seed: number;
+  budget_minutes: number;
+  plan: RunPlan;
+  arch: string;
+  params: number;
+  test_accuracy: number;
+  test_loss: number;
+  val_accuracy: number;
+  proxies: { name: string; direction: 'max' | 'min' }[];
+  samples_scored: number;
+  /** Rank correlation of each proxy with validation accuracy over the short-trained candidates. */
+  proxy_correlation: { proxy: string; spearman: number | null; kendall: number | null; n: number }[];
+  candidates: {
+    arch: string;
+    proxy_rank: number;
+    scores: Record<string, number | null>;
+    val_accuracy: number;
+    params: number;
+    seconds: number;
+  }[];
+  final: {
+    epochs: number;
+    images: number;
+    train_on: string;
+    history: Omit<FinalEpochRecord, 'type' | 'arch' | 'checkpoint' | 'at'>[];
+  };
+  timings_s: { proxy: number; short_train: number; final_train: number; test: number; export: number };
+  sessions: number;
+  elapsed_s: number;
+  checkpoint: string;
+  onnx: string;
+  onnx_max_abs_diff: number;
+  report: string;
+}
+
+export function buildSummary(
+  dir: string,
+  resolved: ResolvedRun,
+  data: RunDataset,
+  store: ResultsStore,
+  scorers: readonly Pick<ArchScorer, 'name' | 'direction'>[],
+  description: ModelDescription,
+): RunSummary {
+  const scored = store.of<ScoredRecord>('scored');
+  const candidates = store.of<CandidateRecord>('candidate');
+  const winner = pickWinner(candidates);
+  const epochs = store.of<FinalEpochRecord>('final_epoch').filter((r) => r.arch === winner.arch);
+  const evaluation = store.of<FinalEvalRecord>('final_eval').find((r) => r.arch === winner.arch)!;
+  const exported = store.of<ExportedRecord>('exported');
+  const lastExport = exported[exported.length - 1]!;
+  const scoreOf = new Map(scored.map((r) => [r.arch, r.scores]));
+  const { config, plan } = resolved;
+  const proxyCorrelation = scorers.map((s) => {
+    const xs = candidates.map((c) => scoreOf.get(c.arch)?.[s.name] ?? Number.NaN);
+    const sign = s.direction === 'max' ? 1 : -1;
+    const ys = candidates.map((c) => c.val_accuracy);
+    const rho = spearman(
+      xs.map((x) => sign * x),
+      ys,
+    );
+    const tau = kendall(
+      xs.map((x) => sign * x),
+      ys,
+    );
+    return {
+      proxy: s.name,
+      spearman: Number.isFinite(rho) ? rho : null,
+      kendall: Number.isFinite(tau) ? tau : null,
+      n: xs.filter(Number.isFinite).length,
+    };
+  });
+  return {
+    run_id: resolved.run_id,
+    run_dir: dir,
+    dataset: data.name,
+    data_source: data.source,
+    train_images: data.train.n,
+    test_images: data.test.n,
+    space: config.space,
+    network: {
+      channels: description.channels,
+      cells_per_stage: description.cells,
+      input_shape: description.input_shape,
+      classes: description.classes,
+    },
+    seed: config.seed,
+    budget_minutes: config.budget_minutes,
+    plan,
+    arch: winner.arch,
+    params: winner.params,
+    test_accuracy: evaluation.test_accuracy,
+    test_loss: evaluation.test_loss,
+    val_accuracy: winner.val_accuracy,
+    proxies: scorers.map((s) => ({ name: s.name, direction: s.direction })),
+    samples_scored: scored.length,
+    proxy_correlation: proxyCorrelation,
+    candidates: [...candidates]
+      .sort((a, b) => b.val_accuracy - a.val_accuracy || a.proxy_rank - b.proxy_rank)
+      .map((c) => ({
+        arch: c.arch,
+        proxy_rank: c.proxy_rank,
+        scores: scoreOf.get(c.arch) ?? {},
+        val_accuracy: c.val_accuracy,
+        params: c.params,
+        seconds: c.seconds,
+      })),
+    final: {
+      epochs: plan.final_epochs,
+      images: plan.final_images,
+      train_on: config.final.train_on,
+      history: epochs.map(({ epoch, loss, accuracy, seconds, lr, completed, curve }) => ({
+        epoch,
+        loss,
+        accuracy,
+        seconds,
+        lr,
+        completed,
+        curve,
+      })),
+    },
+    timings_s: {
+      proxy: round2(scored.reduce((s, r) => s + r.ms, 0) / 1000),
+      short_train: round2(candidates.reduce((s, r) => s + r.seconds, 0)),
+      final_train: round2(epochs.reduce((s, r) => s + r.seconds, 0)),
+      test: round2(evaluation.seconds),
+      export: round2(lastExport.seconds),
+    },
+    sessions: store.of<SessionRecord>('session').length,
+    elapsed_s: round2(elapsedSeconds(store.records)),
+    checkpoint: RUN_FILES.model,
+    onnx: RUN_FILES.onnx,
+    onnx_max_abs_diff: lastExport.onnx_max_abs_diff,
+    report: RUN_FILES.reportHtml,
+  };
+}
+
+/**
+ * Wall time the run was actually running: per session, from its start to its last record (the
+ * current session runs to now). Time between an interruption and the resume is not counted.
+ */
+export function elapsedSeconds(records: readonly StoreRecord[], now = Date.now()): number {
+  let total = 0;
+  let start: number | null = null;
+  let last = 0;
+  for (const r of records as readonly (StoreRecord & { at?: number })[]) {
+    if (r.type === 'session') {
+      if (start !== null) total += last - start;
+      start = r.at ?? null;
+      last = start ?? 0;
+    } else if (typeof r.at === 'number') last = r.at;
+  }
+  if (start !== null) total += Math.max(now, last) - start;
+  return total / 1000;
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
