@@ -12,17 +12,6 @@ import { OPS, opByType } from './index.js';
 const NOT_LISTED: Record<string, string> = {
   // Second output (argmax indices) of MaxPool, created only inside MaxPool's own gradient.
   'max-pool.ts:MaxPoolWithIndices': 'internal variant of MaxPool',
-  // conv-support.ts predates the op files and re-declares these without gradients; its users should
-  // import the listed ops instead, after which these entries match nothing.
-  'conv-support.ts:Pad': 'duplicate pending removal',
-  'conv-support.ts:Transpose': 'duplicate pending removal',
-  'conv-support.ts:Slice': 'duplicate pending removal',
-  'conv-support.ts:MatMul': 'duplicate pending removal',
-  'conv-support.ts:Concat': 'duplicate pending removal',
-  'conv-support.ts:ReduceMean': 'duplicate pending removal',
-  'conv-support.ts:Sqrt': 'duplicate pending removal',
-  'conv-support.ts:Div': 'duplicate pending removal',
-  'conv-support.ts:ScatterElements': 'duplicate pending removal',
 };
 
 function isOpDef(value: unknown): value is OpDef {
