@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { nb201 } from '../../spaces/nb201/index.js';
+import { Rng } from '../../util/rng.js';
+import { constantNetworkOutput } from './full-network.js';
+import { Nb201ConstantEngine } from './nb201-engine.js';
+import { liveNb201Cell } from './nb201-live.js';
+
+const CHANNELS = 4;
+const CELLS = 1;
+const SHAPE = [3, 8, 8] as const;
+const BATCH = 6;
+
+function images(seed: number): Float32Array {
+  const rng = new Rng(seed);
+  return Float32Array.from({ length: BATCH * 3 * 8 * 8 }, () => rng.normal());
+}
+
+function relErr(a: Float32Array, b: Float32Array): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++)
+    worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / (Math.abs(b[i]!) + 1e-30));
+  return worst;
+}
+
+describe('nb201 one-channel constant-weight programs', () => {
+  it('match the full-width network with every weight set to the constant', async () => {
+    const x = images(1);
+    const engine = Nb201ConstantEngine.create(x, SHAPE, 2, { channels: CHANNELS, cellsPerStage: CELLS });
+    const archs = [
+      '|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|',
+      '|avg_pool_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|nor_conv_3x3~1|avg_pool_3x3~2|',
+      '|none~0|+|none~0|none~1|+|none~0|none~1|none~2|',
+    ].map((s) => nb201.parse(s));
+    try {
+      for (const arch of archs) {
+        const [low, high] = await engine.outputs(arch, [0.01, 1.5]);
+        for (const [w, got] of [
+          [0.01, low!],
+          [1.5, high!],
+        ] as const) {
+          const net = nb201.build(arch, { classes: 1, inputShape: SHAPE, channels: CHANNELS, cells: CELLS });
+          const want = await constantNetworkOutput(net, x, w);
+          expect(relErr(got, want), `${nb201.format(arch)} w=${w}`).toBeLessThan(1e-4);
+        }
+      }
+      expect(engine.programCount).toBe(3);
+    } finally {
+      await engine.release();
+    }
+  });
+
+  it('gives bit-identical outputs for cells with the same live part', async () => {
+    const x = images(2);
+    const engine = Nb201ConstantEngine.create(x, SHAPE, 1, { channels: CHANNELS, cellsPerStage: CELLS });
+    // Node 1 feeds nothing (dead), node 2 gets only `none` (zero): both edges into/out of them are idle.
+    const full = nb201.parse('|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|avg_pool_3x3~2|');
+    const live = liveNb201Cell(full);
+    expect(nb201.format(live)).toBe('|none~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|');
+    try {
+      const [a] = await engine.outputs(full, [0.3]);
+      const [b] = await engine.outputs(live, [0.3]);
+      expect(Array.from(a!)).toEqual(Array.from(b!));
+    } finally {
+      await engine.release();
+    }
+  });
+});
+
+describe('liveNb201Cell', () => {
+  it('keeps cells whose every edge matters and is idempotent on random cells', () => {
+    const all = nb201.parse(
+      '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|',
+    );
+    expect(liveNb201Cell(all)).toEqual(all);
+    const rng = new Rng(5);
+    for (let i = 0; i < 200; i++) {
+      const arch = nb201.sample(rng);
+      const once = liveNb201Cell(arch);
+      expect(liveNb201Cell(once)).toEqual(once);
+      // Removing idle edges never changes whether a parameter-free path exists.
+      expect(nb201.hasParameterFreePath(once)).toBe(nb201.hasParameterFreePath(arch));
+    }
+  });
+
+  it('removes edges out of zero nodes and into dead nodes', () => {
+    const cell = nb201.parse('|skip_connect~0|+|none~0|nor_conv_1x1~1|+|none~0|none~1|none~2|');
+    expect(nb201.format(liveNb201Cell(cell))).toBe('|none~0|+|none~0|none~1|+|none~0|none~1|none~2|');
+  });
+});

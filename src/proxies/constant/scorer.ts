@@ -1,0 +1,115 @@
+/**
+ * A scorer for proxies built on constant-weight networks: it runs every distinct network once per
+ * batch of architectures (NB201 cells with the same live part share one run), keeps `concurrency`
+ * runs in flight, splits each run's wall time over the architectures that share it, and turns the
+ * per-constant outputs into a score with `combine`.
+ */
+import type { Nb201Arch } from '../../spaces/nb201/ops.js';
+import type { Nb101Arch } from '../../spaces/nb101/index.js';
+import { NaskitError } from '../../util/errors.js';
+import { mapConcurrent } from '../concurrency.js';
+import type { ProxyContext, ProxyScorer, ProxyValue } from '../proxy.js';
+import { Nb101ConstantEngine } from './nb101-engine.js';
+import { Nb201ConstantEngine } from './nb201-engine.js';
+import { liveNb201Cell } from './nb201-live.js';
+
+export interface ConstantRunner {
+  outputs(arch: unknown, weights: readonly number[]): Promise<Float32Array[]>;
+  /** The cheapest architecture with bit-identical outputs (NB201: the cell's live part). */
+  canonical(arch: unknown): unknown;
+  /** Identity of a canonical architecture. */
+  key(canonical: unknown): string;
+  /** Sort key of a canonical architecture: those sharing a compiled program sort together. */
+  order(canonical: unknown): string;
+  release(): Promise<void>;
+}
+
+export interface ConstantRunnerOptions {
+  weights: readonly number[];
+  batchSize: number;
+  bnEps?: number;
+}
+
+/** The engine for the context's space, fed the context's batch of `batchSize` images. */
+export function constantRunner(context: ProxyContext, options: ConstantRunnerOptions): ConstantRunner {
+  const batch = context.batch(options.batchSize);
+  const slots = options.weights.length;
+  const engineOptions = {
+    threads: context.threads,
+    ...(options.bnEps === undefined ? {} : { bnEps: options.bnEps }),
+  };
+  switch (context.space.name) {
+    case 'nb201': {
+      const engine = Nb201ConstantEngine.create(batch.images, batch.shape, slots, engineOptions);
+      return {
+        outputs: (arch, weights) => engine.outputs(arch as Nb201Arch, weights),
+        canonical: (arch) => liveNb201Cell(arch as Nb201Arch),
+        key: (arch) => context.space.format(arch),
+        order: (arch) => Nb201ConstantEngine.order(arch as Nb201Arch),
+        release: () => engine.release(),
+      };
+    }
+    case 'nb101': {
+      const engine = Nb101ConstantEngine.create(batch.images, batch.shape, slots, engineOptions);
+      return {
+        outputs: (arch, weights) => engine.outputs(arch as Nb101Arch, weights),
+        canonical: (arch) => arch,
+        key: (arch) => context.space.format(arch),
+        order: () => '',
+        release: () => engine.release(),
+      };
+    }
+    default:
+      throw new NaskitError(
+        'invalid_argument',
+        `constant-weight proxies support nb201 and nb101 (their networks collapse to one channel), not '${context.space.name}'`,
+      );
+  }
+}
+
+/** Score = combine(outputs per constant); a thrown error or a null value becomes a recorded failure. */
+export type CombineOutputs = (outputs: Float32Array[]) => { value: number | null; failure?: string };
+
+export function constantScorer(
+  context: ProxyContext,
+  runner: ConstantRunner,
+  weights: readonly number[],
+  combine: CombineOutputs,
+): ProxyScorer {
+  return {
+    async score(archs, onResult) {
+      const groups = new Map<string, { arch: unknown; members: number[] }>();
+      archs.forEach((arch, i) => {
+        const canonical = runner.canonical(arch);
+        const key = runner.key(canonical);
+        const group = groups.get(key);
+        if (group) group.members.push(i);
+        else groups.set(key, { arch: canonical, members: [i] });
+      });
+      // Sorted so that cells sharing a program run back to back.
+      const jobs = [...groups.values()].map((g) => ({ ...g, order: runner.order(g.arch) }));
+      jobs.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
+      const results = new Array<ProxyValue>(archs.length);
+      await mapConcurrent(jobs, context.concurrency, async ({ members, arch }) => {
+        const start = performance.now();
+        let outcome: { value: number | null; failure?: string };
+        try {
+          outcome = combine(await runner.outputs(arch, weights));
+        } catch (err) {
+          outcome = { value: null, failure: `network failed: ${(err as Error).message}` };
+        }
+        const seconds = (performance.now() - start) / 1000 / members.length;
+        for (const i of members) {
+          const value: ProxyValue =
+            outcome.value === null || !Number.isFinite(outcome.value)
+              ? { value: null, failure: outcome.failure ?? `score is ${outcome.value}`, seconds }
+              : { value: outcome.value, seconds };
+          results[i] = value;
+          onResult?.(i, value);
+        }
+      });
+      return results;
+    },
+    release: () => runner.release(),
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * The fixed data batch every data-dependent proxy sees: `size` training images drawn without
+ * replacement by a seeded generator, normalized with the dataset's standard constants, no
+ * augmentation (epsinas' `augtype='none'`), with their labels for the proxies that need a loss.
+ */
+import { subset, type ImageDataset } from '../data/dataset.js';
+import { loadImageDataset } from '../data/image-sets.js';
+import { STANDARD_NORMALIZATION, normalizedImages } from '../data/normalize.js';
+import { NaskitError } from '../util/errors.js';
+import { Rng } from '../util/rng.js';
+
+export interface ProxyBatch {
+  /** Normalized images, N×C×H×W. */
+  images: Float32Array;
+  labels: Int32Array;
+  size: number;
+  /** [C, H, W]. */
+  shape: readonly [number, number, number];
+  classes: number;
+  /** Where the images came from, for reports: 'cifar10/train[seed 0, 256 of 10000]'. */
+  source: string;
+}
+
+export const PROXY_DATASETS = ['cifar10'] as const;
+export type ProxyDataset = (typeof PROXY_DATASETS)[number];
+
+/** Draw a batch from an already loaded dataset. */
+export function batchFromDataset(
+  dataset: ImageDataset,
+  size: number,
+  seed: number,
+  datasetName: ProxyDataset,
+): ProxyBatch {
+  if (!Number.isInteger(size) || size < 2 || size > dataset.n) {
+    throw new NaskitError(
+      'invalid_argument',
+      `proxy batch: size ${size} must be an integer in [2, ${dataset.n}] (images in ${dataset.name})`,
+    );
+  }
+  const indices = new Rng(seed).sampleIndices(dataset.n, size);
+  const picked = subset(dataset, indices);
+  return {
+    images: normalizedImages(picked, STANDARD_NORMALIZATION[datasetName]),
+    labels: picked.labels,
+    size,
+    shape: [dataset.channels, dataset.height, dataset.width],
+    classes: dataset.classes,
+    source: `${dataset.name}[seed ${seed}, ${size} of ${dataset.n}]`,
+  };
+}
+
+const cache = new Map<string, ImageDataset>();
+
+/** The proxy batch for a dataset in a data directory (the training split of its image set). */
+export function loadProxyBatch(datasetName: string, dataDir: string, size: number, seed: number): ProxyBatch {
+  if (!(PROXY_DATASETS as readonly string[]).includes(datasetName)) {
+    throw new NaskitError(
+      'invalid_argument',
+      `proxies need images of the benchmark's dataset; available: ${PROXY_DATASETS.join(', ')}, got '${datasetName}'`,
+    );
+  }
+  const name = datasetName as ProxyDataset;
+  const key = `${dataDir}|${name}`;
+  let dataset = cache.get(key);
+  if (dataset === undefined) {
+    dataset = loadImageDataset(name, 'train', dataDir);
+    cache.set(key, dataset);
+  }
+  return batchFromDataset(dataset, size, seed, name);
+}

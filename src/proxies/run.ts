@@ -1,0 +1,68 @@
+/**
+ * Score many architectures with several proxies, skipping what a cache already holds and writing every
+ * new score to it as soon as it is known.
+ */
+import type { AnySpace } from '../spaces/space.js';
+import type { ScoreCache } from './cache.js';
+import type { ProxyContext, ProxyDefinition, ProxyValue } from './proxy.js';
+import { requireSpace } from './proxy.js';
+
+export interface ScoreProgress {
+  proxy: string;
+  done: number;
+  total: number;
+}
+
+export interface ScoreRunOptions {
+  context: ProxyContext;
+  proxies: readonly ProxyDefinition[];
+  archs: readonly unknown[];
+  cache?: ScoreCache;
+  onProgress?: (progress: ScoreProgress) => void;
+  /** Architectures handed to a scorer at once (bounded so the cache fills as the run goes). */
+  chunk?: number;
+}
+
+/** Scores per proxy name, one entry per architecture (in `archs` order). */
+export async function scoreArchitectures(options: ScoreRunOptions): Promise<Map<string, ProxyValue[]>> {
+  const { context, proxies, archs, cache } = options;
+  const space: AnySpace = context.space;
+  for (const proxy of proxies) requireSpace(proxy, space);
+  const keys = archs.map((a) => space.key(a));
+  const out = new Map<string, ProxyValue[]>();
+  for (const proxy of proxies) {
+    const values = new Array<ProxyValue>(archs.length);
+    const todo: number[] = [];
+    keys.forEach((key, i) => {
+      const hit = cache?.get(proxy.name, key);
+      if (hit) values[i] = hit;
+      else todo.push(i);
+    });
+    let done = archs.length - todo.length;
+    options.onProgress?.({ proxy: proxy.name, done, total: archs.length });
+    if (todo.length > 0) {
+      const scorer = await proxy.create(context);
+      try {
+        const chunk = options.chunk ?? 256;
+        for (let start = 0; start < todo.length; start += chunk) {
+          const part = todo.slice(start, start + chunk);
+          await scorer.score(
+            part.map((i) => archs[i]),
+            (j, value) => {
+              const i = part[j]!;
+              values[i] = value;
+              cache?.put(proxy.name, keys[i]!, value);
+              done++;
+              options.onProgress?.({ proxy: proxy.name, done, total: archs.length });
+            },
+          );
+        }
+      } finally {
+        cache?.flush();
+        await scorer.release();
+      }
+    }
+    out.set(proxy.name, values);
+  }
+  return out;
+}
