@@ -17,6 +17,7 @@ import { slice } from '../graph/ops/slice.js';
 import { conv2d } from './conv.js';
 import { batchNorm2d, type BatchNormOptions } from './batch-norm.js';
 import { linear } from './linear.js';
+import type { InitSpec } from '../graph/init-spec.js';
 
 export interface ConvBnOptions {
   out: number;
@@ -25,6 +26,8 @@ export interface ConvBnOptions {
   padding?: number;
   dilation?: number;
   bn?: BatchNormOptions;
+  /** Conv weight initializer; PyTorch's default when omitted. */
+  init?: InitSpec;
 }
 
 /** ReLU -> Conv (no bias) -> BN: the NAS-Bench-201 / DARTS convolution op. */
@@ -113,10 +116,12 @@ export function factorizedReduce(
     const r = relu(x);
     const h = x.shape[2]!;
     const w = x.shape[3]!;
-    const a = conv2d(ctx, r, 'conv1', { out: o.out / 2, kernel: 1, stride: 2, padding: 0 });
+    // Halves of floor(out/2) and the rest, so an odd channel count still adds up.
+    const half = Math.floor(o.out / 2);
+    const a = conv2d(ctx, r, 'conv1', { out: half, kernel: 1, stride: 2, padding: 0 });
     const shifted = slice(r, [2, 3], [1, 1], [h, w]);
     // The shifted input loses a row and a column; pad back so both halves have the same size.
-    const b = conv2d(ctx, shifted, 'conv2', { out: o.out - o.out / 2, kernel: 1, stride: 2, padding: 0 });
+    const b = conv2d(ctx, shifted, 'conv2', { out: o.out - half, kernel: 1, stride: 2, padding: 0 });
     const bFitted = b.shape[2] === a.shape[2] ? b : padBottomRight(b, a.shape[2]! - b.shape[2]!, a.shape[3]! - b.shape[3]!);
     return batchNorm2d(ctx, concat([a, bFitted], 1), 'bn', o.bn);
   });

@@ -7,7 +7,9 @@
  * benchmark lookup and de-duplication: for NAS-Bench-101 the official module hash (isomorphic cells
  * share it), for the others the canonical string.
  */
+import type { NetworkSpec } from '../graph/network.js';
 import type { Rng } from '../util/rng.js';
+import type { NetworkConfig, Supernet, SupernetConfig } from './network-config.js';
 
 export type EncodingKind = 'onehot' | 'path' | 'adjacency';
 
@@ -45,6 +47,10 @@ export interface SearchSpace<A = unknown> {
 
   /** Fixed-length numeric encoding used by predictors. */
   encode(arch: A, kind: EncodingKind): Float32Array;
+  /** The trainable network of an architecture, as the space's benchmark built it (see NetworkConfig). */
+  build?(arch: A, config: NetworkConfig): NetworkSpec;
+  /** A weight-sharing supernet over the whole space (DARTS-style mixed ops or single-path). */
+  supernet?(config: SupernetConfig): Supernet<A>;
 }
 
 /** A space with its architecture type erased, for code that only moves architectures around. */

@@ -35,6 +35,7 @@ import { Mul } from './mul.js';
 import { Neg } from './neg.js';
 import { Pad } from './pad.js';
 import { Pow } from './pow.js';
+import { RandomUniform } from './random-uniform.js';
 import { ReduceMax } from './reduce-max.js';
 import { ReduceMean } from './reduce-mean.js';
 import { ReduceSum } from './reduce-sum.js';
@@ -76,6 +77,7 @@ export const OPS: readonly OpDef[] = [
   Clip,
   Identity,
   Cast,
+  RandomUniform,
   // comparison and selection
   Greater,
   Less,

@@ -3,10 +3,13 @@
  * different earlier nodes through one of 7 ops. Key = canonical Genotype string (see codec.ts).
  */
 import type { Rng } from '../../util/rng.js';
+import type { NetworkConfig, Supernet, SupernetConfig } from '../network-config.js';
 import type { EncodingKind, SearchSpace } from '../space.js';
 import { formatDarts, fromNaslib, makeDartsArch, parseDarts, toJson, toNaslib } from './codec.js';
 import { DARTS_ENCODINGS, encodeDarts } from './encodings.js';
 import { mutateDarts, neighborsDarts, sampleDarts } from './moves.js';
+import { dartsNetwork, type DartsNetworkSpec } from './network.js';
+import { dartsSupernet } from './supernet.js';
 import { CELLS_PER_TYPE, DARTS_OPS } from './ops.js';
 import type { DartsArch } from './ops.js';
 
@@ -21,6 +24,10 @@ export interface DartsSpace extends SearchSpace<DartsArch> {
     normal: readonly (readonly [string, number])[],
     reduce: readonly (readonly [string, number])[],
   ): DartsArch;
+  /** NetworkCIFAR: channels = C (36), cells = layers (20); optional auxiliary head and drop-path. */
+  build(arch: DartsArch, config: NetworkConfig): DartsNetworkSpec;
+  /** The DARTS search network: channels = C (16), cells = layers (8); ops = 'none' + the 7 ops. */
+  supernet(config: SupernetConfig): Supernet<DartsArch>;
 }
 
 export const darts: DartsSpace = {
@@ -46,7 +53,10 @@ export const darts: DartsSpace = {
       normal: normal.map(([op, input]) => ({ op, input })),
       reduce: reduce.map(([op, input]) => ({ op, input })),
     }),
+  build: (arch, config) => dartsNetwork(arch, config),
+  supernet: dartsSupernet,
 };
 
 export type { CellType, DartsArch, DartsEdge, DartsOp } from './ops.js';
+export type { DartsNetworkSpec } from './network.js';
 export { DARTS_OPS } from './ops.js';

@@ -2,7 +2,9 @@
  * NAS-Bench-101: cells of <= 7 vertices and <= 9 edges over conv3x3 / conv1x1 / maxpool3x3, 423,624
  * distinct modules. Canonical string = JSON of the pruned spec; key = the official module hash.
  */
+import type { NetworkSpec } from '../../graph/network.js';
 import type { Rng } from '../../util/rng.js';
+import type { NetworkConfig } from '../network-config.js';
 import type { EncodingKind, SearchSpace } from '../space.js';
 import {
   formatNb101,
@@ -16,6 +18,7 @@ import {
 } from './codec.js';
 import { NB101_ENCODINGS, encodeNb101 } from './encodings.js';
 import { mutateNb101, neighborsNb101, sampleNb101 } from './moves.js';
+import { nb101Network } from './network.js';
 import { NB101_OPS, NB101_SIZE } from './ops.js';
 import type { Nb101Arch, Nb101Label } from './ops.js';
 import type { PrunedSpec } from './spec.js';
@@ -31,6 +34,8 @@ export interface Nb101Space extends SearchSpace<Nb101Arch> {
   /** From the shared table columns: "0100110|0010000|..." and "input,conv3x3-bn-relu,...,output". */
   fromTable(adjacency: string, ops: string): Nb101Arch;
   fromSpec(matrix: readonly (readonly number[])[], ops: readonly Nb101Label[]): Nb101Arch;
+  /** The benchmark network: channels = stem channels (128), cells = modules per stack (3). */
+  build(arch: Nb101Arch, config: NetworkConfig): NetworkSpec;
 }
 
 export const nb101: Nb101Space = {
@@ -54,6 +59,7 @@ export const nb101: Nb101Space = {
   fromNaslib: (codes) => fromNaslib(codes),
   fromTable,
   fromSpec: (matrix, ops) => makeNb101Arch(matrix, ops),
+  build: (arch, config) => nb101Network(arch, config),
 };
 
 export type { Nb101Arch, Nb101CellOp, Nb101Label } from './ops.js';

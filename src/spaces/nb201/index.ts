@@ -2,12 +2,16 @@
  * NAS-Bench-201 (NATS-Bench topology): a 4-node cell with 6 edges, 5 ops each, 15,625 cells.
  * Key = the official string. `enumerate()` yields in official index order.
  */
+import type { NetworkSpec } from '../../graph/network.js';
 import type { Rng } from '../../util/rng.js';
+import type { NetworkConfig, Supernet, SupernetConfig } from '../network-config.js';
 import type { EncodingKind, SearchSpace } from '../space.js';
 import { formatNb201, fromNaslib, parseNb201, toNaslib } from './codec.js';
 import { NB201_ENCODINGS, encodeNb201, hasParameterFreePath } from './encodings.js';
 import { mutateNb201, neighborsNb201, sampleNb201 } from './moves.js';
+import { buildNb201 } from './network.js';
 import { fromOfficialIndex, officialIndex } from './official-index.js';
+import { nb201Supernet } from './supernet.js';
 import { NB201_OPS, NB201_SIZE } from './ops.js';
 import type { Nb201Arch } from './ops.js';
 
@@ -21,6 +25,9 @@ export interface Nb201Space extends SearchSpace<Nb201Arch> {
   /** Input→output path through skip_connect/avg_pool_3x3 edges only. */
   hasParameterFreePath(arch: Nb201Arch): boolean;
   enumerate(): Iterable<Nb201Arch>;
+  /** TinyNetwork: channels = C of stage 1 (16), cells = cells per stage (5). */
+  build(arch: Nb201Arch, config: NetworkConfig): NetworkSpec;
+  supernet(config: SupernetConfig): Supernet<Nb201Arch>;
 }
 
 export const nb201: Nb201Space = {
@@ -46,6 +53,8 @@ export const nb201: Nb201Space = {
   toNaslib,
   fromNaslib: (codes) => fromNaslib(codes),
   hasParameterFreePath,
+  build: buildNb201,
+  supernet: nb201Supernet,
 };
 
 export type { Nb201Arch, Nb201Op } from './ops.js';

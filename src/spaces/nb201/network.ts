@@ -4,15 +4,19 @@
  * ResNet basic blocks of stride 2, then BN + ReLU, global average pooling and a linear classifier.
  * Each cell node sums the outputs of its incoming edges; ops are none (zero), skip_connect,
  * nor_conv_1x1 / nor_conv_3x3 (ReLU-Conv-BN) and avg_pool_3x3 (no padding counted).
+ *
+ * Parameter names: `stem/…`, `cells/<k>/edge<i><j>/<op>/…` (the op's name is part of the scope, so the
+ * supernet holds the same names for the same op), `lastact/…`, `classifier/…`.
  */
 import type { Tensor } from '../../graph/graph.js';
 import type { NetContext, NetworkSpec } from '../../graph/network.js';
-import { add } from '../../graph/ops/add.js';
 import { mul } from '../../graph/ops/mul.js';
+import { sum } from '../../graph/ops/sum.js';
 import { NaskitError } from '../../util/errors.js';
 import { avgPool3x3, bnReluClassifier, reluConvBn, resnetBasicBlock } from '../../nn/blocks.js';
 import { batchNorm2d } from '../../nn/batch-norm.js';
 import { conv2d } from '../../nn/conv.js';
+import { checkNetworkConfig, rejectUnused, type NetworkConfig } from '../network-config.js';
 import { NB201_OPS, type Nb201Arch } from './ops.js';
 
 /** Edge order of the NB201 string: node1<-0, node2<-0, node2<-1, node3<-0, node3<-1, node3<-2. */
@@ -25,7 +29,6 @@ export const NB201_EDGES: ReadonlyArray<readonly [from: number, to: number]> = [
   [2, 3],
 ];
 
-
 export interface Nb201NetworkConfig {
   /** Channels of the first stage (16 in the benchmark). */
   channels?: number;
@@ -36,17 +39,30 @@ export interface Nb201NetworkConfig {
   inputShape?: readonly [number, number, number];
 }
 
-export function applyNb201Op(ctx: NetContext, x: Tensor, op: string, name: string): Tensor | null {
+/** Scope of op `op` on edge from→to, shared by the network and the supernet. */
+export function nb201EdgeScope(from: number, to: number): string {
+  return `edge${from}${to}`;
+}
+
+/** One candidate op on a cell edge; null for `none` (it adds nothing to the node's sum). */
+export function applyNb201Op(
+  ctx: NetContext,
+  x: Tensor,
+  op: string,
+  name: string,
+  affine = true,
+): Tensor | null {
   const c = x.shape[1]!;
+  const bn = { affine };
   switch (op) {
     case 'none':
       return null;
     case 'skip_connect':
       return x;
     case 'nor_conv_1x1':
-      return reluConvBn(ctx, x, name, { out: c, kernel: 1, padding: 0 });
+      return reluConvBn(ctx, x, `${name}/${op}`, { out: c, kernel: 1, padding: 0, bn });
     case 'nor_conv_3x3':
-      return reluConvBn(ctx, x, name, { out: c, kernel: 3, padding: 1 });
+      return reluConvBn(ctx, x, `${name}/${op}`, { out: c, kernel: 3, padding: 1, bn });
     case 'avg_pool_3x3':
       return avgPool3x3(x, 1);
     default:
@@ -54,7 +70,15 @@ export function applyNb201Op(ctx: NetContext, x: Tensor, op: string, name: strin
   }
 }
 
-/** One NB201 cell: node j = sum over i<j of op(i->j)(node i); a node with only `none` inputs is zero. */
+/**
+ * Sum one node's incoming terms; a node whose inputs are all `none` is zero (x · 0 keeps the shape and
+ * the graph connected, as the benchmark's Zero op does).
+ */
+export function sumOrZero(terms: readonly Tensor[], like: Tensor): Tensor {
+  return terms.length === 0 ? mul(like, 0) : sum(terms);
+}
+
+/** One NB201 cell: node j = sum over i<j of op(i->j)(node i). */
 export function nb201Cell(ctx: NetContext, x: Tensor, ops: readonly string[], name: string): Tensor {
   return ctx.graph.scope(name, () => {
     const nodes: Tensor[] = [x];
@@ -62,38 +86,82 @@ export function nb201Cell(ctx: NetContext, x: Tensor, ops: readonly string[], na
       const terms: Tensor[] = [];
       NB201_EDGES.forEach(([from, target], e) => {
         if (target !== to) return;
-        const out = applyNb201Op(ctx, nodes[from]!, ops[e]!, `edge${from}${to}`);
+        const out = applyNb201Op(ctx, nodes[from]!, ops[e]!, nb201EdgeScope(from, to));
         if (out) terms.push(out);
       });
-      let sum = terms[0] ?? mul(x, 0);
-      for (let k = 1; k < terms.length; k++) sum = add(sum, terms[k]!);
-      nodes.push(sum);
+      nodes.push(sumOrZero(terms, x));
     }
     return nodes[3]!;
   });
 }
 
+export type Nb201CellBuilder = (ctx: NetContext, x: Tensor, name: string) => Tensor;
+
+/**
+ * The TinyNetwork skeleton around any cell: stem, 3 stages of `n` cells with a ResNet reduction block
+ * before stages 2 and 3 (cells are numbered on through the reductions, as in the benchmark), head.
+ */
+export function nb201Skeleton(
+  ctx: NetContext,
+  input: Tensor,
+  dims: { channels: number; cellsPerStage: number; classes: number },
+  cell: Nb201CellBuilder,
+): Tensor {
+  let x = ctx.graph.scope('stem', () =>
+    batchNorm2d(ctx, conv2d(ctx, input, 'conv', { out: dims.channels, kernel: 3, padding: 1 }), 'bn'),
+  );
+  let index = 0;
+  for (let stage = 0; stage < 3; stage++) {
+    const c = dims.channels * 2 ** stage;
+    if (stage > 0) x = resnetBasicBlock(ctx, x, `cells/${index++}`, { out: c, stride: 2 });
+    for (let i = 0; i < dims.cellsPerStage; i++) x = cell(ctx, x, `cells/${index++}`);
+  }
+  return bnReluClassifier(ctx, x, dims.classes);
+}
+
+/**
+ * The two stride-2 reductions need even sizes twice over: a 3×3 stride-2 conv gives ceil(H/2) but the
+ * 2×2 average-pool shortcut floor(H/2), so H and W must be multiples of 4 (as in the benchmark code).
+ */
+export function checkNb201Input(inputShape: readonly number[], where: string): void {
+  const [, h, w] = inputShape;
+  if (h! % 4 !== 0 || w! % 4 !== 0) {
+    throw new NaskitError(
+      'invalid_config',
+      `${where}: input ${h}×${w} cannot pass the two stride-2 ResNet reductions (conv gives ceil(H/2), ` +
+        'the average-pool shortcut floor(H/2)); use H and W divisible by 4, e.g. pad 30×30 to 32×32',
+    );
+  }
+}
+
 export function nb201Network(arch: Nb201Arch, config: Nb201NetworkConfig = {}, name = 'nb201'): NetworkSpec {
   const ops = arch.edges;
   const channels = config.channels ?? 16;
-  const n = config.cellsPerStage ?? 5;
+  const cellsPerStage = config.cellsPerStage ?? 5;
   const classes = config.classes ?? 10;
   const inputShape = config.inputShape ?? [3, 32, 32];
+  checkNetworkConfig({ classes, inputShape, channels, cells: cellsPerStage }, name);
+  checkNb201Input(inputShape, name);
   return {
     name,
     inputShape,
     classes,
     forward(ctx, input) {
-      let x = ctx.graph.scope('stem', () =>
-        batchNorm2d(ctx, conv2d(ctx, input, 'conv', { out: channels, kernel: 3, padding: 1 }), 'bn'),
+      return nb201Skeleton(ctx, input, { channels, cellsPerStage, classes }, (c, x, cellName) =>
+        nb201Cell(c, x, ops, cellName),
       );
-      let cell = 0;
-      for (let stage = 0; stage < 3; stage++) {
-        const c = channels * 2 ** stage;
-        if (stage > 0) x = resnetBasicBlock(ctx, x, `cells/${cell++}`, { out: c, stride: 2 });
-        for (let i = 0; i < n; i++) x = nb201Cell(ctx, x, ops, `cells/${cell++}`);
-      }
-      return bnReluClassifier(ctx, x, classes);
     },
   };
+}
+
+/** `SearchSpace.build` for nb201: channels = C (16), cells = cells per stage (5). */
+export function buildNb201(arch: Nb201Arch, config: NetworkConfig): NetworkSpec {
+  checkNetworkConfig(config, 'nb201 network');
+  rejectUnused(config, 'nb201 network', ['auxiliary', 'dropPath', 'affine']);
+  return nb201Network(arch, {
+    classes: config.classes,
+    inputShape: config.inputShape,
+    ...(config.channels !== undefined ? { channels: config.channels } : {}),
+    ...(config.cells !== undefined ? { cellsPerStage: config.cells } : {}),
+  });
 }
