@@ -32,7 +32,7 @@ const RESUME_FLAGS = new Set(['threads', 'dataDir', 'quiet', 'json', 'resume']);
 const HELP_AFTER = `
 Configuration: every flag is also a config field (YAML or JSON file, snake_case):
   dataset, data_dir, space, seed, budget_minutes, threads,
-  network: {channels, cells}, search: {proxies, samples, top_k, proxy_batch},
+  network: {channels, cells}, search: {proxies, samples, top_k},
   short_train: {images, epochs, batch_size, lr, val_images},
   final: {epochs, images, batch_size, lr, train_on}, cost: {train_ms_per_image, eval_ms_per_image, proxy_ms_per_arch, compile_ms, fixed_s}
 Phase sizes not set are derived from --budget-minutes by the cost model (src/experiments/run/plan.ts).

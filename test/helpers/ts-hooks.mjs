@@ -1,8 +1,14 @@
-// Module hooks for ts-register.mjs: map .js specifiers to .ts sources and transpile them.
-import { existsSync } from 'node:fs';
+// Module hooks for ts-register.mjs: map .js specifiers to .ts sources and transpile them. Transpiled
+// output is cached in the temp folder by content hash, so only the first child process pays for it.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+
+const CACHE = join(tmpdir(), 'naskit-ts-cache');
+let typescript = null;
 
 export async function resolve(specifier, context, nextResolve) {
   const relative = specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('file:');
@@ -19,9 +25,25 @@ export async function resolve(specifier, context, nextResolve) {
 export async function load(url, context, nextLoad) {
   if (!url.startsWith('file:') || !url.endsWith('.ts')) return nextLoad(url, context);
   const path = fileURLToPath(url);
-  const { outputText } = ts.transpileModule(await readFile(path, 'utf8'), {
+  const source = await readFile(path, 'utf8');
+  const cached = join(
+    CACHE,
+    `${createHash('sha256').update(path).update('\0').update(source).digest('hex')}.js`,
+  );
+  if (existsSync(cached))
+    return { format: 'module', source: readFileSync(cached, 'utf8'), shortCircuit: true };
+  typescript ??= (await import('typescript')).default;
+  const { outputText } = typescript.transpileModule(source, {
     fileName: path,
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    compilerOptions: {
+      module: typescript.ModuleKind.ESNext,
+      target: typescript.ScriptTarget.ES2022,
+      esModuleInterop: true,
+    },
   });
+  mkdirSync(CACHE, { recursive: true });
+  const tmp = `${cached}.${process.pid}.tmp`;
+  writeFileSync(tmp, outputText);
+  renameSync(tmp, cached);
   return { format: 'module', source: outputText, shortCircuit: true };
 }

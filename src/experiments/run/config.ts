@@ -30,8 +30,6 @@ const searchSchema = z.strictObject({
   samples: positiveInt.optional(),
   /** How many of the best-scored architectures go on to short training (default: from the budget). */
   top_k: positiveInt.optional(),
-  /** Images in the one unlabeled batch the proxies see. */
-  proxy_batch: positiveInt.max(1024).default(64),
 });
 
 const shortTrainSchema = z.strictObject({

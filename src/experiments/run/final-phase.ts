@@ -105,7 +105,7 @@ export async function finalPhase(
     let windowSum = 0;
     let windowSteps = 0;
     progress.start(`final training (${epochs} epoch${epochs > 1 ? 's' : ''})`, perEpoch * epochs);
-    progress.update(perEpoch * startEpoch);
+    if (startEpoch > 0) progress.update(perEpoch * startEpoch, `resumed after epoch ${startEpoch}`);
     await trainNetwork(
       net,
       params,
@@ -155,6 +155,7 @@ export async function finalPhase(
     );
     progress.stop();
   }
+  progress.log(`testing ${arch} on ${test.n} held-out test images`);
   const started = Date.now();
   const result = await evaluate(net, params, test, {
     batchSize: 256,

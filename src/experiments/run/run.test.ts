@@ -64,7 +64,7 @@ beforeAll(() => {
     seed: 3,
     threads: 1,
     network: { channels: 4, cells: 1 },
-    search: { proxies: ['params'], samples: 12, top_k: 3, proxy_batch: 16 },
+    search: { proxies: ['epsilon', 'params'], samples: 12, top_k: 3 },
     short_train: { images: 192, val_images: 64, batch_size: 32, epochs: 2, lr: 0.05 },
     final: { epochs: 12, batch_size: 32, lr: 0.05 },
   };
@@ -128,7 +128,7 @@ describe('naskit run', () => {
     dirA = join(work, 'uninterrupted');
     const log: string[] = [];
     summary = await startRun(parseRunConfig(config, 'test'), dirA, quietIo(log));
-    expect(log[0]).toBe(`run directory: ${dirA}`);
+    expect(log).toContain(`run directory: ${dirA}`);
     expect(summary.arch).toMatch(/^\|.+\|$/);
     expect(summary.test_accuracy).toBeGreaterThan(50); // 4 classes: chance is 25%
     expect(summary.samples_scored).toBe(12);

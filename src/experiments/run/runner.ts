@@ -53,11 +53,12 @@ export async function startRun(config: RunConfig, out: string | undefined, io: R
       `${dir} already holds a run; continue it with 'naskit run --resume ${dir}' or choose another --out`,
     );
   }
+  // Data first: a bad dataset spec or missing files should not leave an empty run directory behind.
+  const data = loadData(config, io);
   mkdirSync(dir, { recursive: true });
   const lock = acquireLock(join(dir, RUN_FILES.lock), io.log);
   try {
     io.log(`run directory: ${dir}`);
-    const data = loadData(config, io);
     const [c, h, w] = [data.train.channels, data.train.height, data.train.width];
     const plan = makePlan({
       budgetMinutes: config.budget_minutes,
@@ -207,7 +208,7 @@ async function execute(
   const { trainPart, val } = validationSplit(data.train, plan.val_images, rng.fork('val-split'));
 
   const archs = sampleDistinct(nb201, plan.samples, rng.fork('sample'));
-  const scorers = await makeScorers(config, trainPart, data.normalization, rng.fork('proxy-batch'), threads);
+  const scorers = makeScorers(config, trainPart, data.normalization, rng.fork('proxy-batch'), threads);
   const scored = await scorePhase(archs, scorers, store, io.progress);
   const primary = scorers[0]!;
   const top = topK(scored, primary.name, primary.direction, plan.top_k);

@@ -14,6 +14,8 @@ export interface ArchScorer {
   /** 'max': a higher score means a better architecture. */
   readonly direction: 'max' | 'min';
   score(archs: readonly string[]): Promise<number[]>;
+  /** Free what the scorer holds (compiled programs). */
+  release(): Promise<void>;
 }
 
 export interface ScoredRecord {
@@ -52,30 +54,34 @@ export async function scorePhase(
   const done = new Map(store.of<ScoredRecord>('scored').map((r) => [r.arch, r]));
   const todo = archs.map((arch, index) => ({ arch, index })).filter((a) => !done.has(a.arch));
   if (todo.length > 0) {
-    progress.start('score (proxies)', archs.length);
-    progress.update(archs.length - todo.length);
-    for (let at = 0; at < todo.length; at += chunk) {
-      const part = todo.slice(at, at + chunk);
-      const started = performance.now();
-      const scores: Record<string, number | null>[] = part.map(() => ({}));
-      for (const scorer of scorers) {
-        const values = await scorer.score(part.map((p) => p.arch));
-        values.forEach((v, i) => (scores[i]![scorer.name] = Number.isFinite(v) ? v : null));
+    progress.start(`score ${scorers.map((s) => s.name).join('+')}`, archs.length);
+    if (todo.length < archs.length) progress.update(archs.length - todo.length, 'resumed');
+    try {
+      for (let at = 0; at < todo.length; at += chunk) {
+        const part = todo.slice(at, at + chunk);
+        const started = performance.now();
+        const scores: Record<string, number | null>[] = part.map(() => ({}));
+        for (const scorer of scorers) {
+          const values = await scorer.score(part.map((p) => p.arch));
+          values.forEach((v, i) => (scores[i]![scorer.name] = Number.isFinite(v) ? v : null));
+        }
+        const ms = (performance.now() - started) / part.length;
+        part.forEach((p, i) => {
+          const record: ScoredRecord = {
+            type: 'scored',
+            arch: p.arch,
+            index: p.index,
+            scores: scores[i]!,
+            ms,
+            at: Date.now(),
+          };
+          store.append(record);
+          done.set(p.arch, record);
+        });
+        progress.update(archs.length - todo.length + Math.min(at + chunk, todo.length));
       }
-      const ms = (performance.now() - started) / part.length;
-      part.forEach((p, i) => {
-        const record: ScoredRecord = {
-          type: 'scored',
-          arch: p.arch,
-          index: p.index,
-          scores: scores[i]!,
-          ms,
-          at: Date.now(),
-        };
-        store.append(record);
-        done.set(p.arch, record);
-      });
-      progress.update(archs.length - todo.length + Math.min(at + chunk, todo.length));
+    } finally {
+      for (const scorer of scorers) await scorer.release();
     }
     progress.stop();
   }
