@@ -115,15 +115,12 @@ describe('run datasets', () => {
   });
 
   const shared = testDataDir();
-  it.skipIf(!shared)(
-    'loads MNIST and CIFAR-10 from the shared data folder (skipped without it)',
-    () => {
-      const mnist = loadRunDataset('mnist', shared!);
-      expect([mnist.train.n, mnist.test.n, mnist.train.channels]).toEqual([60000, 3000, 1]);
-      const cifar = loadRunDataset('cifar10', shared!);
-      expect([cifar.train.n, cifar.test.n, cifar.train.channels, cifar.cropFlipPadding]).toEqual([
-        10000, 1000, 3, 4,
-      ]);
-    },
-  );
+  it.skipIf(!shared)('loads MNIST and CIFAR-10 from the shared data folder (skipped without it)', () => {
+    const mnist = loadRunDataset('mnist', shared!);
+    expect([mnist.train.n, mnist.test.n, mnist.train.channels]).toEqual([60000, 3000, 1]);
+    const cifar = loadRunDataset('cifar10', shared!);
+    expect([cifar.train.n, cifar.test.n, cifar.train.channels, cifar.cropFlipPadding]).toEqual([
+      10000, 1000, 3, 4,
+    ]);
+  });
 });

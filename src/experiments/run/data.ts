@@ -81,7 +81,13 @@ function idxDataset(spec: string, files: string[]): RunDataset {
     train = subset(all, split.train, 'idx/train');
     test = subset(all, split.val, 'idx/test');
   }
-  return { name: spec, source: files.join(', '), train, test, normalization: channelStats(train) };
+  return {
+    name: spec,
+    source: testImages ? 'IDX files (train and test)' : 'IDX files (test: a fixed stratified 1/6 held out)',
+    train,
+    test,
+    normalization: channelStats(train),
+  };
 }
 
 function cifar100Dataset(spec: string, files: string[]): RunDataset {
@@ -103,7 +109,9 @@ function cifar100Dataset(spec: string, files: string[]): RunDataset {
   }
   return {
     name: spec,
-    source: files.join(', '),
+    source: files[1]
+      ? 'CIFAR-100 binary files (train and test)'
+      : 'CIFAR-100 binary files (test: a fixed stratified 1/6 held out)',
     train,
     test,
     normalization: STANDARD_NORMALIZATION.cifar100,

@@ -67,7 +67,7 @@ export function candidateTable(s: RunSummary): Table {
     rows: s.candidates.map((c, i) => [
       String(i + 1),
       c.arch,
-      ...proxies.map((p) => fmt(c.scores[p] ?? null, 4)),
+      ...proxies.map((p) => score(c.scores[p] ?? null)),
       String(c.proxy_rank + 1),
       c.val_accuracy.toFixed(2),
       c.params.toLocaleString('en-US'),
@@ -92,6 +92,12 @@ export function timingTable(s: RunSummary): Table {
       ['whole run (incl. data loading, report)', e.total.toFixed(1), s.elapsed_s.toFixed(1)],
     ],
   };
+}
+
+/** Integers as they are (e.g. a parameter count), other scores to 4 significant digits. */
+function score(x: number | null): string {
+  if (x === null || !Number.isFinite(x)) return 'n/a';
+  return Number.isInteger(x) ? String(x) : x.toPrecision(4);
 }
 
 function fmt(x: number | null, digits: number): string {
