@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { expectNaskitError } from '../spaces/space.contract.js';
 import { main } from './main.js';
-import { spaceHash, spaceIndex, spaceInfo, spaceSample } from './space.js';
+import { spaceHash, spaceIndex, spaceInfo, spaceParams, spaceSample } from './space.js';
 
 const CELL = '{"matrix":[[0,1,0],[0,0,1],[0,0,0]],"ops":["input","conv3x3-bn-relu","output"]}';
 
@@ -57,5 +57,38 @@ describe('naskit space', () => {
     expect(String(stderr.mock.calls[1]?.[0])).toContain(
       'valid names: nb201, nb101, darts, tnb101-micro, tnb101-macro',
     );
+  });
+});
+
+describe('naskit space params', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  const NB201_0 =
+    '|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|';
+
+  it('prints millions per line, exact counts as JSON, for the classes and input asked', () => {
+    expect(spaceParams('nb201', [NB201_0, '0'.repeat(6)], {})).toBe('0.129306\n0.073306\n');
+    const [row] = JSON.parse(
+      spaceParams('nb201', [NB201_0], { classes: '120', input: '3x16x16', json: true }),
+    ) as {
+      params: number;
+    }[];
+    expect(row!.params).toBe(136_456);
+    const dir = mkdtempSync(join(tmpdir(), 'naskit-params-'));
+    const file = join(dir, 'cells.txt');
+    writeFileSync(file, `${CELL}\n`);
+    expect(spaceParams('nb101', [], { file, channels: '16', input: '1x28x28' }).trim()).toMatch(/^0\.\d{6}$/);
+  });
+
+  it('runs through the CLI and rejects bad flags and spaces without a network', async () => {
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    expect(await main(['node', 'naskit', 'space', 'params', 'nb201', NB201_0, '--classes', '100'])).toBe(0);
+    expect(String(stdout.mock.calls[0]?.[0])).toBe('0.135156\n');
+    expectNaskitError(() => spaceParams('nb201', [NB201_0], { input: '32x32' }), 'invalid_argument');
+    expectNaskitError(() => spaceParams('nb201', [NB201_0], { classes: '0' }), 'invalid_argument');
+    expectNaskitError(() => spaceParams('nb201', [], {}), 'invalid_argument');
   });
 });

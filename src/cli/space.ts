@@ -4,16 +4,22 @@
  *   space sample <space> [--n N] [--seed S] [--json]
  *   space hash <space> (<arch>... | --file F) [--json]   identity key of each architecture (NB101: module hash)
  *   space index nb201 <arch | index>...           official NB201 index of an arch string, or the arch at an index
+ *   space params <space> [--classes K] [--input CxHxW] [--channels C] [--cells N] (<arch>... | --file F) [--json]
+ *                                                 trainable parameters of each architecture's network, in millions
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { countTrainableParams } from '../nn/param-count.js';
 import { getSpace, nb201, spaceNames } from '../spaces/index.js';
+import type { NetworkConfig } from '../spaces/network-config.js';
 import { NaskitError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 
 export function register(program: Command): void {
-  const space = program.command('space').description('inspect search spaces: info, sample, hash, index');
+  const space = program
+    .command('space')
+    .description('inspect search spaces: info, sample, hash, index, params');
 
   space
     .command('info [space]')
@@ -42,6 +48,27 @@ export function register(program: Command): void {
     .option('--json', 'print a JSON array of {input, arch, key}')
     .action((name: string, archs: string[], flags: { file?: string; json?: boolean }) => {
       process.stdout.write(spaceHash(name, archs, flags));
+    });
+
+  space
+    .command('params <space> [arch...]')
+    .description(
+      'trainable parameters (millions) of the network each architecture builds, as the benchmark counts them',
+    )
+    .option('--classes <K>', 'classes of the classifier', '10')
+    .option('--input <CxHxW>', 'input image shape', '3x32x32')
+    .option(
+      '--channels <C>',
+      "width; the space's benchmark value when omitted (nb201 16, nb101 128, darts 36, tnb 64)",
+    )
+    .option(
+      '--cells <N>',
+      "depth; the space's benchmark value when omitted (nb201 5/stage, nb101 3/stack, darts 20, tnb 2/layer)",
+    )
+    .option('--file <path>', 'read architectures from a file, one per line')
+    .option('--json', 'print a JSON array of {input, arch, params} (exact counts)')
+    .action((name: string, archs: string[], flags: ParamsFlags) => {
+      process.stdout.write(spaceParams(name, archs, flags));
     });
 
   space
@@ -93,9 +120,64 @@ export function spaceHash(
   flags: { file?: string; json?: boolean },
 ): string {
   const space = getSpace(name);
+  const rows = readArchitectures(`space hash ${name}`, archs, flags.file).map((input) => {
+    const arch = space.parse(input);
+    return { input, arch: space.format(arch), key: space.key(arch) };
+  });
+  if (flags.json) return `${JSON.stringify(rows, null, 2)}\n`;
+  return rows.map((r) => r.key).join('\n') + '\n';
+}
+
+export interface ParamsFlags {
+  classes?: string;
+  input?: string;
+  channels?: string;
+  cells?: string;
+  file?: string;
+  json?: boolean;
+}
+
+export function spaceParams(name: string, archs: readonly string[], flags: ParamsFlags): string {
+  const space = getSpace(name);
+  const build = space.build?.bind(space);
+  if (!build) {
+    const able = spaceNames.filter((n) => getSpace(n).build !== undefined);
+    throw new NaskitError(
+      'invalid_argument',
+      `space params: '${name}' has no network builder; spaces with one: ${able.join(', ')}`,
+    );
+  }
+  const config: NetworkConfig = {
+    classes: integerFlag(flags.classes ?? '10', '--classes', 1),
+    inputShape: inputShapeFlag(flags.input ?? '3x32x32'),
+    ...(flags.channels !== undefined ? { channels: integerFlag(flags.channels, '--channels', 1) } : {}),
+    ...(flags.cells !== undefined ? { cells: integerFlag(flags.cells, '--cells', 1) } : {}),
+  };
+  const rows = readArchitectures(`space params ${name}`, archs, flags.file).map((input) => {
+    const arch = space.parse(input);
+    return { input, arch: space.format(arch), params: countTrainableParams(build(arch, config)) };
+  });
+  if (flags.json) return `${JSON.stringify(rows, null, 2)}\n`;
+  return rows.map((r) => (r.params / 1e6).toFixed(6)).join('\n') + '\n';
+}
+
+function inputShapeFlag(value: string): [number, number, number] {
+  const m = /^(\d+)x(\d+)x(\d+)$/.exec(value.trim());
+  const dims = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [];
+  if (dims.length !== 3 || dims.some((d) => d < 1)) {
+    throw new NaskitError(
+      'invalid_argument',
+      `--input expects CxHxW with positive integers, e.g. 3x32x32 or 1x28x28; got '${value}'`,
+    );
+  }
+  return dims as [number, number, number];
+}
+
+/** Architectures from the command line and, with --file, one per non-empty line of a file. */
+function readArchitectures(command: string, archs: readonly string[], file: string | undefined): string[] {
   const inputs = [...archs];
-  if (flags.file !== undefined) {
-    const path = resolve(flags.file);
+  if (file !== undefined) {
+    const path = resolve(file);
     if (!existsSync(path)) {
       throw new NaskitError(
         'invalid_argument',
@@ -112,15 +194,10 @@ export function spaceHash(
   if (inputs.length === 0) {
     throw new NaskitError(
       'invalid_argument',
-      `space hash ${name}: no architectures given; pass them as arguments (quote JSON) or with --file F`,
+      `${command}: no architectures given; pass them as arguments (quote JSON) or with --file F`,
     );
   }
-  const rows = inputs.map((input) => {
-    const arch = space.parse(input);
-    return { input, arch: space.format(arch), key: space.key(arch) };
-  });
-  if (flags.json) return `${JSON.stringify(rows, null, 2)}\n`;
-  return rows.map((r) => r.key).join('\n') + '\n';
+  return inputs;
 }
 
 export function spaceIndex(name: string, items: readonly string[]): string {

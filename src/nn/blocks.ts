@@ -110,18 +110,19 @@ export function factorizedReduce(
   ctx: NetContext,
   x: Tensor,
   name: string,
-  o: { out: number; bn?: BatchNormOptions },
+  o: { out: number; bn?: BatchNormOptions; init?: InitSpec },
 ): Tensor {
   return ctx.graph.scope(name, () => {
     const r = relu(x);
+    const init = o.init ? { init: o.init } : {};
     const h = x.shape[2]!;
     const w = x.shape[3]!;
     // Halves of floor(out/2) and the rest, so an odd channel count still adds up.
     const half = Math.floor(o.out / 2);
-    const a = conv2d(ctx, r, 'conv1', { out: half, kernel: 1, stride: 2, padding: 0 });
+    const a = conv2d(ctx, r, 'conv1', { out: half, kernel: 1, stride: 2, padding: 0, ...init });
     const shifted = slice(r, [2, 3], [1, 1], [h, w]);
     // The shifted input loses a row and a column; pad back so both halves have the same size.
-    const b = conv2d(ctx, shifted, 'conv2', { out: o.out - half, kernel: 1, stride: 2, padding: 0 });
+    const b = conv2d(ctx, shifted, 'conv2', { out: o.out - half, kernel: 1, stride: 2, padding: 0, ...init });
     const bFitted = b.shape[2] === a.shape[2] ? b : padBottomRight(b, a.shape[2]! - b.shape[2]!, a.shape[3]! - b.shape[3]!);
     return batchNorm2d(ctx, concat([a, bFitted], 1), 'bn', o.bn);
   });

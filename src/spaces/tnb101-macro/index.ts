@@ -1,7 +1,10 @@
 /**
  * TransNAS-Bench-101 macro space: 3,256 residual skeletons `64-<block digits>-basic`. Key = that string.
  */
+import type { NetworkSpec } from '../../graph/network.js';
 import type { Rng } from '../../util/rng.js';
+import type { NetworkConfig } from '../network-config.js';
+import { tnbBasicBlock, tnbNetwork } from '../tnb-network.js';
 import type { EncodingKind, SearchSpace } from '../space.js';
 import { formatTnbMacro, fromBlocks, fromNaslib, parseTnbMacro, toNaslib } from './codec.js';
 import { TNB_MACRO_ENCODINGS, encodeTnbMacro } from './encodings.js';
@@ -16,6 +19,8 @@ export interface TnbMacroSpace extends SearchSpace<TnbMacroArch> {
   /** From block digits 1..4 (1 keep, 2 double channels, 3 downsample, 4 both). */
   fromBlocks(blocks: readonly number[]): TnbMacroArch;
   enumerate(): Iterable<TnbMacroArch>;
+  /** TNB classification network of ResNet basic blocks: channels = base channels (64), cells = blocks per layer (2). */
+  build(arch: TnbMacroArch, config: NetworkConfig): NetworkSpec;
 }
 
 export const tnbMacro: TnbMacroSpace = {
@@ -37,6 +42,8 @@ export const tnbMacro: TnbMacroSpace = {
   toNaslib,
   fromNaslib: (slots) => fromNaslib(slots),
   fromBlocks: (blocks) => fromBlocks(blocks),
+  build: (arch, config) =>
+    tnbNetwork(config, { blocks: arch.blocks, cell: tnbBasicBlock, name: 'tnb101-macro' }),
 };
 
 export type { TnbMacroArch, TnbMacroBlock } from './ops.js';

@@ -2,7 +2,10 @@
  * TransNAS-Bench-101 micro (cell-level) space: the NB201-style 4-node cell with 4 ops, placed in the
  * fixed 64-41414 skeleton; 4,096 cells. Key = the official string `64-41414-a_bc_def`.
  */
+import type { NetworkSpec } from '../../graph/network.js';
 import type { Rng } from '../../util/rng.js';
+import type { NetworkConfig } from '../network-config.js';
+import { tnbMicroCell, tnbNetwork } from '../tnb-network.js';
 import type { EncodingKind, SearchSpace } from '../space.js';
 import { formatTnbMicro, fromDigits, parseTnbMicro } from './codec.js';
 import { TNB_MICRO_ENCODINGS, encodeTnbMicro } from './encodings.js';
@@ -15,6 +18,8 @@ export interface TnbMicroSpace extends SearchSpace<TnbMicroArch> {
   toNaslib(arch: TnbMicroArch): number[];
   fromNaslib(digits: readonly number[]): TnbMicroArch;
   enumerate(): Iterable<TnbMicroArch>;
+  /** TNB classification network (64-41414 skeleton): channels = base channels (64), cells = cells per layer (2). */
+  build(arch: TnbMicroArch, config: NetworkConfig): NetworkSpec;
 }
 
 export const tnbMicro: TnbMicroSpace = {
@@ -35,7 +40,12 @@ export const tnbMicro: TnbMicroSpace = {
   encode: (arch: TnbMicroArch, kind: EncodingKind) => encodeTnbMicro(arch, kind),
   toNaslib: opDigits,
   fromNaslib: (digits) => fromDigits(digits),
+  build: (arch, config) =>
+    tnbNetwork(config, { blocks: TNB_MICRO_SKELETON, cell: tnbMicroCell(arch.edges), name: 'tnb101-micro' }),
 };
+
+/** The fixed macro skeleton of the micro space (the `41414` of `64-41414-…`). */
+export const TNB_MICRO_SKELETON: readonly number[] = [4, 1, 4, 1, 4];
 
 export type { TnbMicroArch, TnbMicroOp } from './ops.js';
 export { TNB_MICRO_OPS } from './ops.js';
