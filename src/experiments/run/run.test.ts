@@ -92,7 +92,8 @@ async function killWhen(
   args: string[],
   dir: string,
   when: (records: { type: string }[]) => boolean,
-): Promise<void> {
+  signal: NodeJS.Signals = 'SIGKILL',
+): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(
     process.execPath,
     ['--import', './test/helpers/ts-register.mjs', 'test/helpers/run-cli.ts', 'run', ...args, '--quiet'],
@@ -103,21 +104,22 @@ async function killWhen(
   );
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
   let killed = false;
   let finished = false;
   void exited.then(() => (finished = true));
   while (!finished) {
     const path = join(dir, 'results.jsonl');
     if (existsSync(path) && when(parseLog(readFileSync(path), path).records)) {
-      child.kill('SIGKILL');
+      child.kill(signal);
       killed = true;
       break;
     }
     await new Promise((r) => setTimeout(r, 10));
   }
-  await exited;
+  const code = await exited;
   if (!killed) throw new Error(`the child run ended before it could be killed:\n${stderr}`);
+  return { code, stderr };
 }
 
 describe('naskit run', () => {
@@ -216,6 +218,19 @@ describe('naskit run', () => {
     expect(await onnxLogits(join(dirB, 'model.onnx'), input, shape)).toEqual(
       await onnxLogits(join(dirA, 'model.onnx'), input, shape),
     );
+  });
+
+  it('stops cleanly on SIGTERM: the lock is freed and the message says how to continue', async () => {
+    const dir = join(work, 'terminated');
+    const { code, stderr } = await killWhen(
+      [configPath, '--out', dir],
+      dir,
+      (rs) => rs.some((r) => r.type === 'scored'),
+      'SIGTERM',
+    );
+    expect(code).toBe(130);
+    expect(stderr).toContain(`SIGTERM: stopped; continue with 'naskit run --resume ${dir}'`);
+    expect(existsSync(join(dir, 'run.lock'))).toBe(false);
   });
 
   it('refuses to start over an existing run, and to resume a busy, corrupted or foreign one', async () => {

@@ -25,7 +25,7 @@ import {
   RESOLVED_FORMAT,
   type ResolvedRun,
 } from './layout.js';
-import { acquireLock } from './lock.js';
+import { acquireLock, type RunLock } from './lock.js';
 import { saveModel, writeOnnxModel, type ModelDescription } from './model-file.js';
 import { makePlan, relativeNetworkCost } from './plan.js';
 import { writeReports } from './report/index.js';
@@ -57,6 +57,7 @@ export async function startRun(config: RunConfig, out: string | undefined, io: R
   const data = loadData(config, io);
   mkdirSync(dir, { recursive: true });
   const lock = acquireLock(join(dir, RUN_FILES.lock), io.log);
+  const stopOnInterrupt = releaseOnInterrupt(lock, dir);
   try {
     io.log(`run directory: ${dir}`);
     const [c, h, w] = [data.train.channels, data.train.height, data.train.width];
@@ -107,6 +108,7 @@ export async function startRun(config: RunConfig, out: string | undefined, io: R
       store.close();
     }
   } finally {
+    stopOnInterrupt();
     lock.release();
   }
 }
@@ -122,6 +124,7 @@ export async function resumeRun(
   if (!existsSync(dir)) throw new NaskitError('not_found', `--resume ${dirArg}: ${dir} does not exist`);
   const resolved = readResolved(dir);
   const lock = acquireLock(join(dir, RUN_FILES.lock), io.log);
+  const stopOnInterrupt = releaseOnInterrupt(lock, dir);
   try {
     const hash = configHash(resolved);
     const storePath = join(dir, RUN_FILES.store);
@@ -165,6 +168,7 @@ export async function resumeRun(
       store.close();
     }
   } finally {
+    stopOnInterrupt();
     lock.release();
   }
 }
@@ -290,4 +294,22 @@ async function execute(
   );
   await writeReports(dir, summary, store.records);
   return summary;
+}
+
+/**
+ * Ctrl-C (SIGINT/SIGTERM): every finished piece of work is already durable in the store, so just free
+ * the lock, say how to continue, and exit. Returns the function that removes the handlers.
+ */
+function releaseOnInterrupt(lock: RunLock, dir: string): () => void {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    lock.release();
+    process.stderr.write(`\nnaskit: ${signal}: stopped; continue with 'naskit run --resume ${dir}'\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
 }
