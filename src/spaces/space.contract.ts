@@ -4,8 +4,11 @@
  * key stability, seed determinism, mutate/neighbors validity, enumeration size and encoding lengths.
  */
 import { describe, expect, it } from 'vitest';
+import { Graph } from '../graph/graph.js';
+import { createContext, type NetworkSpec } from '../graph/network.js';
 import { NaskitError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
+import type { NetworkConfig } from './network-config.js';
 import type { SearchSpace } from './space.js';
 
 export interface SpaceContractOptions {
@@ -17,6 +20,21 @@ export interface SpaceContractOptions {
   enumerate?: true | { skip: string };
   /** Check neighbors on this many samples (default 5; neighborhoods can be large). */
   neighborSamples?: number;
+  /** A small network config; required when the space has `build` or `supernet`. */
+  network?: NetworkConfig;
+}
+
+/** Build `net`'s inference graph for a batch of 2 (no ONNX Runtime) and return its logits' shape. */
+function logitsShape(
+  net: NetworkSpec,
+  options: Readonly<Record<string, unknown>> = {},
+): { shape: number[]; graph: Graph } {
+  const graph = new Graph(net.name);
+  const logits = net.forward(
+    createContext(graph, false, options),
+    graph.input('input', [2, ...net.inputShape]),
+  );
+  return { shape: [...logits.shape], graph };
 }
 
 export function runSpaceContract<A>(space: SearchSpace<A>, options: SpaceContractOptions): void {
@@ -112,6 +130,62 @@ export function runSpaceContract<A>(space: SearchSpace<A>, options: SpaceContrac
         expect(err.message).toContain(space.name);
       }
     });
+
+    if (space.build || space.supernet) {
+      it('has a small network config for its build/supernet checks', () => {
+        expect(options.network, `${space.name} builds networks: pass options.network`).toBeDefined();
+      });
+    }
+    const config = options.network;
+    if (space.build && config) {
+      const build = space.build.bind(space);
+      it('build gives [batch, classes] logits and a fixed set of parameters per architecture', () => {
+        for (const a of draw(12, 5)) {
+          const first = logitsShape(build(a, config));
+          expect(first.shape).toEqual([2, config.classes]);
+          const again = logitsShape(build(space.parse(space.format(a)), config));
+          expect(again.graph.params.map((p) => `${p.name}${p.shape.join('x')}`)).toEqual(
+            first.graph.params.map((p) => `${p.name}${p.shape.join('x')}`),
+          );
+        }
+        const [a] = draw(12, 1);
+        expectNaskitError(() => build(a!, { ...config, classes: 0 }), 'invalid_config');
+      });
+    }
+    if (space.supernet && config) {
+      const supernet = space.supernet.bind(space);
+      it('supernet: mixed mode declares its α, single-path builds each path, derive inverts pathOf', () => {
+        const mixed = supernet({ ...config, mode: 'mixed' });
+        const built = logitsShape(mixed);
+        expect(built.shape).toEqual([2, config.classes]);
+        for (const alpha of mixed.alphas) {
+          const param = built.graph.params.find((p) => p.name === alpha.name);
+          expect(param?.shape).toEqual([alpha.edges.length, mixed.ops.length]);
+        }
+        const single = supernet({ ...config, mode: 'single-path' });
+        expect(single.edges).toEqual(mixed.edges);
+        for (const a of draw(13, 5)) {
+          const path = single.pathOf(a);
+          expect(path).toHaveLength(single.edges.length);
+          expect(logitsShape(single.withPath(path)).shape).toEqual([2, config.classes]);
+          expect(logitsShape(single, { path }).graph.params.some((p) => p.name.startsWith('alpha/'))).toBe(
+            false,
+          );
+          let offset = 0;
+          const values = new Map<string, Float32Array>();
+          for (const alpha of mixed.alphas) {
+            const v = new Float32Array(alpha.edges.length * mixed.ops.length);
+            alpha.edges.forEach((_, row) => {
+              const op = path[offset + row]!;
+              if (op >= 0) v[row * mixed.ops.length + op] = 1;
+            });
+            values.set(alpha.name, v);
+            offset += alpha.edges.length;
+          }
+          expect(space.key(mixed.derive((name) => values.get(name)!))).toBe(space.key(a));
+        }
+      });
+    }
 
     const enumerateOption = options.enumerate;
     if (enumerateOption === true) {

@@ -13,6 +13,7 @@ const DARTS_V2 =
   "('skip_connect', 2), ('skip_connect', 2), ('max_pool_3x3', 1)], reduce_concat=range(2, 6))";
 
 runSpaceContract(darts, {
+  network: { classes: 3, inputShape: [3, 8, 8], channels: 4, cells: 3 },
   invalid: [
     '',
     'Genotype(normal=[])',

@@ -6,6 +6,7 @@ import { readGzCsv } from '../testing.js';
 import { nb101 } from './index.js';
 
 runSpaceContract(nb101, {
+  network: { classes: 3, inputShape: [3, 8, 8], channels: 8, cells: 1 },
   invalid: [
     '',
     '{"matrix":[[0,1],[0,0]]}',

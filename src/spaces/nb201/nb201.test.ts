@@ -6,6 +6,7 @@ import { nb201 } from './index.js';
 import { pythonRandomUint32, pythonShuffle } from './python-shuffle.js';
 
 runSpaceContract(nb201, {
+  network: { classes: 3, inputShape: [3, 8, 8], channels: 4, cells: 1 },
   invalid: [
     '',
     'not an arch',

@@ -5,6 +5,7 @@ import { tnbMacro } from './index.js';
 import { doublings, downsamples } from './ops.js';
 
 runSpaceContract(tnbMacro, {
+  network: { classes: 3, inputShape: [3, 32, 32], channels: 4, cells: 1 },
   invalid: [
     '',
     '64-123-basic',

@@ -5,6 +5,7 @@ import { readGzCsv } from '../testing.js';
 import { tnbMicro } from './index.js';
 
 runSpaceContract(tnbMicro, {
+  network: { classes: 3, inputShape: [3, 32, 32], channels: 4, cells: 1 },
   invalid: [
     '',
     '64-41414-0_00_00',
