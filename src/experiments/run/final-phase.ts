@@ -21,6 +21,7 @@ import { NaskitError } from '../../util/errors.js';
 import type { Rng } from '../../util/rng.js';
 import type { Progress } from '../progress.js';
 import { RUN_FILES } from './layout.js';
+import { LossCurve, type CurvePoint } from './loss-curve.js';
 import type { ResultsStore } from './store.js';
 import { runNetwork, type TrainContext } from './train-phase.js';
 
@@ -31,7 +32,7 @@ export interface FinalEpochRecord extends EpochRecord {
   completed: number;
   checkpoint: string;
   /** Mean training loss over consecutive windows of steps: [last step of the window, mean loss]. */
-  curve: [number, number][];
+  curve: CurvePoint[];
   at: number;
 }
 
@@ -100,10 +101,7 @@ export async function finalPhase(
     const dir = join(runDir, RUN_FILES.checkpoints);
     mkdirSync(dir, { recursive: true });
     const perEpoch = Math.floor(trainData.n / batchSize);
-    const window = Math.max(1, Math.ceil(perEpoch / CURVE_POINTS));
-    let curve: [number, number][] = [];
-    let windowSum = 0;
-    let windowSteps = 0;
+    const curve = new LossCurve(Math.ceil(perEpoch / CURVE_POINTS));
     progress.start(`final training (${epochs} epoch${epochs > 1 ? 's' : ''})`, perEpoch * epochs);
     if (startEpoch > 0) progress.update(perEpoch * startEpoch, `resumed after epoch ${startEpoch}`);
     await trainNetwork(
@@ -119,16 +117,9 @@ export async function finalPhase(
         ...(ctx.threads ? { threads: ctx.threads } : {}),
         onStep: (s) => {
           progress.update(s.step, `epoch ${s.epoch + 1} loss ${s.loss.toFixed(3)}`);
-          windowSum += s.loss;
-          windowSteps++;
-          if (windowSteps === window) {
-            curve.push([s.step, windowSum / windowSteps]);
-            windowSum = 0;
-            windowSteps = 0;
-          }
+          curve.add(s.step, s.loss);
         },
         onEpoch: (e) => {
-          if (windowSteps > 0) curve.push([(e.epoch + 1) * perEpoch, windowSum / windowSteps]);
           const completed = e.epoch + 1;
           const checkpoint = `${RUN_FILES.checkpoints}/final-e${completed}.safetensors`;
           saveCheckpoint(join(runDir, checkpoint), { params, optimizer, metadata: { arch, completed } });
@@ -138,12 +129,9 @@ export async function finalPhase(
             ...e,
             completed,
             checkpoint,
-            curve,
+            curve: curve.take(),
             at: Date.now(),
           };
-          curve = [];
-          windowSum = 0;
-          windowSteps = 0;
           store.append(record);
           history.push(record);
           removeOlderCheckpoints(dir, completed);

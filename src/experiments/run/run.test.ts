@@ -165,7 +165,7 @@ describe('naskit run', () => {
     const html = readFileSync(join(dirA, 'report.html'), 'utf8');
     expect(html).not.toMatch(/https?:\/\//);
     expect(html).not.toMatch(/<script|<link|src=/i);
-    expect((html.match(/<svg/g) ?? []).length).toBe(5);
+    expect((html.match(/<svg/g) ?? []).length).toBe(6);
     expect(html).toContain(summary.arch);
     expect(html).toMatch(/Spearman ρ = (-?\d\.\d{3}|n\/a) over 3 candidates/);
     const md = readFileSync(join(dirA, 'report.md'), 'utf8');

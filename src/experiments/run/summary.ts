@@ -8,6 +8,7 @@ import type { FinalEpochRecord, FinalEvalRecord } from './final-phase.js';
 import type { ResolvedRun } from './layout.js';
 import { RUN_FILES } from './layout.js';
 import type { ModelDescription } from './model-file.js';
+import type { CurvePoint } from './loss-curve.js';
 import type { RunPlan } from './plan.js';
 import type { ArchScorer, ScoredRecord } from './search-phase.js';
 import { kendall, spearman } from './stats.js';
@@ -66,6 +67,8 @@ export interface RunSummary {
     val_accuracy: number;
     params: number;
     seconds: number;
+    /** Short-training loss (window means). */
+    curve: CurvePoint[];
   }[];
   final: {
     epochs: number;
@@ -152,6 +155,7 @@ export function buildSummary(
         val_accuracy: c.val_accuracy,
         params: c.params,
         seconds: c.seconds,
+        curve: c.curve,
       })),
     final: {
       epochs: plan.final_epochs,

@@ -16,6 +16,7 @@ import type { Progress } from '../progress.js';
 import { networkFor } from '../train-job.js';
 import type { RunConfig } from './config.js';
 import type { ScoredRecord } from './search-phase.js';
+import { LossCurve, type CurvePoint } from './loss-curve.js';
 import type { ResultsStore } from './store.js';
 
 export interface CandidateRecord {
@@ -27,6 +28,8 @@ export interface CandidateRecord {
   val_loss: number;
   params: number;
   history: EpochRecord[];
+  /** Mean training loss over windows of steps (about 20 points in all). */
+  curve: CurvePoint[];
   train_seconds: number;
   seconds: number;
   at: number;
@@ -72,6 +75,7 @@ export async function shortTrainPhase(
       const archRng = rng.fork(candidate.arch);
       const params = ParamStore.fromGraph(buildTrainGraph(net, batchSize).graph, archRng.fork('init'));
       const base = offset;
+      const curve = new LossCurve(Math.ceil(perCandidate / 20));
       const result = await trainNetwork(
         net,
         params,
@@ -83,11 +87,13 @@ export async function shortTrainPhase(
           normalization: ctx.normalization,
           ...(ctx.cropFlipPadding !== undefined ? { cropFlipPadding: ctx.cropFlipPadding } : {}),
           ...(ctx.threads ? { threads: ctx.threads } : {}),
-          onStep: (s) =>
+          onStep: (s) => {
+            curve.add(s.step, s.loss);
             progress.update(
               base + s.step,
               `${candidates.indexOf(candidate) + 1}/${candidates.length} loss ${s.loss.toFixed(3)}`,
-            ),
+            );
+          },
         },
         archRng.fork('train'),
       );
@@ -104,6 +110,7 @@ export async function shortTrainPhase(
         val_loss: valResult.loss,
         params: params.numel('trainable'),
         history: result.epochs,
+        curve: curve.take(),
         train_seconds: result.seconds,
         seconds: (Date.now() - started) / 1000,
         at: Date.now(),

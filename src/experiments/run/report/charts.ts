@@ -143,6 +143,45 @@ export function trainingCurveSpec(summary: RunSummary): TopLevelSpec {
   };
 }
 
+export function shortTrainingSpec(summary: RunSummary): TopLevelSpec {
+  const values = summary.candidates.flatMap((c, rank) =>
+    c.curve.map(([step, loss]) => ({
+      step,
+      loss,
+      candidate: `#${rank + 1}${c.arch === summary.arch ? ' (winner)' : ''} ${c.val_accuracy.toFixed(1)}%`,
+      winner: c.arch === summary.arch,
+    })),
+  );
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: `Short training of the top ${summary.candidates.length} candidates`,
+      subtitle: `${summary.plan.short_epochs} epoch(s) on ${summary.plan.short_images} images each; legend: rank by validation accuracy`,
+    },
+    width: WIDTH,
+    height: HEIGHT,
+    background: 'white',
+    data: { values },
+    mark: { type: 'line' },
+    encoding: {
+      x: { field: 'step', type: 'quantitative', title: 'step' },
+      y: {
+        field: 'loss',
+        type: 'quantitative',
+        title: 'training loss (window mean)',
+        scale: { zero: false },
+      },
+      color: { field: 'candidate', type: 'nominal', title: null, sort: null, legend: { labelLimit: 300 } },
+      strokeWidth: {
+        field: 'winner',
+        type: 'nominal',
+        scale: { domain: [true, false], range: [3.5, 1.2] },
+        legend: null,
+      },
+    },
+  };
+}
+
 export function timingSpec(summary: RunSummary): TopLevelSpec {
   const e = summary.plan.estimate_s;
   const t = summary.timings_s;

@@ -72,7 +72,10 @@ ${figure(chart('report-proxy-scores.svg'))}
 <p>Ranked by validation accuracy after short training; the highlighted row is the winner.</p>
 ${table(candidateTable(summary), 1)}
 <h2>Training curves</h2>
+<div class="charts">
+${figure(chart('report-short-training.svg'))}
 ${figure(chart('report-training.svg'))}
+</div>
 <h2>Timings</h2>
 ${figure(chart('report-timings.svg'))}
 ${table(timingTable(summary))}

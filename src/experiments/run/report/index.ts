@@ -10,7 +10,13 @@ import type { ScoredRecord } from '../search-phase.js';
 import type { StoreRecord } from '../store.js';
 import type { RunSummary } from '../summary.js';
 import { cellGraphSpec } from './cell-graph.js';
-import { scatterSpec, scoreHistogramSpec, timingSpec, trainingCurveSpec } from './charts.js';
+import {
+  scatterSpec,
+  scoreHistogramSpec,
+  shortTrainingSpec,
+  timingSpec,
+  trainingCurveSpec,
+} from './charts.js';
 import { reportHtml } from './html.js';
 import { reportMarkdown } from './markdown.js';
 import { renderVega, renderVegaLite } from './render.js';
@@ -42,8 +48,13 @@ export async function renderCharts(
       svg: await renderVegaLite(scoreHistogramSpec(scored, primary, selected)),
     },
     {
+      file: 'report-short-training.svg',
+      title: 'Short training of the candidates',
+      svg: await renderVegaLite(shortTrainingSpec(summary)),
+    },
+    {
       file: 'report-training.svg',
-      title: 'Training curves',
+      title: 'Final training of the winner',
       svg: await renderVegaLite(trainingCurveSpec(summary)),
     },
     { file: 'report-timings.svg', title: 'Timings', svg: await renderVegaLite(timingSpec(summary)) },

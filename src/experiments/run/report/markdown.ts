@@ -47,6 +47,8 @@ export function reportMarkdown(summary: RunSummary, charts: readonly ReportChart
     '',
     '## Training curves',
     '',
+    image('report-short-training.svg'),
+    '',
     image('report-training.svg'),
     '',
     '## Timings',
