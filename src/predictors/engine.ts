@@ -28,20 +28,27 @@ import { NaskitError } from '../util/errors.js';
 import type { Rng } from '../util/rng.js';
 import type { EncodedSet } from './encoding.js';
 import { softplus } from './layers.js';
-import type { ModelDef } from './models.js';
+import { type ModelDef, isContextParam } from './models.js';
 
 export const LOSS_KINDS = ['mse', 'rank', 'mse+rank'] as const;
 export type LossKind = (typeof LOSS_KINDS)[number];
 
 /**
- * Which parameters get gradients: all of them, or only the output layer ('head', the ANIL inner loop:
- * its backward pass stops at the last hidden layer, so a step costs little more than a forward pass).
+ * Which parameters get gradients: all of them; only the output layer ('head', the ANIL inner loop);
+ * or only the task-context vector ('context', the CAVIA inner loop). The narrow scopes cut the
+ * backward pass short, so their steps cost little more than a forward pass.
  */
-export type ParamScope = 'all' | 'head';
+export type ParamScope = 'all' | 'head' | 'context';
 
 /** Parameters of the output layer (named 'head/…' by every model). */
 export function isHeadParam(name: string): boolean {
   return name.startsWith('head/');
+}
+
+export function inScope(name: string, scope: ParamScope): boolean {
+  if (scope === 'head') return isHeadParam(name);
+  if (scope === 'context') return isContextParam(name);
+  return true;
 }
 
 /** Rows per inference run; the last chunk is zero-padded so one program serves every set size. */
@@ -116,7 +123,13 @@ function trainProgram(
     const inputs = fieldInputs(g, set, batch);
     const targets = g.input('target', [batch]);
     const value = lossOf(loss, model.forward(g, inputs), targets);
-    const params = g.trainableParams().filter((t) => scope === 'all' || isHeadParam(t.name));
+    const params = g.trainableParams().filter((t) => inScope(t.name, scope));
+    if (params.length === 0) {
+      throw new NaskitError(
+        'invalid_config',
+        `${model.signature} has no parameters in scope '${scope}' (a context scope needs a model with context > 0)`,
+      );
+    }
     const grads = grad(value, params, { allowUnused: true });
     const paramNames = params.map((t) => t.name);
     p = Program.compile(g, [value, ...grads], {

@@ -15,6 +15,7 @@ import type { ParamStore } from '../runtime/params.js';
 import { initParams, predictRaw } from './engine.js';
 import { kendall, meanStd, spearman } from './metrics.js';
 import {
+  supportTargets,
   type AdaptConfig,
   type MetaConfig,
   type TaskData,
@@ -26,12 +27,15 @@ import {
 import type { ModelDef } from './models.js';
 import { encodeFor, makeModel } from './predictor.js';
 import type { Setting } from './settings.js';
-import { type TrainConfig, standardizer, train } from './train.js';
+import type { TargetTransform } from './targets.js';
+import { type TrainConfig, train } from './train.js';
 
 export const METHODS = ['maml', 'reptile', 'scratch', 'finetune', 'zeroshot'] as const;
 export type Method = (typeof METHODS)[number];
 
 export interface MetaEvalConfig {
+  /** Target normalization for every method (pre-training, episodes, adaptation, scratch). */
+  targets: TargetTransform;
   model: { hidden: number; layers: number };
   maml: MetaConfig;
   mamlAdapt: AdaptConfig;
@@ -45,6 +49,7 @@ export interface MetaEvalConfig {
 
 /** Defaults sized so one held-out setting with all methods, 5 shot counts and 5 seeds takes minutes on 2 cores. */
 export const DEFAULT_META_EVAL: MetaEvalConfig = {
+  targets: 'rank',
   model: { hidden: 64, layers: 4 },
   maml: {
     iterations: 400,
@@ -215,21 +220,29 @@ export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
   if (o.methods.includes('maml')) {
     inits.set(
       'maml',
-      await timed('meta-train maml', () => metaTrainMaml(model, tasks, config.maml, base.fork('maml'))),
+      await timed('meta-train maml', () =>
+        metaTrainMaml(model, tasks, { ...config.maml, targets: config.targets }, base.fork('maml')),
+      ),
     );
   }
   if (o.methods.includes('reptile')) {
     inits.set(
       'reptile',
       await timed('meta-train reptile', () =>
-        metaTrainReptile(model, tasks, config.reptile, base.fork('reptile')),
+        metaTrainReptile(model, tasks, { ...config.reptile, targets: config.targets }, base.fork('reptile')),
       ),
     );
   }
   if (o.methods.includes('finetune') || o.methods.includes('zeroshot')) {
     const steps = config.pretrain.steps ?? mamlGradientEvaluations(config.maml);
     const pooled = await timed('pre-train pooled', () =>
-      pretrainPooled(model, tasks, steps, config.pretrain, base.fork('pooled')),
+      pretrainPooled(
+        model,
+        tasks,
+        steps,
+        { ...config.pretrain, targets: config.targets },
+        base.fork('pooled'),
+      ),
     );
     inits.set('finetune', pooled);
     inits.set('zeroshot', pooled);
@@ -326,18 +339,40 @@ async function paramsFor(
 ): Promise<ParamStore> {
   switch (method) {
     case 'maml':
-      return adapt(model, inits.get('maml')!, set, support, targets, config.mamlAdapt, rng);
+      return adapt(
+        model,
+        inits.get('maml')!,
+        set,
+        support,
+        targets,
+        { ...config.mamlAdapt, targets: config.targets },
+        rng,
+      );
     case 'reptile':
-      return adapt(model, inits.get('reptile')!, set, support, targets, config.reptileAdapt, rng);
+      return adapt(
+        model,
+        inits.get('reptile')!,
+        set,
+        support,
+        targets,
+        { ...config.reptileAdapt, targets: config.targets },
+        rng,
+      );
     case 'finetune':
-      return adapt(model, inits.get('finetune')!, set, support, targets, config.finetuneAdapt, rng);
+      return adapt(
+        model,
+        inits.get('finetune')!,
+        set,
+        support,
+        targets,
+        { ...config.finetuneAdapt, targets: config.targets },
+        rng,
+      );
     case 'zeroshot':
       return inits.get('zeroshot')!;
     case 'scratch': {
       const params = initParams(model, set, rng.fork('init'));
-      const stats = standardizer(support.map((r) => targets[r]!));
-      const z = new Float32Array(set.size);
-      for (const r of support) z[r] = (targets[r]! - stats.mean) / stats.std;
+      const z = supportTargets(config.targets, targets, support, set.size);
       await train(model, params, set, z, support, config.scratch, rng.fork('train'));
       return params;
     }

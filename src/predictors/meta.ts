@@ -15,8 +15,9 @@ import { NaskitError } from '../util/errors.js';
 import type { Rng } from '../util/rng.js';
 import type { EncodedSet } from './encoding.js';
 import { type LossKind, type ParamScope, initParams, lossAndGrads } from './engine.js';
-import type { ModelDef } from './models.js';
-import { type TrainConfig, standardizer, train } from './train.js';
+import { type ModelDef, isContextParam } from './models.js';
+import { type TargetTransform, transformTargets } from './targets.js';
+import { type TrainConfig, train } from './train.js';
 
 /** A training setting ready for episodes: encoded graphs and their (higher-is-better) targets. */
 export interface TaskData {
@@ -39,6 +40,8 @@ export interface MetaConfig {
   /** MAML: Adam rate on θ; Reptile: interpolation ε. */
   outerLr: number;
   loss: LossKind;
+  /** How episode targets are normalized by the support set (default zscore). */
+  targets?: TargetTransform;
   /** Parameters the inner loop adapts: all (MAML) or the output layer only (ANIL). */
   innerScope: ParamScope;
 }
@@ -51,6 +54,11 @@ export interface AdaptConfig {
   loss: LossKind;
   weightDecay: number;
   scope: ParamScope;
+  /** How support targets are normalized (default zscore). */
+  targets?: TargetTransform;
+  /** CAVIA models: first fit only the task context, with SGD, for this many steps (default 0). */
+  contextSteps?: number;
+  contextLr?: number;
 }
 
 export interface Episode {
@@ -83,15 +91,24 @@ export function checkMetaConfig(c: MetaConfig): void {
 }
 
 /** Support and disjoint query rows from one task, with support-standardized targets. */
-export function sampleEpisode(task: TaskData, supportSize: number, querySize: number, rng: Rng): Episode {
+export function sampleEpisode(
+  task: TaskData,
+  supportSize: number,
+  querySize: number,
+  rng: Rng,
+  transform: TargetTransform = 'zscore',
+): Episode {
   const n = task.set.size;
   const k = Math.min(supportSize, n - 1);
   const q = Math.min(querySize, n - k);
   const picked = rng.sampleIndices(n, k + q);
   const support = picked.slice(0, k);
   const query = picked.slice(k);
-  const stats = standardizer(support.map((r) => task.targets[r]!));
-  const z = Float32Array.from(task.targets, (t) => (t - stats.mean) / stats.std);
+  const z = transformTargets(
+    transform,
+    task.targets,
+    support.map((r) => task.targets[r]!),
+  );
   return { support, query, z };
 }
 
@@ -154,7 +171,7 @@ export async function metaTrainMaml(
     for (let m = 0; m < c.tasksPerIteration; m++) {
       const r = rng.fork(`it${it}/task${m}`);
       const task = r.pick(tasks);
-      const ep = sampleEpisode(task, r.pick(c.supportSizes), c.querySize, r);
+      const ep = sampleEpisode(task, r.pick(c.supportSizes), c.querySize, r, c.targets);
       const phi = theta.clone();
       await innerLoop(model, phi, task, ep.support, ep.z, c, r);
       const { loss, grads } = await lossAndGrads(
@@ -165,6 +182,9 @@ export async function metaTrainMaml(
         pick(ep.z, ep.query),
         c.loss,
       );
+      // CAVIA: the context is per task (it starts from θ's zeros every time); θ learns everything else.
+      if (c.innerScope === 'context')
+        for (const name of [...grads.keys()]) if (isContextParam(name)) grads.delete(name);
       lossSum += loss;
       for (const [name, g] of grads) {
         const acc = sum.get(name);
@@ -199,7 +219,7 @@ export async function metaTrainReptile(
     for (let m = 0; m < c.tasksPerIteration; m++) {
       const r = rng.fork(`it${it}/task${m}`);
       const task = r.pick(tasks);
-      const ep = sampleEpisode(task, r.pick(c.supportSizes), c.querySize, r);
+      const ep = sampleEpisode(task, r.pick(c.supportSizes), c.querySize, r, c.targets);
       const phi = theta.clone();
       await innerLoop(model, phi, task, [...ep.support, ...ep.query], ep.z, c, r);
       for (const n of names) {
@@ -229,15 +249,12 @@ export async function pretrainPooled(
   model: ModelDef,
   tasks: readonly TaskData[],
   steps: number,
-  config: Omit<TrainConfig, 'steps'>,
+  config: Omit<TrainConfig, 'steps'> & { targets?: TargetTransform },
   rng: Rng,
 ): Promise<ParamStore> {
   requireTasks(tasks, 'pooled pre-training');
   const theta = initParams(model, tasks[0]!.set, rng.fork('init'));
-  const zs = tasks.map((t) => {
-    const s = standardizer(t.targets);
-    return Float32Array.from(t.targets, (v) => (v - s.mean) / s.std);
-  });
+  const zs = tasks.map((t) => transformTargets(config.targets ?? 'zscore', t.targets, t.targets));
   const optimizer = makeOptimizer({
     kind: config.optimizer === 'sgd' ? 'sgd' : 'adamw',
     weightDecay: config.weightDecay,
@@ -265,28 +282,47 @@ export async function adapt(
   rng: Rng,
 ): Promise<ParamStore> {
   const phi = init.clone();
-  if (support.length === 0 || c.steps === 0) return phi;
-  const stats = standardizer(support.map((r) => targets[r]!));
-  const z = new Float32Array(set.size);
-  for (const r of support) z[r] = (targets[r]! - stats.mean) / stats.std;
-  await train(
-    model,
-    phi,
-    set,
-    z,
-    support,
-    {
-      steps: c.steps,
-      lr: c.lr,
-      weightDecay: c.weightDecay,
-      batchSize: support.length,
-      loss: c.loss,
-      optimizer: c.optimizer,
-      cosine: false,
-      clip: 5,
-      scope: c.scope,
-    },
-    rng,
-  );
+  const contextSteps = c.contextSteps ?? 0;
+  if (support.length === 0 || c.steps + contextSteps === 0) return phi;
+  const z = supportTargets(c.targets ?? 'zscore', targets, support, set.size);
+  const base: TrainConfig = {
+    steps: c.steps,
+    lr: c.lr,
+    weightDecay: c.weightDecay,
+    batchSize: support.length,
+    loss: c.loss,
+    optimizer: c.optimizer,
+    cosine: false,
+    clip: 5,
+    scope: c.scope,
+  };
+  if (contextSteps > 0) {
+    const contextConfig: TrainConfig = {
+      ...base,
+      steps: contextSteps,
+      lr: c.contextLr ?? c.lr,
+      weightDecay: 0,
+      optimizer: 'sgd',
+      scope: 'context',
+    };
+    await train(model, phi, set, z, support, contextConfig, rng.fork('context'));
+  }
+  if (c.steps > 0) await train(model, phi, set, z, support, base, rng);
   return phi;
+}
+
+/** Targets of the support rows, normalized by the support itself, in an array indexed like the set. */
+export function supportTargets(
+  transform: TargetTransform,
+  targets: ArrayLike<number>,
+  support: readonly number[],
+  size: number,
+): Float32Array {
+  const values = support.map((r) => targets[r]!);
+  const normalized = transformTargets(transform, values, values);
+  const z = new Float32Array(size);
+  support.forEach((r, i) => {
+    z[r] = normalized[i]!;
+  });
+  return z;
 }

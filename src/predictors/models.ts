@@ -11,6 +11,7 @@
 import type { Graph, Tensor } from '../graph/graph.js';
 import { add } from '../graph/ops/add.js';
 import { matMul } from '../graph/ops/mat-mul.js';
+import { mul } from '../graph/ops/mul.js';
 import { relu } from '../graph/ops/relu.js';
 import { reshape } from '../graph/ops/reshape.js';
 import { slice } from '../graph/ops/slice.js';
@@ -30,6 +31,12 @@ export interface ModelDef {
 export interface GcnConfig {
   hidden: number;
   layers: number;
+  /**
+   * Size of a task-context vector (0 = none). With a context c, the readout goes through one hidden
+   * layer modulated FiLM-style, u = ReLU((W z + b) ⊙ (1 + Γ c) + B c), before the linear head, so a
+   * few context numbers can change the ranking (CAVIA: the inner loop adapts only c).
+   */
+  context?: number;
 }
 
 export interface MlpConfig {
@@ -59,10 +66,14 @@ function checkPositive(config: Record<string, number>, model: string): void {
 
 export function gcnModel(config: GcnConfig): ModelDef {
   checkPositive({ hidden: config.hidden, layers: config.layers }, 'GCN predictor');
+  const context = config.context ?? 0;
+  if (!Number.isInteger(context) || context < 0) {
+    throw new NaskitError('invalid_config', `GCN predictor: context must be an integer >= 0, got ${context}`);
+  }
   return {
     kind: 'gcn',
     fields: ['features', 'adjacency'],
-    signature: `gcn:h${config.hidden}:l${config.layers}`,
+    signature: `gcn:h${config.hidden}:l${config.layers}:c${context}`,
     forward(g, inputs) {
       const adjacency = field(inputs, 'adjacency', 'GCN predictor');
       let h = field(inputs, 'features', 'GCN predictor');
@@ -74,10 +85,29 @@ export function gcnModel(config: GcnConfig): ModelDef {
           return relu(layerNorm(g, add(matMul(adjacency, projected), bias), 'norm'));
         });
       }
-      const globalNode = reshape(slice(h, [1], [0], [1]), [batch, config.hidden]);
-      return reshape(dense(g, globalNode, 'head', 1), [batch]);
+      let readout = reshape(slice(h, [1], [0], [1]), [batch, config.hidden]);
+      if (context > 0) readout = contextModulated(g, readout, context);
+      return reshape(dense(g, readout, 'head', 1), [batch]);
     },
   };
+}
+
+/** The FiLM-modulated hidden layer of a context-conditioned readout (see GcnConfig.context). */
+function contextModulated(g: Graph, z: Tensor, size: number): Tensor {
+  const width = z.shape[1]!;
+  return g.scope('film', () => {
+    const c = reshape(g.param(CONTEXT_PARAM, [size], { init: { kind: 'zeros' }, noDecay: true }), [1, size]);
+    const scale = add(dense(g, c, 'scale', width, false), 1);
+    const shift = dense(g, c, 'shift', width, false);
+    return relu(add(mul(dense(g, z, 'hidden', width), scale), shift));
+  });
+}
+
+/** Name (inside scope 'film') of the task-context vector; the CAVIA inner loop adapts only it. */
+export const CONTEXT_PARAM = 'context';
+
+export function isContextParam(name: string): boolean {
+  return name === `film/${CONTEXT_PARAM}`;
 }
 
 export function mlpModel(config: MlpConfig): ModelDef {
