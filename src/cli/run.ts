@@ -16,6 +16,7 @@ import { parseNonNegativeInt, parseNumber, parsePositiveInt } from './parse.js';
 const FLAG_FIELDS: Record<string, string> = {
   dataset: 'dataset',
   dataDir: 'data_dir',
+  out: 'out',
   space: 'space',
   budgetMinutes: 'budget_minutes',
   seed: 'seed',
@@ -31,7 +32,7 @@ const RESUME_FLAGS = new Set(['threads', 'dataDir', 'quiet', 'json', 'resume']);
 
 const HELP_AFTER = `
 Configuration: every flag is also a config field (YAML or JSON file, snake_case):
-  dataset, data_dir, space, seed, budget_minutes, threads,
+  dataset, data_dir, out, space, seed, budget_minutes, threads,
   network: {channels, cells}, search: {proxies, samples, top_k},
   short_train: {images, epochs, batch_size, lr, val_images},
   final: {epochs, images, batch_size, lr, train_on}, cost: {train_ms_per_image, eval_ms_per_image, proxy_ms_per_arch, compile_ms, fixed_s}
@@ -102,7 +103,7 @@ export function register(program: Command): void {
         const source = configPath
           ? `config ${configPath} (with command-line flags)`
           : 'the command-line flags';
-        summary = await startRun(parseRunConfig(raw, source), opts.out as string | undefined, io);
+        summary = await startRun(parseRunConfig(raw, source), undefined, io);
       }
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -72,6 +72,8 @@ export const runConfigSchema = z.strictObject({
     .positive()
     .max(7 * 24 * 60)
     .default(10),
+  /** Run directory (default: runs/<run-id> under the current directory). */
+  out: z.string().min(1).optional(),
   /** ONNX Runtime threads (default: the core count). */
   threads: positiveInt.max(256).optional(),
   network: networkSchema.prefault({}),

@@ -42,8 +42,8 @@ export interface ResolvedRun {
   };
 }
 
-/** Fields that only say how to execute (where the data lives, thread count), not what the results are. */
-const EXECUTION_ONLY: ReadonlyArray<keyof RunConfig> = ['data_dir', 'threads'];
+/** Fields that only say how to execute (where data and results live, thread count), not what the results are. */
+const EXECUTION_ONLY: ReadonlyArray<keyof RunConfig> = ['data_dir', 'threads', 'out'];
 
 export function configHash(run: ResolvedRun): string {
   const config: Record<string, unknown> = { ...run.config };

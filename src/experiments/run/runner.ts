@@ -41,12 +41,12 @@ export interface RunIo {
   log: (message: string) => void;
 }
 
-/** Start a new run. `out` is the run directory (default runs/<run-id> under the current directory). */
+/** Start a new run in `out` (else the config's `out`, else runs/<run-id> under the current directory). */
 export async function startRun(config: RunConfig, out: string | undefined, io: RunIo): Promise<RunSummary> {
   const created = new Date();
   const startedAt = created.getTime();
   const runId = makeRunId(created, config.seed);
-  const dir = resolve(out ?? join('runs', runId));
+  const dir = resolve(out ?? config.out ?? join('runs', runId));
   if (existsSync(join(dir, RUN_FILES.config)) || existsSync(join(dir, RUN_FILES.store))) {
     throw new NaskitError(
       'store_conflict',
