@@ -55,11 +55,12 @@ export const epsilon: ProxyDefinition = defineProxy({
 });
 
 /** Why an epsilon score is NaN: which output vector is constant (or non-finite). */
-export function nanReason(low: Float32Array, high: Float32Array): string {
-  const describe = (v: Float32Array, name: string): string | null => {
-    if (v.some((x) => !Number.isFinite(x))) return `the ${name}-constant output has NaN/Inf`;
-    const first = v[0]!;
-    return v.every((x) => x === first)
+export function nanReason(low: ArrayLike<number>, high: ArrayLike<number>): string {
+  const describe = (v: ArrayLike<number>, name: string): string | null => {
+    const xs = Array.from(v);
+    if (xs.some((x) => !Number.isFinite(x))) return `the ${name}-constant output has NaN/Inf`;
+    const first = xs[0]!;
+    return xs.every((x) => x === first)
       ? `the ${name}-constant output is constant (${first}) over the batch`
       : null;
   };

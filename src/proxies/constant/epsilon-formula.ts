@@ -6,10 +6,11 @@
  * where the first mean runs over positions where both are present. A constant vector (max = min)
  * rescales to 0/0 = NaN everywhere, so the score is NaN, exactly as in the paper.
  */
-const f32 = Math.fround;
+export type Precision = 'float32' | 'float64';
 
-/** Per-vector min-max rescaling in float32 semantics, with exact zeros turned into NaN. */
-export function rescaleMasked(values: ArrayLike<number>): Float64Array {
+/** Per-vector min-max rescaling in the outputs' precision, with exact zeros turned into NaN. */
+export function rescaleMasked(values: ArrayLike<number>, precision: Precision = 'float32'): Float64Array {
+  const f32 = precision === 'float32' ? Math.fround : (x: number) => x;
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < values.length; i++) {
@@ -28,9 +29,13 @@ export function rescaleMasked(values: ArrayLike<number>): Float64Array {
 }
 
 /** epsilon(a, b) for the outputs of the low- and the high-constant network on the same batch. */
-export function epsilonScore(low: ArrayLike<number>, high: ArrayLike<number>): number {
-  const a = rescaleMasked(low);
-  const b = rescaleMasked(high);
+export function epsilonScore(
+  low: ArrayLike<number>,
+  high: ArrayLike<number>,
+  precision: Precision = 'float32',
+): number {
+  const a = rescaleMasked(low, precision);
+  const b = rescaleMasked(high, precision);
   let diffSum = 0;
   let diffCount = 0;
   let sum = 0;

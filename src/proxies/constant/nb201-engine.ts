@@ -21,6 +21,8 @@ export interface ConstantEngineOptions {
   /** Intra-op threads per run (1: parallelism comes from `concurrency`). */
   threads?: number;
   bnEps?: number;
+  /** Arithmetic of the whole network (the published metric is float32). */
+  dtype?: 'float32' | 'float64';
   /** First-stage width and cells per stage (the benchmark's 16 and 5). */
   channels?: number;
   cellsPerStage?: number;
@@ -55,7 +57,7 @@ export class Nb201ConstantEngine {
    * `images`: the batch, N×C×H×W float32 (normalized); `slots`: constants per run (2 for epsilon).
    */
   constructor(
-    private readonly images: Float32Array,
+    private readonly images: Float32Array | Float64Array,
     private readonly config: Nb201ConstantConfig,
     private readonly threads: number,
   ) {}
@@ -82,8 +84,10 @@ export class Nb201ConstantEngine {
       channels: options.channels ?? NB201_CONSTANT_DEFAULTS.channels,
       cellsPerStage: options.cellsPerStage ?? NB201_CONSTANT_DEFAULTS.cellsPerStage,
       bnEps: options.bnEps ?? NB201_CONSTANT_DEFAULTS.bnEps,
+      dtype: options.dtype ?? 'float32',
     };
-    return new Nb201ConstantEngine(images, config, options.threads ?? 1);
+    const input = config.dtype === 'float64' ? Float64Array.from(images) : images;
+    return new Nb201ConstantEngine(input, config, options.threads ?? 1);
   }
 
   get batchSize(): number {
@@ -101,7 +105,7 @@ export class Nb201ConstantEngine {
   }
 
   /** The network output of `arch` for each constant, as one float32 vector of batch length each. */
-  async outputs(arch: Nb201Arch, weights: readonly number[]): Promise<Float32Array[]> {
+  async outputs(arch: Nb201Arch, weights: readonly number[]): Promise<(Float32Array | Float64Array)[]> {
     if (this.released)
       throw new NaskitError('invalid_argument', 'constant-weight engine used after release()');
     if (weights.length !== this.config.slots) {
@@ -129,11 +133,17 @@ export class Nb201ConstantEngine {
       entry.busy--;
       entry.lastUse = ++this.clock;
     }
-    const y = result[program.model.outputNames[0]!] as Float32Array;
+    const y = result[program.model.outputNames[0]!] as Float32Array | Float64Array;
     const k = this.config.slots;
-    return weights.map((_, slot) =>
-      Float32Array.from({ length: this.config.batch }, (_, b) => y[b * k + slot]!),
-    );
+    // Keep the network's own precision: float64 outputs can be far below float32's range.
+    return weights.map((_, slot) => {
+      const out =
+        this.config.dtype === 'float64'
+          ? new Float64Array(this.config.batch)
+          : new Float32Array(this.config.batch);
+      for (let b = 0; b < out.length; b++) out[b] = y[b * k + slot]!;
+      return out;
+    });
   }
 
   private entry(arch: Nb201Arch): Entry {

@@ -15,7 +15,7 @@ function images(seed: number): Float32Array {
   return Float32Array.from({ length: BATCH * 3 * 8 * 8 }, () => rng.normal());
 }
 
-function relErr(a: Float32Array, b: Float32Array): number {
+function relErr(a: ArrayLike<number>, b: Float32Array): number {
   let worst = 0;
   for (let i = 0; i < a.length; i++)
     worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / (Math.abs(b[i]!) + 1e-30));
@@ -62,6 +62,36 @@ describe('nb201 one-channel constant-weight programs', () => {
       expect(Array.from(a!)).toEqual(Array.from(b!));
     } finally {
       await engine.release();
+    }
+  });
+});
+
+describe('nb201 constant-weight programs in float64', () => {
+  it('agree with float32 at ordinary scales and keep values float32 flushes to zero', async () => {
+    const x = images(4);
+    const arch = nb201.parse(
+      '|nor_conv_3x3~0|+|avg_pool_3x3~0|nor_conv_1x1~1|+|none~0|nor_conv_3x3~1|skip_connect~2|',
+    );
+    const f32 = Nb201ConstantEngine.create(x, SHAPE, 1, { channels: CHANNELS, cellsPerStage: CELLS });
+    const f64 = Nb201ConstantEngine.create(x, SHAPE, 1, {
+      channels: CHANNELS,
+      cellsPerStage: CELLS,
+      dtype: 'float64',
+    });
+    try {
+      const [a] = await f32.outputs(arch, [0.7]);
+      const [b] = await f64.outputs(arch, [0.7]);
+      expect(b).toBeInstanceOf(Float64Array);
+      expect(relErr(b!, a as Float32Array)).toBeLessThan(1e-4);
+      // A conv-only cell with a tiny constant: every float32 value underflows, float64 keeps them.
+      const convOnly = nb201.parse('|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|none~0|none~1|nor_conv_3x3~2|');
+      const [tiny32] = await f32.outputs(convOnly, [1e-9]);
+      const [tiny64] = await f64.outputs(convOnly, [1e-9]);
+      expect(Array.from(tiny32!).every((v) => v === 0)).toBe(true);
+      expect(Array.from(tiny64!).some((v) => v !== 0)).toBe(true);
+    } finally {
+      await f32.release();
+      await f64.release();
     }
   });
 });

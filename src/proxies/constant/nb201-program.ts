@@ -17,9 +17,7 @@
  */
 import { Graph, type Tensor, makeData } from '../../graph/graph.js';
 import { add } from '../../graph/ops/add.js';
-import { averagePool } from '../../graph/ops/average-pool.js';
 import { batchNorm } from '../../graph/ops/batch-normalization.js';
-import { globalAveragePool } from '../../graph/ops/global-average-pool.js';
 import { mul } from '../../graph/ops/mul.js';
 import { relu } from '../../graph/ops/relu.js';
 import { reduceSum } from '../../graph/ops/reduce-sum.js';
@@ -27,6 +25,7 @@ import { reshape } from '../../graph/ops/reshape.js';
 import { NB201_EDGES } from '../../spaces/nb201/network.js';
 import type { Nb201Arch } from '../../spaces/nb201/ops.js';
 import { NaskitError } from '../../util/errors.js';
+import { windowOps } from './pooling.js';
 
 export interface Nb201ConstantConfig {
   /** Images per batch (256 in epsinas). */
@@ -73,6 +72,8 @@ export interface Nb201ConstantGraph {
   config: Nb201ConstantConfig;
   /** Which edges are convolutions in every slot this program serves. */
   convEdges: readonly boolean[];
+  /** The feature map after the stem, each cell and each reduction block, in order ([batch, slots, h, w]). */
+  taps: readonly Tensor[];
 }
 
 /** The conv pattern of a cell: which of its six edges are nor_conv_1x1 / nor_conv_3x3. */
@@ -109,20 +110,22 @@ export function buildNb201ConstantGraph(
   const bnBias = g.constant(makeData(dtype, new Array<number>(k).fill(0)), [k], 'bn_bias');
   const bn = (x: Tensor): Tensor =>
     batchNorm(x, bnScale, bnBias, bnBias, bnBias, { training: true, epsilon: bnEps, momentum: 0.1 }).y;
-  const boxMean = (x: Tensor, stride = 1): Tensor =>
-    averagePool(x, { kernel: 3, strides: stride, pads: 1, countIncludePad: true });
+  const win = windowOps(dtype);
+  const boxMean = win.boxMean;
   const flags = NB201_EDGES.map((_, e) =>
     convEdges[e] ? null : { skip: feed(feedName.skip(e)), pool: feed(feedName.pool(e)) },
   );
 
   // Stem: every output channel is w·Σ_c box(x_c); summing the box means first keeps one map per image.
   let x = bn(mul(reduceSum(boxMean(input), [1], true), feed(feedName.stem)));
+  const taps: Tensor[] = [x];
   for (let stage = 0; stage < 3; stage++) {
     if (stage > 0) {
       const a = bn(mul(boxMean(relu(x), 2), feed(feedName.reduceA(stage))));
       const b = bn(mul(boxMean(relu(a)), feed(feedName.reduceB(stage))));
-      const pooled = averagePool(x, { kernel: 2, strides: 2, pads: 0, countIncludePad: true });
+      const pooled = win.avgPool2(x);
       x = add(mul(pooled, feed(feedName.reduceShort(stage))), b);
+      taps.push(x);
     }
     const scales = NB201_EDGES.map((_, e) =>
       convEdges[e]
@@ -147,12 +150,7 @@ export function buildNb201ConstantGraph(
             term = bn(add(mul(box, scale.box), mul(r, scale.point)));
           } else {
             const f = flags[e]!;
-            const pool = (pools[from] ??= averagePool(src, {
-              kernel: 3,
-              strides: 1,
-              pads: 1,
-              countIncludePad: false,
-            }));
+            const pool = (pools[from] ??= win.avgPool3(src));
             term = add(mul(src, f.skip), mul(pool, f.pool));
           }
           sum = sum === null ? term : add(sum, term);
@@ -160,11 +158,12 @@ export function buildNb201ConstantGraph(
         nodes.push(sum!);
       }
       x = nodes[3]!;
+      taps.push(x);
     }
   }
-  const pooled = reshape(globalAveragePool(relu(bn(x))), [batch, k]);
+  const pooled = reshape(win.globalMean(relu(bn(x))), [batch, k]);
   const output = mul(pooled, feed(feedName.head, [1, k]));
-  return { graph: g, input, output, config, convEdges: [...convEdges] };
+  return { graph: g, input, output, config, convEdges: [...convEdges], taps };
 }
 
 /** One slot: an architecture and the constant every weight takes. */

@@ -13,8 +13,11 @@ import { Nb101ConstantEngine } from './nb101-engine.js';
 import { Nb201ConstantEngine } from './nb201-engine.js';
 import { liveNb201Cell } from './nb201-live.js';
 
+/** One network output vector (batch length), in the precision the network ran in. */
+export type Output = Float32Array | Float64Array;
+
 export interface ConstantRunner {
-  outputs(arch: unknown, weights: readonly number[]): Promise<Float32Array[]>;
+  outputs(arch: unknown, weights: readonly number[]): Promise<Output[]>;
   /** The cheapest architecture with bit-identical outputs (NB201: the cell's live part). */
   canonical(arch: unknown): unknown;
   /** Identity of a canonical architecture. */
@@ -68,7 +71,7 @@ export function constantRunner(context: ProxyContext, options: ConstantRunnerOpt
 }
 
 /** Score = combine(outputs per constant); a thrown error or a null value becomes a recorded failure. */
-export type CombineOutputs = (outputs: Float32Array[]) => { value: number | null; failure?: string };
+export type CombineOutputs = (outputs: Output[]) => { value: number | null; failure?: string };
 
 export function constantScorer(
   context: ProxyContext,
