@@ -4,6 +4,7 @@
  */
 import { NaskitError } from '../util/errors.js';
 import { epsilon } from './epsilon.js';
+import { epsilonRobust } from './epsilon-robust.js';
 import type { ProxyDefinition } from './proxy.js';
 
 export function buildRegistry(list: readonly ProxyDefinition[]): ReadonlyMap<string, ProxyDefinition> {
@@ -20,7 +21,7 @@ export function buildRegistry(list: readonly ProxyDefinition[]): ReadonlyMap<str
   return map;
 }
 
-const REGISTRY = buildRegistry([epsilon]);
+const REGISTRY = buildRegistry([epsilon, epsilonRobust]);
 
 export const proxyNames: readonly string[] = [...REGISTRY.keys()];
 

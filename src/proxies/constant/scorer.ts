@@ -8,6 +8,7 @@ import type { Nb201Arch } from '../../spaces/nb201/ops.js';
 import type { Nb101Arch } from '../../spaces/nb101/index.js';
 import { NaskitError } from '../../util/errors.js';
 import { mapConcurrent } from '../concurrency.js';
+import type { ProxyBatch } from '../data-batch.js';
 import type { ProxyContext, ProxyScorer, ProxyValue } from '../proxy.js';
 import { Nb101ConstantEngine } from './nb101-engine.js';
 import { Nb201ConstantEngine } from './nb201-engine.js';
@@ -33,9 +34,38 @@ export interface ConstantRunnerOptions {
   bnEps?: number;
 }
 
+/**
+ * Outputs already computed in this process, so proxies sharing a network (epsilon and epsilon-robust)
+ * run it once. Keyed by everything the outputs depend on; bounded by dropping the oldest entries.
+ */
+const MEMO_LIMIT = 40_000;
+const memo = new Map<string, Promise<Output[]>>();
+
+function memoized(prefix: string, runner: ConstantRunner): ConstantRunner {
+  return {
+    ...runner,
+    outputs(arch, weights) {
+      const key = `${prefix}|${weights.join(',')}|${runner.key(arch)}`;
+      let hit = memo.get(key);
+      if (hit === undefined) {
+        hit = runner.outputs(arch, weights);
+        memo.set(key, hit);
+        hit.catch(() => memo.delete(key));
+        if (memo.size > MEMO_LIMIT) memo.delete(memo.keys().next().value!);
+      }
+      return hit;
+    },
+  };
+}
+
 /** The engine for the context's space, fed the context's batch of `batchSize` images. */
 export function constantRunner(context: ProxyContext, options: ConstantRunnerOptions): ConstantRunner {
   const batch = context.batch(options.batchSize);
+  const prefix = `${context.space.name}|${batch.source}|${options.bnEps ?? ''}`;
+  return memoized(prefix, engineRunner(context, options, batch));
+}
+
+function engineRunner(context: ProxyContext, options: ConstantRunnerOptions, batch: ProxyBatch): ConstantRunner {
   const slots = options.weights.length;
   const engineOptions = {
     threads: context.threads,
@@ -70,8 +100,14 @@ export function constantRunner(context: ProxyContext, options: ConstantRunnerOpt
   }
 }
 
-/** Score = combine(outputs per constant); a thrown error or a null value becomes a recorded failure. */
-export type CombineOutputs = (outputs: Output[]) => { value: number | null; failure?: string };
+/**
+ * Score = combine(outputs per constant, canonical architecture); a thrown error or a null value
+ * becomes a recorded failure.
+ */
+export type CombineOutputs = (
+  outputs: Output[],
+  canonical: unknown,
+) => { value: number | null; failure?: string };
 
 export function constantScorer(
   context: ProxyContext,
@@ -97,7 +133,7 @@ export function constantScorer(
         const start = performance.now();
         let outcome: { value: number | null; failure?: string };
         try {
-          outcome = combine(await runner.outputs(arch, weights));
+          outcome = combine(await runner.outputs(arch, weights), arch);
         } catch (err) {
           outcome = { value: null, failure: `network failed: ${(err as Error).message}` };
         }
