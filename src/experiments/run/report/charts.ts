@@ -69,6 +69,8 @@ export function scoreHistogramSpec(
       group: selected.has(r.arch) ? 'short-trained (top k)' : 'scored only',
     }));
   const missing = scored.length - values.length;
+  const chosen = values.filter((v) => v.group !== 'scored only').map((v) => v.score as number);
+  const cutoff = chosen.length > 0 ? [{ score: Math.min(...chosen), label: `top-k cutoff` }] : [];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
@@ -81,19 +83,33 @@ export function scoreHistogramSpec(
     width: WIDTH,
     height: 200,
     background: 'white',
-    data: { values },
-    mark: 'bar',
-    encoding: {
-      x: { field: 'score', type: 'quantitative', bin: { maxbins: 40 }, title: proxy },
-      y: { aggregate: 'count', type: 'quantitative', title: 'architectures' },
-      color: {
-        field: 'group',
-        type: 'nominal',
-        scale: { domain: ['scored only', 'short-trained (top k)'], range: ['#9ecae1', '#d62728'] },
-        title: null,
-        legend: { labelLimit: 300 },
+    layer: [
+      {
+        data: { values },
+        mark: 'bar',
+        encoding: {
+          x: { field: 'score', type: 'quantitative', bin: { maxbins: 40 }, title: proxy },
+          y: { aggregate: 'count', type: 'quantitative', title: 'architectures' },
+          color: {
+            field: 'group',
+            type: 'nominal',
+            scale: { domain: ['scored only', 'short-trained (top k)'], range: ['#9ecae1', '#d62728'] },
+            title: null,
+            legend: { labelLimit: 300 },
+          },
+        },
       },
-    },
+      {
+        data: { values: cutoff },
+        mark: { type: 'rule', color: '#d62728', strokeDash: [5, 4] },
+        encoding: { x: { field: 'score', type: 'quantitative' } },
+      },
+      {
+        data: { values: cutoff },
+        mark: { type: 'text', color: '#d62728', align: 'right', dx: -4, y: 8 },
+        encoding: { x: { field: 'score', type: 'quantitative' }, text: { field: 'label' } },
+      },
+    ],
   };
 }
 
@@ -101,12 +117,12 @@ export function trainingCurveSpec(summary: RunSummary): TopLevelSpec {
   const loss = summary.final.history.flatMap((e) =>
     e.curve.map(([step, value]) => ({ step, value, series: 'training loss (window mean)' })),
   );
-  const epochs = summary.final.history.map((e) => ({
-    step: e.completed,
+  const accuracy = summary.final.history.map((e) => ({
+    epoch: e.completed,
     accuracy: e.accuracy,
-    loss: e.loss,
+    series: 'training (epoch mean)',
   }));
-  const stepsPerEpoch = summary.final.history[0]?.curve.at(-1)?.[0] ?? 1;
+  const test = [{ accuracy: summary.test_accuracy, label: `test ${summary.test_accuracy.toFixed(2)}%` }];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
@@ -121,31 +137,46 @@ export function trainingCurveSpec(summary: RunSummary): TopLevelSpec {
         mark: { type: 'line', point: false },
         encoding: {
           x: { field: 'step', type: 'quantitative', title: 'step' },
-          y: { field: 'value', type: 'quantitative', title: 'training loss', scale: { zero: false } },
+          y: {
+            field: 'value',
+            type: 'quantitative',
+            title: 'training loss (window mean)',
+            scale: { zero: false },
+          },
         },
       },
       {
         width: 220,
         height: 220,
-        data: { values: epochs.map((e) => ({ ...e, steps: e.step * stepsPerEpoch })) },
-        mark: { type: 'line', point: true },
-        encoding: {
-          x: { field: 'step', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } },
-          y: {
-            field: 'accuracy',
-            type: 'quantitative',
-            title: 'training accuracy (%) per epoch',
-            scale: { zero: false },
+        layer: [
+          {
+            data: { values: accuracy },
+            mark: { type: 'line', point: true },
+            encoding: {
+              x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } },
+              y: { field: 'accuracy', type: 'quantitative', title: 'accuracy (%)', scale: { zero: false } },
+            },
           },
-        },
+          {
+            data: { values: test },
+            mark: { type: 'rule', strokeDash: [5, 4], color: '#d62728' },
+            encoding: { y: { field: 'accuracy', type: 'quantitative' } },
+          },
+          {
+            data: { values: test },
+            mark: { type: 'text', align: 'left', dx: 4, dy: -7, x: 0, color: '#d62728' },
+            encoding: { y: { field: 'accuracy', type: 'quantitative' }, text: { field: 'label' } },
+          },
+        ],
       },
     ],
   };
 }
 
 export function shortTrainingSpec(summary: RunSummary): TopLevelSpec {
+  // `?? []`: summaries of runs made before curves were recorded have none.
   const values = summary.candidates.flatMap((c, rank) =>
-    c.curve.map(([step, loss]) => ({
+    (c.curve ?? []).map(([step, loss]) => ({
       step,
       loss,
       candidate: `#${rank + 1}${c.arch === summary.arch ? ' (winner)' : ''} ${c.val_accuracy.toFixed(1)}%`,
@@ -172,12 +203,7 @@ export function shortTrainingSpec(summary: RunSummary): TopLevelSpec {
         scale: { zero: false },
       },
       color: { field: 'candidate', type: 'nominal', title: null, sort: null, legend: { labelLimit: 300 } },
-      strokeWidth: {
-        field: 'winner',
-        type: 'nominal',
-        scale: { domain: [true, false], range: [3.5, 1.2] },
-        legend: null,
-      },
+      strokeWidth: { condition: { test: 'datum.winner', value: 3.5 }, value: 1.2 },
     },
   };
 }

@@ -5,8 +5,11 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 
+/** Warnings about chart details (e.g. a dropped encoding) go nowhere: a run's output stays clean. */
+const quiet = vega.logger(vega.None);
+
 export async function renderVega(spec: vega.Spec): Promise<string> {
-  const view = new vega.View(vega.parse(spec), { renderer: 'none' });
+  const view = new vega.View(vega.parse(spec), { renderer: 'none', logLevel: vega.None });
   try {
     return await view.toSVG();
   } finally {
@@ -15,5 +18,5 @@ export async function renderVega(spec: vega.Spec): Promise<string> {
 }
 
 export async function renderVegaLite(spec: TopLevelSpec): Promise<string> {
-  return renderVega(compile(spec).spec);
+  return renderVega(compile(spec, { logger: quiet }).spec);
 }
