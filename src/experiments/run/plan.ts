@@ -6,25 +6,26 @@
  *
  * Costs are per-unit constants for the reference network — NB201 cells at C=8 with 1 cell per stage on
  * 28×28×1 input, every edge nor_conv_3x3 (the most expensive cell, so real candidates cost at most
- * this), batch 128 — on the project's 2-core machine with 2 ONNX Runtime threads. They were derived
- * from CPU time measured under load (train step 3.25 CPU-ms per image, inference 0.72, program
- * compilation 0.6 CPU-s) divided by the two cores at ~75% parallel efficiency. Other widths, depths
- * and input sizes scale by their multiply-accumulate count. A faster or slower machine can set its own
- * numbers in the config's `cost` block. The plan spends BUDGET_USE of the budget, leaving headroom
- * for a machine that is slower than the model says.
+ * this), batch 128 — on the project's 2-core machine with 2 ONNX Runtime threads. Measured with
+ * little other load: a training step 1.03 ms per image, inference 0.21 ms per image (batch 256),
+ * compiling a network's programs 0.4 s, and epsilon 17 ms per architecture (its programs run one at a
+ * time: onnxruntime-node gave no speed-up from concurrent runs) after ~5 s of one-off compilation.
+ * The defaults below add ~25% headroom to those. Other widths, depths and input sizes scale by their
+ * multiply-accumulate count. A faster or slower machine can set its own numbers in the config's
+ * `cost` block. The plan fills BUDGET_USE of the budget, leaving room for a slower machine.
  */
 import { NaskitError } from '../../util/errors.js';
 
 export const COST_DEFAULTS = {
   /** Wall-clock ms per image of one training step (forward + backward + SGD). */
-  train_ms_per_image: 2.4,
+  train_ms_per_image: 1.3,
   /** Wall-clock ms per image of inference (validation, test). */
-  eval_ms_per_image: 0.6,
+  eval_ms_per_image: 0.3,
   /** Wall-clock ms to score one architecture with all of the run's proxies. */
-  proxy_ms_per_arch: 10,
+  proxy_ms_per_arch: 20,
   /** Wall-clock ms to build, serialize and compile one network's training and inference programs. */
-  compile_ms: 1500,
-  /** Seconds outside the phases: loading data, export, parity check, report. */
+  compile_ms: 800,
+  /** Seconds outside the phases: loading data, compiling the proxy programs, export, parity check, report. */
   fixed_s: 20,
 } as const;
 
