@@ -59,7 +59,18 @@ describe('naskit predict', () => {
     '--space',
     'tnb101-micro',
   ];
-  const tiny = ['--meta-iterations', '3', '--hidden', '8', '--seeds', '2', '--shots', '0,5'];
+  const tiny = [
+    '--meta-iterations',
+    '3',
+    '--budget',
+    '120',
+    '--hidden',
+    '8',
+    '--seeds',
+    '2',
+    '--shots',
+    '0,5',
+  ];
 
   it('meta-eval prints JSON rows per method and shot count for a held-out extra table', async () => {
     const r = await run([

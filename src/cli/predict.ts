@@ -44,6 +44,7 @@ interface MetaEvalFlags extends SettingFlags {
   seeds: number;
   seed: number;
   metaIterations?: number;
+  budget?: number;
   hidden?: number;
   threads?: number;
   json?: boolean;
@@ -161,8 +162,11 @@ export function formatMetaEval(r: MetaEvalResult): string {
       `${x.setting.padEnd(width)}  ${x.method.padEnd(8)}  ${String(x.shots).padStart(3)}  ${fmt(x.spearman_mean, x.spearman_std).padEnd(13)}  ${fmt(x.kendall_mean, x.kendall_std)}`,
     );
   }
+  const budgets = Object.entries(r.budgets).map(
+    ([m, b]) => `${m} ${b.full}${b.context ? ` (+${b.context} context-only)` : ''}`,
+  );
+  if (budgets.length > 0) lines.push('', `gradient evaluations per initialization: ${budgets.join(', ')}`);
   lines.push(
-    '',
     `seconds: ${Object.entries(r.seconds)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
@@ -181,6 +185,7 @@ export async function predictMetaEval(flags: MetaEvalFlags): Promise<string> {
     config.reptile.iterations = flags.metaIterations;
   }
   if (flags.hidden) config.model.hidden = flags.hidden;
+  if (flags.budget) config.budget = flags.budget;
   const settings = await loadCliSettings(flags, log);
   try {
     const result = await runMetaEval({
@@ -206,7 +211,7 @@ export async function predictMetaEval(flags: MetaEvalFlags): Promise<string> {
         evaluated,
       }),
     );
-    return `${JSON.stringify({ holdout: result.holdout, heldOut: result.heldOut, trainSettings: result.trainSettings, results: rows, seconds: result.seconds })}\n`;
+    return `${JSON.stringify({ holdout: result.holdout, heldOut: result.heldOut, trainSettings: result.trainSettings, results: rows, budgets: result.budgets, seconds: result.seconds })}\n`;
   } finally {
     await releasePrograms();
   }
@@ -261,6 +266,11 @@ export function register(program: Command): void {
     .option(
       '--meta-iterations <n>',
       `outer iterations of MAML and Reptile (default ${DEFAULT_META_EVAL.maml.iterations})`,
+      parsePositiveInt,
+    )
+    .option(
+      '--budget <n>',
+      `full-parameter gradient evaluations per learned initialization (default ${DEFAULT_META_EVAL.budget})`,
       parsePositiveInt,
     )
     .option('--hidden <n>', `GCN width (default ${DEFAULT_META_EVAL.model.hidden})`, parsePositiveInt)

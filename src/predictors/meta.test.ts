@@ -52,7 +52,9 @@ const settings = [
 
 const tiny: MetaEvalConfig = {
   ...DEFAULT_META_EVAL,
-  model: { hidden: 16, layers: 2 },
+  model: { hidden: 16, layers: 2, context: 4, contextEverywhere: false },
+  budget: 300,
+  pretrain: { ...DEFAULT_META_EVAL.pretrain, batchSize: 32 },
   maml: {
     ...DEFAULT_META_EVAL.maml,
     iterations: 15,
@@ -67,7 +69,6 @@ const tiny: MetaEvalConfig = {
     supportSizes: [10],
     querySize: 20,
   },
-  pretrain: { ...DEFAULT_META_EVAL.pretrain, steps: 150, batchSize: 32 },
   scratch: { ...DEFAULT_META_EVAL.scratch, steps: 40 },
 };
 

@@ -42,8 +42,11 @@ export interface MetaConfig {
   loss: LossKind;
   /** How episode targets are normalized by the support set (default zscore). */
   targets?: TargetTransform;
-  /** Parameters the inner loop adapts: all (MAML) or the output layer only (ANIL). */
+  /** Parameters the inner loop adapts: all (MAML), the output layer (ANIL) or the task context (CAVIA). */
   innerScope: ParamScope;
+  /** Context-only Adam steps run before the `innerSteps` (models with a context; default 0). */
+  innerContextSteps?: number;
+  innerContextLr?: number;
 }
 
 /** Test-time adaptation of an initialization to a support set. */
@@ -59,6 +62,7 @@ export interface AdaptConfig {
   /** CAVIA models: first fit only the task context, with SGD, for this many steps (default 0). */
   contextSteps?: number;
   contextLr?: number;
+  contextOptimizer?: 'sgd' | 'adam';
 }
 
 export interface Episode {
@@ -73,7 +77,7 @@ export function checkMetaConfig(c: MetaConfig): void {
     ['iterations', c.iterations],
     ['tasksPerIteration', c.tasksPerIteration],
     ['querySize', c.querySize],
-    ['innerSteps', c.innerSteps],
+    ['innerSteps + innerContextSteps', c.innerSteps + (c.innerContextSteps ?? 0)],
     ...c.supportSizes.map((s, i): [string, number] => [`supportSizes[${i}]`, s]),
   ];
   for (const [k, v] of ints) {
@@ -136,7 +140,18 @@ async function innerLoop(
     clip: 5,
     scope: c.innerScope,
   };
-  await train(model, phi, task.set, z, rows, config, rng);
+  const contextSteps = c.innerContextSteps ?? 0;
+  if (contextSteps > 0) {
+    const contextConfig: TrainConfig = {
+      ...config,
+      steps: contextSteps,
+      lr: c.innerContextLr ?? c.innerLr,
+      optimizer: 'adam',
+      scope: 'context',
+    };
+    await train(model, phi, task.set, z, rows, contextConfig, rng.fork('context'));
+  }
+  if (c.innerSteps > 0) await train(model, phi, task.set, z, rows, config, rng);
 }
 
 function requireTasks(tasks: readonly TaskData[], what: string): void {
@@ -241,34 +256,85 @@ export async function metaTrainReptile(
   return theta;
 }
 
+export interface PretrainConfig extends Omit<TrainConfig, 'steps'> {
+  targets?: TargetTransform;
+  /**
+   * Give every training setting its own task-context vector, learned jointly with the shared weights
+   * (needs a model with a context); the returned θ holds the mean context, the starting point from
+   * which a new setting's context is inferred. False: one pooled model that ignores task identity.
+   */
+  taskContexts?: boolean;
+}
+
 /**
  * Pooled (multi-task) pre-training: every step trains on one batch from one training setting drawn
- * uniformly, with targets z-scored per setting over the whole table.
+ * uniformly, with targets normalized per setting over the whole table.
  */
 export async function pretrainPooled(
   model: ModelDef,
   tasks: readonly TaskData[],
   steps: number,
-  config: Omit<TrainConfig, 'steps'> & { targets?: TargetTransform },
+  config: PretrainConfig,
   rng: Rng,
 ): Promise<ParamStore> {
+  return (await pretrainMultiTask(model, tasks, steps, config, rng)).params;
+}
+
+export interface PretrainResult {
+  params: ParamStore;
+  /** The learned context of every training setting (empty vectors without task contexts). */
+  contexts: Float32Array[];
+}
+
+/** pretrainPooled, also returning the per-setting contexts. */
+export async function pretrainMultiTask(
+  model: ModelDef,
+  tasks: readonly TaskData[],
+  steps: number,
+  config: PretrainConfig,
+  rng: Rng,
+): Promise<PretrainResult> {
   requireTasks(tasks, 'pooled pre-training');
   const theta = initParams(model, tasks[0]!.set, rng.fork('init'));
+  const contextName = theta.trainableNames().find(isContextParam);
+  if (config.taskContexts && !contextName) {
+    throw new NaskitError(
+      'invalid_config',
+      `pre-training with task contexts needs a model with a context vector (${model.signature} has none)`,
+    );
+  }
   const zs = tasks.map((t) => transformTargets(config.targets ?? 'zscore', t.targets, t.targets));
   const optimizer = makeOptimizer({
     kind: config.optimizer === 'sgd' ? 'sgd' : 'adamw',
     weightDecay: config.weightDecay,
   });
-  const per = { ...config, steps: 1, cosine: false };
+  const contexts = tasks.map(() => new Float32Array(contextName ? theta.get(contextName).length : 0));
+  // Each context gets its own AdamW (decay keeps the codes near the origin the inference starts from).
+  const contextOptimizers = tasks.map(() => makeOptimizer({ kind: 'adamw', weightDecay: 1e-2 }));
   for (let s = 0; s < steps; s++) {
     const r = rng.fork(`step${s}`);
     const k = r.int(tasks.length);
     const task = tasks[k]!;
     const rows = r.sampleIndices(task.set.size, Math.min(config.batchSize, task.set.size));
     const lr = config.cosine ? (config.lr * (1 + Math.cos((Math.PI * s) / steps))) / 2 : config.lr;
-    await train(model, theta, task.set, zs[k]!, rows, { ...per, lr }, r, optimizer);
+    if (config.taskContexts) theta.get(contextName!).set(contexts[k]!);
+    const y = Float32Array.from(rows, (row) => zs[k]![row]!);
+    const { grads } = await lossAndGrads(model, theta, task.set, rows, y, config.loss);
+    if (config.clip > 0) clipGradNorm(grads, config.clip);
+    if (config.taskContexts) {
+      const g = grads.get(contextName!)!;
+      grads.delete(contextName!);
+      const code = contexts[k]!;
+      contextOptimizers[k]!.step({ get: () => code, decays: () => true }, new Map([[contextName!, g]]), lr);
+    }
+    optimizer.step(theta, grads, lr);
   }
-  return theta;
+  if (config.taskContexts) {
+    const mean = theta.get(contextName!);
+    mean.fill(0);
+    for (const c of contexts) for (let i = 0; i < c.length; i++) mean[i]! += c[i]! / contexts.length;
+  }
+  return { params: theta, contexts };
 }
 
 /** Adapt a copy of `init` to a support set (rows of `set` with raw targets); returns the new parameters. */
@@ -302,7 +368,7 @@ export async function adapt(
       steps: contextSteps,
       lr: c.contextLr ?? c.lr,
       weightDecay: 0,
-      optimizer: 'sgd',
+      optimizer: c.contextOptimizer ?? 'sgd',
       scope: 'context',
     };
     await train(model, phi, set, z, support, contextConfig, rng.fork('context'));

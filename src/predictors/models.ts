@@ -37,6 +37,8 @@ export interface GcnConfig {
    * few context numbers can change the ranking (CAVIA: the inner loop adapts only c).
    */
   context?: number;
+  /** Where the context acts: only the readout (default), or also every GCN layer (FiLM after LayerNorm). */
+  contextEverywhere?: boolean;
 }
 
 export interface MlpConfig {
@@ -73,34 +75,40 @@ export function gcnModel(config: GcnConfig): ModelDef {
   return {
     kind: 'gcn',
     fields: ['features', 'adjacency'],
-    signature: `gcn:h${config.hidden}:l${config.layers}:c${context}`,
+    signature: `gcn:h${config.hidden}:l${config.layers}:c${context}${config.contextEverywhere ? 'e' : ''}`,
     forward(g, inputs) {
       const adjacency = field(inputs, 'adjacency', 'GCN predictor');
       let h = field(inputs, 'features', 'GCN predictor');
       const batch = h.shape[0]!;
+      const c = context > 0 ? contextVector(g, context) : null;
       for (let l = 0; l < config.layers; l++) {
         h = g.scope(`gcn${l}`, () => {
           const projected = dense(g, h, 'proj', config.hidden, false);
           const bias = g.param('bias', [config.hidden], { init: { kind: 'zeros' }, noDecay: true });
-          return relu(layerNorm(g, add(matMul(adjacency, projected), bias), 'norm'));
+          const normed = layerNorm(g, add(matMul(adjacency, projected), bias), 'norm');
+          return relu(c && config.contextEverywhere ? film(g, normed, c) : normed);
         });
       }
       let readout = reshape(slice(h, [1], [0], [1]), [batch, config.hidden]);
-      if (context > 0) readout = contextModulated(g, readout, context);
+      if (c) readout = g.scope('film', () => relu(film(g, dense(g, readout, 'hidden', config.hidden), c)));
       return reshape(dense(g, readout, 'head', 1), [batch]);
     },
   };
 }
 
-/** The FiLM-modulated hidden layer of a context-conditioned readout (see GcnConfig.context). */
-function contextModulated(g: Graph, z: Tensor, size: number): Tensor {
-  const width = z.shape[1]!;
-  return g.scope('film', () => {
-    const c = reshape(g.param(CONTEXT_PARAM, [size], { init: { kind: 'zeros' }, noDecay: true }), [1, size]);
-    const scale = add(dense(g, c, 'scale', width, false), 1);
-    const shift = dense(g, c, 'shift', width, false);
-    return relu(add(mul(dense(g, z, 'hidden', width), scale), shift));
-  });
+/** The task-context vector as a [1, size] tensor (one parameter, zeros at first). */
+function contextVector(g: Graph, size: number): Tensor {
+  return g.scope('film', () =>
+    reshape(g.param(CONTEXT_PARAM, [size], { init: { kind: 'zeros' }, noDecay: true }), [1, size]),
+  );
+}
+
+/** FiLM: x ⊙ (1 + Γ c) + B c over the last axis, with Γ, B learned per use site. */
+function film(g: Graph, x: Tensor, c: Tensor): Tensor {
+  const width = x.shape.at(-1)!;
+  return g.scope('film', () =>
+    add(mul(x, add(dense(g, c, 'scale', width, false), 1)), dense(g, c, 'shift', width, false)),
+  );
 }
 
 /** Name (inside scope 'film') of the task-context vector; the CAVIA inner loop adapts only it. */

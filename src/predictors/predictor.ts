@@ -51,9 +51,15 @@ export const DEFAULT_SHAPE: Record<PredictorKind, { hidden: number; layers: numb
   mlp: { hidden: 64, layers: 3 },
 };
 
-export function makeModel(kind: PredictorKind, hidden?: number, layers?: number, context = 0): ModelDef {
+export function makeModel(
+  kind: PredictorKind,
+  hidden?: number,
+  layers?: number,
+  context = 0,
+  contextEverywhere = false,
+): ModelDef {
   const shape = { ...DEFAULT_SHAPE[kind], ...(hidden ? { hidden } : {}), ...(layers ? { layers } : {}) };
-  if (kind === 'gcn') return gcnModel({ ...shape, context });
+  if (kind === 'gcn') return gcnModel({ ...shape, context, contextEverywhere });
   if (context > 0)
     throw new NaskitError('invalid_config', 'a task context is only available for the GCN predictor');
   if (kind === 'mlp') return mlpModel(shape);
