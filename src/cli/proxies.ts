@@ -69,6 +69,10 @@ export function register(program: Command): void {
     .option('--data-dir <dir>', 'data folder (default $NASKIT_DATA)')
     .option('--cache <file>', 'resumable JSONL score cache (append-only; reruns continue where they stopped)')
     .option('--metric <name>', "accuracy column (default: the table's test metric)")
+    .option(
+      '--source <kind>',
+      "'table' (full benchmark) or 'suite-zero' (NAS-Bench-Suite-Zero samples; adds ρ against their published scores)",
+    )
     .option('--threads <n>', 'ONNX Runtime threads per program')
     .option('--concurrency <n>', 'programs in flight at once')
     .option('--json', 'print one JSON object')
@@ -204,8 +208,21 @@ function fmt(x: number): string {
 }
 
 export async function evalCommand(
-  flags: CommonFlags & { dataset: string; sample: string; all?: boolean; cache?: string; metric?: string },
+  flags: CommonFlags & {
+    dataset: string;
+    sample: string;
+    all?: boolean;
+    cache?: string;
+    metric?: string;
+    source?: string;
+  },
 ): Promise<string> {
+  if (flags.source !== undefined && flags.source !== 'table' && flags.source !== 'suite-zero') {
+    throw new NaskitError(
+      'invalid_argument',
+      `--source must be 'table' or 'suite-zero', got '${flags.source}'`,
+    );
+  }
   const progress = progressReporter(flags.json === true);
   const threads = optionalInt(flags.threads, '--threads');
   const concurrency = optionalInt(flags.concurrency, '--concurrency');
@@ -218,6 +235,7 @@ export async function evalCommand(
     ...(flags.dataDir === undefined ? {} : { dataDir: flags.dataDir }),
     ...(flags.cache === undefined ? {} : { cachePath: flags.cache }),
     ...(flags.metric === undefined ? {} : { metric: flags.metric }),
+    ...(flags.source === undefined ? {} : { source: flags.source as 'table' | 'suite-zero' }),
     ...(threads === undefined ? {} : { threads }),
     ...(concurrency === undefined ? {} : { concurrency }),
     onProgress: progress.report,
@@ -227,10 +245,11 @@ export async function evalCommand(
     return `${JSON.stringify({ space: result.space, dataset: result.dataset, metric: result.metric, n: result.n, proxies: result.proxies })}\n`;
   }
   const header = `${result.space}/${result.dataset} · ${result.n} architectures · accuracy ${result.metric} · failures count as the worst score`;
-  const cols = ['proxy', 'spearman', 'kendall', 'rho_finite', 'top10_tau', 'nan_rate', 'sec/arch'];
-  const lines = [header, cols.map((c, i) => (i === 0 ? c.padEnd(16) : c.padStart(10))).join('')];
+  const cols = ['proxy', 'spearman', 'kendall', 'rho_finite', 'top10_tau', 'nan_rate', 'sec/arch', 'rho_ref'];
+  const lines = [header, cols.map((c, i) => (i === 0 ? c.padEnd(16) : c.padStart(11))).join('')];
   for (const [name, s] of Object.entries(result.proxies)) {
-    const f = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a').padStart(10);
+    const f = (x: number | undefined, d = 3) =>
+      (x !== undefined && Number.isFinite(x) ? x.toFixed(d) : 'n/a').padStart(11);
     lines.push(
       name.padEnd(16) +
         f(s.spearman) +
@@ -238,7 +257,8 @@ export async function evalCommand(
         f(s.spearman_finite) +
         f(s.top10_kendall) +
         f(s.nan_rate) +
-        f(s.sec_per_arch, 4),
+        f(s.sec_per_arch, 4) +
+        f(s.reference_spearman),
     );
   }
   return `${lines.join('\n')}\n`;

@@ -95,7 +95,14 @@ export function calibrate(parts: readonly RobustParts[]): RobustCalibration {
   };
   const se = stats(e);
   const sl = stats(l);
-  return { meanLogParams: sl.mean, stdLogParams: sl.std, meanEps: se.mean, stdEps: se.std, fillEps, finite: finite.length };
+  return {
+    meanLogParams: sl.mean,
+    stdLogParams: sl.std,
+    meanEps: se.mean,
+    stdEps: se.std,
+    fillEps,
+    finite: finite.length,
+  };
 }
 
 export function robustScore(parts: RobustParts, c: RobustCalibration): number {
@@ -107,13 +114,19 @@ export function robustScore(parts: RobustParts, c: RobustCalibration): number {
 /** ln(trainable parameters) of the benchmark network of a canonical (live) architecture. */
 function logParamsOf(context: ProxyContext): (canonical: unknown) => number {
   const build = context.space.build?.bind(context.space);
-  if (!build) throw new NaskitError('invalid_argument', `epsilon-robust needs ${context.space.name}.build to count parameters`);
+  if (!build)
+    throw new NaskitError(
+      'invalid_argument',
+      `epsilon-robust needs ${context.space.name}.build to count parameters`,
+    );
   const memo = new Map<string, number>();
   return (canonical) => {
     const key = context.space.format(canonical);
     let v = memo.get(key);
     if (v === undefined) {
-      v = Math.log(countTrainableParams(build(canonical, { classes: context.classes, inputShape: context.inputShape })));
+      v = Math.log(
+        countTrainableParams(build(canonical, { classes: context.classes, inputShape: context.inputShape })),
+      );
       memo.set(key, v);
     }
     return v;
@@ -122,12 +135,19 @@ function logParamsOf(context: ProxyContext): (canonical: unknown) => number {
 
 const calibrations = new Map<string, Promise<RobustCalibration>>();
 
-async function calibration(context: ProxyContext, runner: ConstantRunner, weights: readonly number[], logParams: (a: unknown) => number): Promise<RobustCalibration> {
+async function calibration(
+  context: ProxyContext,
+  runner: ConstantRunner,
+  weights: readonly number[],
+  logParams: (a: unknown) => number,
+): Promise<RobustCalibration> {
   const id = `${context.space.name}|${context.batch(EPSILON_BATCH).source}|${context.inputShape.join('x')}|${context.classes}`;
   let p = calibrations.get(id);
   if (p === undefined) {
     const rng = new Rng(context.seed).fork('epsilon-robust calibration');
-    const sample = Array.from({ length: CALIBRATION_SIZE }, () => runner.canonical(context.space.sample(rng)));
+    const sample = Array.from({ length: CALIBRATION_SIZE }, () =>
+      runner.canonical(context.space.sample(rng)),
+    );
     p = mapConcurrent(sample, context.concurrency, async (arch) =>
       robustParts(await runner.outputs(arch, weights), logParams(arch)),
     ).then(calibrate);
@@ -143,7 +163,7 @@ export const epsilonRobust: ProxyDefinition = defineProxy({
   data: 'images',
   spaces: ['nb201', 'nb101'],
   description:
-    'z(ln live params) + z(epsilon), epsilon imputed with the space\'s 99th percentile where no parameter-free ' +
+    "z(ln live params) + z(epsilon), epsilon imputed with the space's 99th percentile where no parameter-free " +
     'path survives, calibrated on 100 unlabeled archs; never NaN; higher = better',
   async create(context) {
     requireSpace(epsilonRobust, context.space);

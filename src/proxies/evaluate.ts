@@ -3,7 +3,7 @@
  * all of them), score them on the dataset's images (through a resumable cache when given), and report
  * rank correlations with the table's accuracy per proxy.
  */
-import { openBenchmark } from '../benchmarks/catalog.js';
+import { openBenchmark, type BenchmarkSource } from '../benchmarks/catalog.js';
 import type { TabularBenchmark } from '../benchmarks/table.js';
 import { resolveDataDir } from '../util/data-dir.js';
 import { NaskitError } from '../util/errors.js';
@@ -14,6 +14,7 @@ import { resolveProxies } from './index.js';
 import type { ProxyValue } from './proxy.js';
 import { scoreArchitectures, type ScoreProgress } from './run.js';
 import { proxyStats, type ProxyStats } from './stats.js';
+import { spearman } from '../predictors/metrics.js';
 
 export interface ProxyEvalOptions {
   space: string;
@@ -27,6 +28,8 @@ export interface ProxyEvalOptions {
   cachePath?: string;
   /** Accuracy column (default: the table's test metric). */
   metric?: string;
+  /** 'table' (full benchmark, default) or 'suite-zero' (NAS-Bench-Suite-Zero samples with reference scores). */
+  source?: BenchmarkSource;
   threads?: number;
   concurrency?: number;
   onProgress?: (progress: ScoreProgress) => void;
@@ -67,7 +70,12 @@ export function pickRows(
 export async function evaluateProxies(options: ProxyEvalOptions): Promise<ProxyEvalResult> {
   const proxies = resolveProxies(options.proxies);
   const dataDir = resolveDataDir(options.dataDir);
-  const bench = await openBenchmark({ space: options.space, dataset: options.dataset, dataDir });
+  const bench = await openBenchmark({
+    space: options.space,
+    dataset: options.dataset,
+    dataDir,
+    ...(options.source === undefined ? {} : { source: options.source }),
+  });
   const metric = options.metric ?? bench.testMetric;
   const rows = pickRows(bench, metric, options);
   const archs = rows.map((r) => bench.archAt(r));
@@ -104,6 +112,18 @@ export async function evaluateProxies(options: ProxyEvalOptions): Promise<ProxyE
       accuracy,
       values.map((v) => v.seconds),
     );
+    // Tables that carry published scores of the same proxy (NAS-Bench-Suite-Zero) get compared.
+    if (bench.metricNames.includes(proxy.name)) {
+      const reference = rows.map((r) => bench.queryRow(r, proxy.name));
+      const both = values.flatMap((v, i) => (v.value !== null && Number.isFinite(reference[i]!) ? [i] : []));
+      stats[proxy.name]!.reference_spearman =
+        both.length >= 2
+          ? spearman(
+              both.map((i) => values[i]!.value!),
+              both.map((i) => reference[i]!),
+            )
+          : Number.NaN;
+    }
   }
   return {
     space: bench.space.name,

@@ -5,6 +5,19 @@
 import { NaskitError } from '../util/errors.js';
 import { epsilon } from './epsilon.js';
 import { epsilonRobust } from './epsilon-robust.js';
+import { epeNas } from './epe-nas.js';
+import { fisher } from './fisher.js';
+import { flops } from './flops.js';
+import { gradNorm } from './grad-norm.js';
+import { grasp } from './grasp.js';
+import { jacov } from './jacov.js';
+import { l2Norm } from './l2-norm.js';
+import { nwot } from './nwot.js';
+import { params } from './params.js';
+import { synflow } from './synflow.js';
+import { zen } from './zen.js';
+import { plain } from './plain.js';
+import { snip } from './snip.js';
 import type { ProxyDefinition } from './proxy.js';
 
 export function buildRegistry(list: readonly ProxyDefinition[]): ReadonlyMap<string, ProxyDefinition> {
@@ -21,7 +34,23 @@ export function buildRegistry(list: readonly ProxyDefinition[]): ReadonlyMap<str
   return map;
 }
 
-const REGISTRY = buildRegistry([epsilon, epsilonRobust]);
+const REGISTRY = buildRegistry([
+  epsilon,
+  epsilonRobust,
+  synflow,
+  snip,
+  grasp,
+  fisher,
+  gradNorm,
+  jacov,
+  nwot,
+  epeNas,
+  zen,
+  l2Norm,
+  plain,
+  params,
+  flops,
+]);
 
 export const proxyNames: readonly string[] = [...REGISTRY.keys()];
 

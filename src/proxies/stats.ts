@@ -20,6 +20,8 @@ export interface ProxyStats {
   nan_rate: number;
   /** Median wall-clock seconds per architecture. */
   sec_per_arch: number;
+  /** Spearman ρ between these scores and a published run of the same proxy (when the table has one). */
+  reference_spearman?: number;
 }
 
 /** Replace failures by one value below every finite score. */

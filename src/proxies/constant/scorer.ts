@@ -65,7 +65,11 @@ export function constantRunner(context: ProxyContext, options: ConstantRunnerOpt
   return memoized(prefix, engineRunner(context, options, batch));
 }
 
-function engineRunner(context: ProxyContext, options: ConstantRunnerOptions, batch: ProxyBatch): ConstantRunner {
+function engineRunner(
+  context: ProxyContext,
+  options: ConstantRunnerOptions,
+  batch: ProxyBatch,
+): ConstantRunner {
   const slots = options.weights.length;
   const engineOptions = {
     threads: context.threads,

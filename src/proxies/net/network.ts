@@ -1,0 +1,62 @@
+/**
+ * The network a proxy scores for an architecture. NB201 uses the space's mixed-op supernet with its
+ * α fed as an exact one-hot selection (softmax of 0 and -1e4 is exactly 1 and 0 in float32), so ONE
+ * compiled program serves all 15,625 cells: unselected ops are multiplied by exact zeros and get zero
+ * gradients, and `uses` tells the proxies which layers belong to the architecture. Other spaces build
+ * the benchmark network of each architecture (one program per architecture).
+ */
+import type { NetworkSpec } from '../../graph/network.js';
+import { NB201_EDGES } from '../../spaces/nb201/network.js';
+import { NB201_OPS, type Nb201Arch } from '../../spaces/nb201/ops.js';
+import { NB201_ALPHA } from '../../spaces/nb201/supernet.js';
+import type { AnySpace } from '../../spaces/space.js';
+import { NaskitError } from '../../util/errors.js';
+
+export interface ProxyNetwork {
+  /** Architectures with the same key share one compiled program. */
+  key: string;
+  net: NetworkSpec;
+  /** Values fed besides images and parameters (the NB201 supernet's α). */
+  feeds: Record<string, Float32Array>;
+  /** Whether a parameter or node (by scoped name) is part of the architecture. */
+  uses(name: string): boolean;
+}
+
+const OFF = -1e4;
+const EDGE_OP = /edge(\d)(\d)\/(nor_conv_1x1|nor_conv_3x3)\//;
+
+export function proxyNetwork(
+  space: AnySpace,
+  arch: unknown,
+  config: { classes: number; inputShape: readonly [number, number, number] },
+): ProxyNetwork {
+  if (space.name === 'nb201' && space.supernet) {
+    const cell = arch as Nb201Arch;
+    const net = space.supernet({ mode: 'mixed', affine: true, ...config });
+    const alpha = new Float32Array(NB201_EDGES.length * NB201_OPS.length).fill(OFF);
+    cell.edges.forEach((op, e) => (alpha[e * NB201_OPS.length + NB201_OPS.indexOf(op)] = 0));
+    return {
+      key: `nb201-supernet|${config.classes}|${config.inputShape.join('x')}`,
+      net,
+      feeds: { [NB201_ALPHA]: alpha },
+      uses(name) {
+        const m = EDGE_OP.exec(name);
+        if (!m) return true;
+        const e = NB201_EDGES.findIndex(([from, to]) => from === Number(m[1]) && to === Number(m[2]));
+        return cell.edges[e] === m[3];
+      },
+    };
+  }
+  if (!space.build) {
+    throw new NaskitError(
+      'invalid_argument',
+      `proxies need a network: space '${space.name}' cannot build one`,
+    );
+  }
+  return {
+    key: `${space.name}|${space.key(arch)}|${config.classes}|${config.inputShape.join('x')}`,
+    net: space.build(arch, { classes: config.classes, inputShape: config.inputShape }),
+    feeds: {},
+    uses: () => true,
+  };
+}
