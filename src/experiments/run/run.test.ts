@@ -271,6 +271,19 @@ describe('naskit run', () => {
     writeFileSync(configFile, resolvedText);
 
     await expect(resumeRun(work, {}, quietIo())).rejects.toThrow(/is not a naskit run directory/);
+
+    // Same sizes, different content: the data fingerprint tells.
+    const images = join(work, 'test-images.gz');
+    const saved = readFileSync(images);
+    const other = syntheticDataset({ n: 120, classes: 4, channels: 1, height: 12, width: 12 }, new Rng(12));
+    writeIdxDataset(other, images, join(work, 'other-labels.gz'));
+    try {
+      await expect(resumeRun(dirA, {}, quietIo())).rejects.toThrow(
+        /content hash [0-9a-f]{16}.*point --data-dir at the data the run started with/,
+      );
+    } finally {
+      writeFileSync(images, saved);
+    }
   });
 
   it('exports a run directory and a naskit-train style checkpoint to ONNX', async () => {

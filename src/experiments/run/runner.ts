@@ -18,6 +18,7 @@ import { loadRunDataset, stratifiedSubset, validationSplit, type RunDataset } fr
 import { finalPhase } from './final-phase.js';
 import {
   configHash,
+  dataFingerprint,
   makeRunId,
   readResolved,
   RUN_FILES,
@@ -94,6 +95,7 @@ export async function startRun(config: RunConfig, out: string | undefined, io: R
         test_images: data.test.n,
         classes: data.train.classes,
         input_shape: [c, h, w],
+        fingerprint: dataFingerprint([data.train, data.test]),
       },
     };
     writeResolved(dir, resolved);
@@ -144,15 +146,13 @@ export async function resumeRun(
       const config = { ...resolved.config, ...(overrides.dataDir ? { data_dir: overrides.dataDir } : {}) };
       const data = loadData(config, io);
       const d = resolved.data;
-      if (
-        data.train.n !== d.train_images ||
-        data.test.n !== d.test_images ||
-        data.train.classes !== d.classes
-      ) {
+      const fingerprint = dataFingerprint([data.train, data.test]);
+      if (fingerprint !== d.fingerprint) {
         throw new NaskitError(
           'data_corrupt',
-          `the run was made on ${d.name} with ${d.train_images} train / ${d.test_images} test images and ${d.classes} classes, ` +
-            `but the data loaded now has ${data.train.n} / ${data.test.n} and ${data.train.classes}; point --data-dir at the same data`,
+          `the run was made on ${d.name} with ${d.train_images} train / ${d.test_images} test images and ${d.classes} classes ` +
+            `(content hash ${d.fingerprint}), but the data loaded now has ${data.train.n} / ${data.test.n} images and ` +
+            `${data.train.classes} classes (hash ${fingerprint}); point --data-dir at the data the run started with`,
         );
       }
       return await execute(
