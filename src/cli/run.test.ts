@@ -37,6 +37,7 @@ describe('naskit run / report / export (argument handling)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'naskit-cli-run-'));
     const config = join(dir, 'bad.yaml');
     writeFileSync(config, 'space: darts\nfinal:\n  epochs: 0\n');
+    writeFileSync(join(dir, 'proxy.yaml'), 'search:\n  proxies: [epsilon, magic]\n');
     const r = await cli('run', config, '--out', join(dir, 'run'));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/field 'space' = "darts": .*"nb201"/);
@@ -51,7 +52,12 @@ describe('naskit run / report / export (argument handling)', () => {
     );
     const idx = await cli('run', '--dataset', 'idx:only-one-file', '--out', join(dir, 'run'));
     expect(idx.err).toMatch(/idx: takes 2 files \(images,labels\) or 4/);
-    expect(readdirSync(dir)).toEqual(['bad.yaml']);
+    const proxy = await cli('run', config.replace('bad.yaml', 'proxy.yaml'), '--out', join(dir, 'run'));
+    expect(proxy.code).toBe(2);
+    expect(proxy.err).toMatch(
+      /field 'search\.proxies' = \["epsilon","magic"\]: unknown proxy 'magic'; allowed: epsilon, /,
+    );
+    expect(readdirSync(dir).sort()).toEqual(['bad.yaml', 'proxy.yaml']);
   });
 
   it('takes the configuration of a resumed run from its directory', async () => {

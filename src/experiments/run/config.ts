@@ -11,6 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { NaskitError } from '../../util/errors.js';
 import { COST_DEFAULTS } from './plan.js';
+import { RANK_MODES } from './ranking.js';
 
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().min(0);
@@ -24,8 +25,10 @@ const networkSchema = z.strictObject({
 });
 
 const searchSchema = z.strictObject({
-  /** Zero-cost proxies to score every sampled architecture with; the first one ranks them. */
-  proxies: z.array(z.string().min(1)).min(1).default(['epsilon']),
+  /** Zero-cost proxies to score every sampled architecture with. */
+  proxies: z.array(z.string().min(1)).min(1).default(['epsilon', 'params']),
+  /** How scores pick the top k: the mean quantile over the proxies, or the first proxy alone (see ranking.ts). */
+  rank: z.enum(RANK_MODES).default('combined'),
   /** Distinct architectures to sample and score (default: from the budget). */
   samples: positiveInt.optional(),
   /** How many of the best-scored architectures go on to short training (default: from the budget). */

@@ -167,7 +167,7 @@ describe('naskit run', () => {
     expect(html).not.toMatch(/<script|<link|src=/i);
     expect((html.match(/<svg/g) ?? []).length).toBe(6);
     expect(html).toContain(summary.arch);
-    expect(html).toMatch(/Spearman ρ = (-?\d\.\d{3}|n\/a) over 3 candidates/);
+    expect(html).toMatch(/Spearman ρ = (-?\d\.\d{3}|n\/a) \(n = 3\)/);
     const md = readFileSync(join(dirA, 'report.md'), 'utf8');
     expect(md).toContain('![Winning cell](report-cell.svg)');
     expect(md).toContain(`**Test accuracy:** ${summary.test_accuracy.toFixed(2)}%`);

@@ -30,8 +30,9 @@ import { acquireLock, type RunLock } from './lock.js';
 import { saveModel, writeOnnxModel, type ModelDescription } from './model-file.js';
 import { makePlan, relativeNetworkCost } from './plan.js';
 import { writeReports } from './report/index.js';
-import { makeScorers } from './scorers.js';
-import { sampleDistinct, scorePhase, topK } from './search-phase.js';
+import { checkProxyNames, makeScorers } from './scorers.js';
+import { topK } from './ranking.js';
+import { sampleDistinct, scorePhase } from './search-phase.js';
 import { ResultsStore } from './store.js';
 import { buildSummary, type ExportedRecord, type RunSummary, type SessionRecord } from './summary.js';
 import { pickWinner, shortTrainPhase, type TrainContext } from './train-phase.js';
@@ -54,7 +55,8 @@ export async function startRun(config: RunConfig, out: string | undefined, io: R
       `${dir} already holds a run; continue it with 'naskit run --resume ${dir}' or choose another --out`,
     );
   }
-  // Data first: a bad dataset spec or missing files should not leave an empty run directory behind.
+  // Check everything first: bad input should not leave an empty run directory behind.
+  checkProxyNames(config.search.proxies);
   const data = loadData(config, io);
   mkdirSync(dir, { recursive: true });
   const lock = acquireLock(join(dir, RUN_FILES.lock), io.log);
@@ -214,8 +216,7 @@ async function execute(
   const archs = sampleDistinct(nb201, plan.samples, rng.fork('sample'));
   const scorers = makeScorers(config, trainPart, data.normalization, rng.fork('proxy-batch'), threads);
   const scored = await scorePhase(archs, scorers, store, io.progress);
-  const primary = scorers[0]!;
-  const top = topK(scored, primary.name, primary.direction, plan.top_k);
+  const top = topK(scored, scorers, config.search.rank, plan.top_k);
 
   const shortData = stratifiedSubset(
     trainPart,

@@ -1,11 +1,9 @@
 /**
- * The proxies a run can rank architectures with, as ArchScorers over canonical NB201 strings:
- * - every proxy of the registry (src/proxies/index.ts), epsilon first among them: scored on a fixed
- *   batch of the run's own training images (seeded, normalized like training, no augmentation), each
- *   proxy with its published settings. Registry proxies report higher = better; an architecture the
- *   proxy cannot score (epsilon's NaN on cells without a parameter-free path) gets no score and ranks last.
- * - `params`: the trainable-parameter count of the run's network, a classic zero-cost baseline
- *   (higher = better), counted in closed form so thousands of architectures cost nothing.
+ * The proxies a run ranks architectures with, as ArchScorers over canonical NB201 strings: any proxy
+ * of the registry (src/proxies/index.ts), scored on a fixed batch of the run's own training images
+ * (seeded, normalized like training, no augmentation), each with its published settings. Registry
+ * proxies report higher = better; an architecture a proxy cannot score (epsilon's NaN on cells without
+ * a parameter-free path) gets no score from it (see ranking.ts for what happens then).
  */
 import { availableParallelism } from 'node:os';
 import { subset, type ImageDataset } from '../../data/dataset.js';
@@ -25,9 +23,15 @@ import type { Rng } from '../../util/rng.js';
 import type { RunConfig } from './config.js';
 import type { ArchScorer } from './search-phase.js';
 
-/** Proxy names a run accepts. */
-export function runProxyNames(): string[] {
-  return [...proxyNames, ...(proxyNames.includes('params') ? [] : ['params'])];
+/** Throw invalid_config unless every name is a registered proxy. */
+export function checkProxyNames(names: readonly string[]): void {
+  const unknown = names.filter((n) => !proxyNames.includes(n));
+  if (unknown.length > 0) {
+    throw new NaskitError(
+      'invalid_config',
+      `field 'search.proxies' = ${JSON.stringify(names)}: unknown proxy '${unknown[0]}'; allowed: ${proxyNames.join(', ')}`,
+    );
+  }
 }
 
 export function makeScorers(
@@ -37,20 +41,9 @@ export function makeScorers(
   rng: Rng,
   threads: number | undefined,
 ): ArchScorer[] {
-  const allowed = runProxyNames();
-  const unknown = config.search.proxies.filter((n) => !allowed.includes(n));
-  if (unknown.length > 0) {
-    throw new NaskitError(
-      'invalid_config',
-      `field 'search.proxies' = ${JSON.stringify(config.search.proxies)}: unknown proxy '${unknown[0]}'; allowed: ${allowed.join(', ')}`,
-    );
-  }
+  checkProxyNames(config.search.proxies);
   const context = runProxyContext(config, train, normalization, rng, threads);
-  return config.search.proxies.map((name) =>
-    proxyNames.includes(name)
-      ? registryScorer(getProxy(name), context)
-      : paramsScorer(config.network.channels, config.network.cells, train.channels, train.classes),
-  );
+  return config.search.proxies.map((name) => registryScorer(getProxy(name), context));
 }
 
 /** The context registry proxies run in: the run's space, its training images, the run's cores. */
@@ -112,39 +105,5 @@ function registryScorer(definition: ProxyDefinition, context: ProxyContext): Arc
       if (scorer) await (await scorer).release();
       scorer = null;
     },
-  };
-}
-
-const CONV_WEIGHTS: Record<string, (c: number) => number> = {
-  nor_conv_3x3: (c) => c * c * 9 + 2 * c,
-  nor_conv_1x1: (c) => c * c + 2 * c,
-};
-
-/** Trainable parameters of nb201Network(arch, {channels, cellsPerStage, classes, inputShape[0] = inChannels}). */
-export function nb201ParamCount(
-  arch: string,
-  channels: number,
-  cellsPerStage: number,
-  inChannels: number,
-  classes: number,
-): number {
-  const edges = nb201.parse(arch).edges;
-  let total = inChannels * channels * 9 + 2 * channels; // stem conv + BN
-  for (let stage = 0; stage < 3; stage++) {
-    const c = channels * 2 ** stage;
-    if (stage > 0) total += (c / 2) * c * 9 + 2 * c + c * c * 9 + 2 * c + (c / 2) * c; // reduction block
-    const cell = edges.reduce((sum, op) => sum + (CONV_WEIGHTS[op]?.(c) ?? 0), 0);
-    total += cellsPerStage * cell;
-  }
-  const last = channels * 4;
-  return total + 2 * last + last * classes + classes; // final BN + classifier
-}
-
-function paramsScorer(channels: number, cells: number, inChannels: number, classes: number): ArchScorer {
-  return {
-    name: 'params',
-    direction: 'max',
-    score: async (archs) => archs.map((a) => nb201ParamCount(a, channels, cells, inChannels, classes)),
-    release: async () => {},
   };
 }

@@ -87,24 +87,3 @@ export async function scorePhase(
   }
   return archs.map((arch) => done.get(arch)!);
 }
-
-/**
- * The k best by the ranking proxy. Missing scores (NaN: the proxy could not tell) rank last; ties go
- * to the earlier sample, so the order is a pure function of the records.
- */
-export function topK(
-  scored: readonly ScoredRecord[],
-  proxy: string,
-  direction: 'max' | 'min',
-  k: number,
-): ScoredRecord[] {
-  const sign = direction === 'max' ? -1 : 1;
-  return [...scored]
-    .sort((a, b) => {
-      const x = a.scores[proxy] ?? null;
-      const y = b.scores[proxy] ?? null;
-      if (x === null || y === null) return x === null && y === null ? a.index - b.index : x === null ? 1 : -1;
-      return sign * (x - y) || a.index - b.index;
-    })
-    .slice(0, k);
-}

@@ -11,7 +11,11 @@ import type { ModelDescription } from './model-file.js';
 import type { CurvePoint } from './loss-curve.js';
 import type { RunPlan } from './plan.js';
 import type { ArchScorer, ScoredRecord } from './search-phase.js';
+import { rankScores, type RankMode } from './ranking.js';
 import { kendall, spearman } from './stats.js';
+
+/** Name of the rank score in proxy_correlation. */
+export const RANK_SCORE = 'rank score';
 import type { ResultsStore, StoreRecord } from './store.js';
 import type { CandidateRecord } from './train-phase.js';
 import { pickWinner } from './train-phase.js';
@@ -57,6 +61,8 @@ export interface RunSummary {
   test_loss: number;
   val_accuracy: number;
   proxies: { name: string; direction: 'max' | 'min' }[];
+  /** How the proxies' scores picked the top k (ranking.ts). */
+  rank: RankMode;
   samples_scored: number;
   /** Rank correlation of each proxy with validation accuracy over the short-trained candidates. */
   proxy_correlation: { proxy: string; spearman: number | null; kendall: number | null; n: number }[];
@@ -64,6 +70,8 @@ export interface RunSummary {
     arch: string;
     proxy_rank: number;
     scores: Record<string, number | null>;
+    /** The score the top k were picked by (mean proxy quantile, or the first proxy's quantile). */
+    rank_score: number | null;
     val_accuracy: number;
     params: number;
     seconds: number;
@@ -102,25 +110,32 @@ export function buildSummary(
   const lastExport = exported[exported.length - 1]!;
   const scoreOf = new Map(scored.map((r) => [r.arch, r.scores]));
   const { config, plan } = resolved;
-  const proxyCorrelation = scorers.map((s) => {
-    const xs = candidates.map((c) => scoreOf.get(c.arch)?.[s.name] ?? Number.NaN);
-    const sign = s.direction === 'max' ? 1 : -1;
-    const ys = candidates.map((c) => c.val_accuracy);
-    const rho = spearman(
-      xs.map((x) => sign * x),
-      ys,
-    );
-    const tau = kendall(
-      xs.map((x) => sign * x),
-      ys,
-    );
+  const rankScore = rankScores(scored, scorers, config.search.rank);
+  const accuracy = candidates.map((c) => c.val_accuracy);
+  const correlate = (proxy: string, xs: number[]): RunSummary['proxy_correlation'][number] => {
+    const rho = spearman(xs, accuracy);
+    const tau = kendall(xs, accuracy);
     return {
-      proxy: s.name,
+      proxy,
       spearman: Number.isFinite(rho) ? rho : null,
       kendall: Number.isFinite(tau) ? tau : null,
       n: xs.filter(Number.isFinite).length,
     };
-  });
+  };
+  const proxyCorrelation = scorers.map((s) =>
+    correlate(
+      s.name,
+      candidates.map((c) => (s.direction === 'max' ? 1 : -1) * (scoreOf.get(c.arch)?.[s.name] ?? Number.NaN)),
+    ),
+  );
+  if (scorers.length > 1 && config.search.rank === 'combined') {
+    proxyCorrelation.push(
+      correlate(
+        RANK_SCORE,
+        candidates.map((c) => rankScore.get(c.arch) ?? Number.NaN),
+      ),
+    );
+  }
   return {
     run_id: resolved.run_id,
     run_dir: dir,
@@ -144,6 +159,7 @@ export function buildSummary(
     test_loss: evaluation.test_loss,
     val_accuracy: winner.val_accuracy,
     proxies: scorers.map((s) => ({ name: s.name, direction: s.direction })),
+    rank: config.search.rank,
     samples_scored: scored.length,
     proxy_correlation: proxyCorrelation,
     candidates: [...candidates]
@@ -152,6 +168,7 @@ export function buildSummary(
         arch: c.arch,
         proxy_rank: c.proxy_rank,
         scores: scoreOf.get(c.arch) ?? {},
+        rank_score: rankScore.get(c.arch) ?? null,
         val_accuracy: c.val_accuracy,
         params: c.params,
         seconds: c.seconds,

@@ -6,79 +6,102 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { ScoredRecord } from '../search-phase.js';
-import type { RunSummary } from '../summary.js';
+import { rankScores } from '../ranking.js';
+import { RANK_SCORE, type RunSummary } from '../summary.js';
 
 const WIDTH = 460;
 const HEIGHT = 260;
 
-export function scatterSpec(summary: RunSummary, proxy: string): TopLevelSpec {
-  const corr = summary.proxy_correlation.find((c) => c.proxy === proxy);
-  const rho = corr?.spearman;
-  const values = summary.candidates
-    .filter((c) => c.scores[proxy] !== null && c.scores[proxy] !== undefined)
-    .map((c) => ({
-      score: c.scores[proxy],
-      accuracy: c.val_accuracy,
-      arch: c.arch,
-      role: c.arch === summary.arch ? 'winner' : 'candidate',
-    }));
+/** One panel per ranking signal (each proxy, and the combined rank score): score vs validation accuracy, with Spearman ρ. */
+export function scatterSpec(summary: RunSummary): TopLevelSpec {
+  const signals = summary.proxy_correlation.map((c) => c.proxy);
+  const valueOf = (c: RunSummary['candidates'][number], signal: string): number | null =>
+    signal === RANK_SCORE ? c.rank_score : (c.scores[signal] ?? null);
+  const panels = signals.map((signal) => {
+    const corr = summary.proxy_correlation.find((c) => c.proxy === signal)!;
+    const values = summary.candidates
+      .filter((c) => valueOf(c, signal) !== null)
+      .map((c) => ({
+        score: valueOf(c, signal),
+        accuracy: c.val_accuracy,
+        role: c.arch === summary.arch ? 'winner' : 'candidate',
+      }));
+    return {
+      title: {
+        text: signal,
+        subtitle: `Spearman ρ = ${corr.spearman === null ? 'n/a' : corr.spearman.toFixed(3)} (n = ${corr.n})`,
+      },
+      width: signals.length > 1 ? 260 : WIDTH,
+      height: 220,
+      data: { values },
+      mark: { type: 'point' as const, filled: true, size: 90 },
+      encoding: {
+        x: { field: 'score', type: 'quantitative' as const, title: signal, scale: { zero: false } },
+        y: {
+          field: 'accuracy',
+          type: 'quantitative' as const,
+          title: 'validation accuracy (%)',
+          scale: { zero: false },
+        },
+        color: {
+          field: 'role',
+          type: 'nominal' as const,
+          scale: { domain: ['winner', 'candidate'], range: ['#d62728', '#1f77b4'] },
+          title: null,
+        },
+        shape: {
+          field: 'role',
+          type: 'nominal' as const,
+          scale: { domain: ['winner', 'candidate'], range: ['diamond', 'circle'] },
+          title: null,
+        },
+      },
+    };
+  });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
-      text: `${proxy} score vs validation accuracy after short training`,
-      subtitle: `Spearman ρ = ${rho === null || rho === undefined ? 'n/a' : rho.toFixed(3)} over ${corr?.n ?? 0} candidates`,
+      text: `Proxy scores vs validation accuracy after short training (top ${summary.candidates.length})`,
     },
-    width: WIDTH,
-    height: HEIGHT,
     background: 'white',
-    data: { values },
-    mark: { type: 'point', filled: true, size: 90 },
-    encoding: {
-      x: { field: 'score', type: 'quantitative', title: `${proxy} (proxy score)`, scale: { zero: false } },
-      y: {
-        field: 'accuracy',
-        type: 'quantitative',
-        title: 'validation accuracy (%)',
-        scale: { zero: false },
-      },
-      color: {
-        field: 'role',
-        type: 'nominal',
-        scale: { domain: ['winner', 'candidate'], range: ['#d62728', '#1f77b4'] },
-        title: null,
-      },
-      shape: {
-        field: 'role',
-        type: 'nominal',
-        scale: { domain: ['winner', 'candidate'], range: ['diamond', 'circle'] },
-        title: null,
-      },
-    },
+    hconcat: panels,
   };
 }
 
+/**
+ * Distribution over every sampled architecture of the score the top k were picked by (the rank
+ * score), the top k in red and the cutoff marked; the subtitle says how many each proxy could not score.
+ */
 export function scoreHistogramSpec(
   scored: readonly ScoredRecord[],
-  proxy: string,
+  summary: Pick<RunSummary, 'proxies' | 'rank'>,
   selected: ReadonlySet<string>,
 ): TopLevelSpec {
+  const score = rankScores(scored, summary.proxies, summary.rank);
   const values = scored
-    .filter((r) => r.scores[proxy] !== null && r.scores[proxy] !== undefined)
+    .filter((r) => score.get(r.arch) !== null)
     .map((r) => ({
-      score: r.scores[proxy],
+      score: score.get(r.arch)!,
       group: selected.has(r.arch) ? 'short-trained (top k)' : 'scored only',
     }));
-  const missing = scored.length - values.length;
-  const chosen = values.filter((v) => v.group !== 'scored only').map((v) => v.score as number);
-  const cutoff = chosen.length > 0 ? [{ score: Math.min(...chosen), label: `top-k cutoff` }] : [];
+  const chosen = values.filter((v) => v.group !== 'scored only').map((v) => v.score);
+  const cutoff = chosen.length > 0 ? [{ score: Math.min(...chosen), label: 'top-k cutoff' }] : [];
+  const unscored = summary.proxies
+    .map((p) => ({
+      name: p.name,
+      n: scored.filter((r) => !Number.isFinite(r.scores[p.name] ?? Number.NaN)).length,
+    }))
+    .map((u) => `${u.name}: ${u.n} without a finite score`)
+    .join('; ');
+  const proxy =
+    summary.rank === 'combined' && summary.proxies.length > 1
+      ? 'rank score (mean proxy quantile)'
+      : `${summary.proxies[0]?.name} quantile`;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
-      text: `${proxy} scores of ${scored.length} sampled architectures`,
-      subtitle:
-        missing > 0
-          ? `${missing} architectures had no finite score (ranked last)`
-          : 'every architecture got a finite score',
+      text: `${proxy} of ${scored.length} sampled architectures`,
+      subtitle: unscored,
     },
     width: WIDTH,
     height: 200,

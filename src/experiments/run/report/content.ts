@@ -34,7 +34,8 @@ export function headline(s: RunSummary): [string, string][] {
     ],
     [
       'Search',
-      `${s.samples_scored} distinct architectures scored by ${s.proxies.map((p) => p.name).join(', ')}; top ${s.plan.top_k} short-trained on ${s.plan.short_images} images for ${s.plan.short_epochs} epoch${s.plan.short_epochs > 1 ? 's' : ''}`,
+      `${s.samples_scored} distinct architectures scored by ${s.proxies.map((p) => p.name).join(', ')} ` +
+        `(ranked by ${s.rank === 'combined' && s.proxies.length > 1 ? 'their mean quantile' : `${s.proxies[0]?.name} alone`}); top ${s.plan.top_k} short-trained on ${s.plan.short_images} images for ${s.plan.short_epochs} epoch${s.plan.short_epochs > 1 ? 's' : ''}`,
     ],
     ['Proxy vs accuracy (over the short-trained candidates)', corr || 'n/a'],
     [
@@ -68,6 +69,7 @@ export function candidateTable(s: RunSummary): Table {
       String(i + 1),
       c.arch,
       ...proxies.map((p) => score(c.scores[p] ?? null)),
+      fmt(c.rank_score, 3),
       String(c.proxy_rank + 1),
       c.val_accuracy.toFixed(2),
       c.params.toLocaleString('en-US'),

@@ -33,19 +33,18 @@ export async function renderCharts(
   records: readonly StoreRecord[],
 ): Promise<ReportChart[]> {
   const scored = records.filter((r): r is ScoredRecord => r.type === 'scored');
-  const primary = summary.proxies[0]?.name ?? '';
   const selected = new Set(summary.candidates.map((c) => c.arch));
   return [
     { file: 'report-cell.svg', title: 'Winning cell', svg: await renderVega(cellGraphSpec(summary.arch)) },
     {
       file: 'report-proxy-vs-accuracy.svg',
       title: 'Proxy score vs short-training accuracy',
-      svg: await renderVegaLite(scatterSpec(summary, primary)),
+      svg: await renderVegaLite(scatterSpec(summary)),
     },
     {
       file: 'report-proxy-scores.svg',
-      title: 'Proxy scores of all sampled architectures',
-      svg: await renderVegaLite(scoreHistogramSpec(scored, primary, selected)),
+      title: 'Rank scores of all sampled architectures',
+      svg: await renderVegaLite(scoreHistogramSpec(scored, summary, selected)),
     },
     {
       file: 'report-short-training.svg',
