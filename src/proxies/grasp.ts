@@ -1,6 +1,6 @@
 /**
  * grasp (Wang et al. 2020, NAS-Bench-Suite-Zero form): with L the mean cross-entropy of one labelled
- * batch of 64 images, g = ∂L/∂W (a constant) and Hg = ∂(Σ g·∂L/∂W)/∂W the Hessian-gradient product,
+ * batch of 32 images, g = ∂L/∂W (a constant) and Hg = ∂(Σ g·∂L/∂W)/∂W the Hessian-gradient product,
  * score = Σ over conv / linear weights of −W ⊙ Hg. Higher = better (NASLib's sign).
  *
  * One program computes both ∂L/∂W and Hg for a fed vector v: run once with v = 0 for g, once with
@@ -22,7 +22,7 @@ export const grasp: ProxyDefinition = defineProxy({
   direction: 'maximize',
   data: 'labels',
   description:
-    'Σ −W ⊙ (H ∂L/∂W) over conv/linear weights, CE loss on 64 images (NASLib sign); higher = better',
+    'Σ −W ⊙ (H ∂L/∂W) over conv/linear weights, CE loss on 32 images (NASLib sign); higher = better',
   async create(context) {
     return netScorer(grasp, context, {
       build(net: NetworkSpec) {

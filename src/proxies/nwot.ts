@@ -1,6 +1,6 @@
 /**
  * nwot (NASWOT, Mellor et al. 2021 v2, NAS-Bench-Suite-Zero form): for every ReLU module, the binary
- * code c = [input > 0] of each of the 64 images; K = Σ_relu (c·cᵀ + (1−c)·(1−c)ᵀ) (a 64×64 Hamming
+ * code c = [input > 0] of each of the 32 images; K = Σ_relu (c·cᵀ + (1−c)·(1−c)ᵀ) (a 32×32 Hamming
  * similarity kernel); score = ln|det K|. BN on batch statistics, PyTorch-default init. Higher = better.
  *
  * (1−c)(1−c)ᵀ = D − s_i − s_j + (c·cᵀ)_ij with s the row sums, so one matrix product per ReLU input;
@@ -31,7 +31,7 @@ export const nwot: ProxyDefinition = defineProxy({
   direction: 'maximize',
   data: 'images',
   description:
-    'ln|det K|, K = Σ_ReLU Hamming-similarity kernel of the ReLU activation codes of 64 images; higher = better',
+    'ln|det K|, K = Σ_ReLU Hamming-similarity kernel of the ReLU activation codes of 32 images; higher = better',
   async create(context) {
     return netScorer(nwot, context, {
       build(net: NetworkSpec) {

@@ -1,11 +1,11 @@
 /**
  * plain (NAS-Bench-Suite-Zero): Σ over conv and linear weights of W ⊙ ∂L/∂W (signed), L the mean
- * cross-entropy of one labelled batch of 64 images at PyTorch-default initialization. Reported with
+ * cross-entropy of one labelled batch of 32 images at PyTorch-default initialization. Reported with
  * NASLib's sign (higher = "better" by its convention), although on NB201 it correlates negatively
  * with accuracy (NAS-Bench-Suite-Zero reports ρ ≈ −0.26).
  */
 import { lossGradPlan } from './net/loss-grads.js';
-import { netScorer, sumOverLayers } from './net/harness.js';
+import { netScorer } from './net/harness.js';
 import { defineProxy, type ProxyDefinition } from './proxy.js';
 
 export const plain: ProxyDefinition = defineProxy({
@@ -14,18 +14,6 @@ export const plain: ProxyDefinition = defineProxy({
   data: 'labels',
   description: 'Σ W ⊙ ∂L/∂W over conv/linear weights (NASLib sign; correlates negatively on NB201)',
   async create(context) {
-    return netScorer(
-      plain,
-      context,
-      lossGradPlan(context, (run, grads) =>
-        sumOverLayers(run.compiled.built.layers, run.network, (layer, i) => {
-          const w = run.store.get(layer.weight.name);
-          const g = grads[i]!;
-          let s = 0;
-          for (let k = 0; k < w.length; k++) s += w[k]! * g[k]!;
-          return s;
-        }),
-      ),
-    );
+    return netScorer(plain, context, lossGradPlan(context, 'plain'));
   },
 });

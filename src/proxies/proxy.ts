@@ -36,6 +36,8 @@ export interface ProxyContext {
   threads: number;
   /** Programs in flight at once (proxies that batch many architectures). */
   concurrency: number;
+  /** Width / depth of the networks the network-based proxies build (default: the benchmark's). */
+  networkSize?: { channels?: number; cells?: number };
 }
 
 export interface ProxyScorer<A = unknown> {

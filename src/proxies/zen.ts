@@ -62,15 +62,18 @@ export const zen: ProxyDefinition = defineProxy({
         const rng = new Rng(context.seed).fork(`zen ${context.space.key(arch)}`);
         const store = run.store.clone();
         for (const l of run.compiled.built.layers) {
+          // One stream per weight name: a layer gets the same values in any network holding it.
+          const stream = rng.fork(l.weight);
           store.set(
             l.weight,
-            Float32Array.from(store.get(l.weight), () => rng.normal()),
+            Float32Array.from(store.get(l.weight), () => stream.normal()),
           );
           if (l.bias) store.set(l.bias, new Float32Array(store.get(l.bias).length));
         }
         const size = NASLIB_BATCH * context.inputShape.reduce((a, b) => a * b, 1);
-        const x = Float32Array.from({ length: size }, () => rng.normal());
-        const mixed = Float32Array.from(x, (v) => v + MIXUP * rng.normal());
+        const inputs = rng.fork('inputs');
+        const x = Float32Array.from({ length: size }, () => inputs.normal());
+        const mixed = Float32Array.from(x, (v) => v + MIXUP * inputs.normal());
         const labels = new BigInt64Array(NASLIB_BATCH);
         const a = await run.run({ input: x, labels }, store);
         const b = await run.run({ input: mixed, labels }, store);

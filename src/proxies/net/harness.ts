@@ -11,6 +11,7 @@ import { ParamStore } from '../../runtime/params.js';
 import { Rng } from '../../util/rng.js';
 import type { ProxyBatch } from '../data-batch.js';
 import type { ProxyContext, ProxyDefinition, ProxyScorer, ProxyValue } from '../proxy.js';
+import { mapConcurrent } from '../concurrency.js';
 import { proxyNetwork, type ProxyNetwork } from './network.js';
 
 export interface Layer {
@@ -86,6 +87,8 @@ export interface NetProxyPlan<B> {
   build(net: NetworkSpec): { graph: Graph; outputs: Tensor[]; names: string[]; built: B };
   /** The raw score of one architecture (NaN/Inf becomes a failure). */
   score(run: ArchRun<B>, arch: unknown): Promise<number>;
+  /** A score already known without running (e.g. computed by a sibling proxy's run of the same program). */
+  known?(arch: unknown): number | undefined;
 }
 
 /** The batch a proxy sees: `size` images and labels as the program wants them. */
@@ -125,16 +128,23 @@ export function netScorer<B>(
     programs.delete(key);
     if (p) await (await p).program.release().catch(() => undefined);
   };
-  const shared = (key: string) => key.startsWith('nb201-supernet');
+  const keepProgram = (key: string) => key.startsWith('nb201-supernet');
 
   const scoreOne = async (arch: unknown): Promise<ProxyValue> => {
     const start = performance.now();
     const seconds = () => (performance.now() - start) / 1000;
     let network: ProxyNetwork | null = null;
+    const finish = (raw: number): ProxyValue =>
+      Number.isFinite(raw)
+        ? { value: definition.direction === 'minimize' ? -raw : raw, seconds: seconds() }
+        : { value: null, failure: `${definition.name} is ${raw}`, seconds: seconds() };
+    const known = plan.known?.(arch);
+    if (known !== undefined) return finish(known);
     try {
       network = proxyNetwork(context.space, arch, {
         classes: context.classes,
         inputShape: context.inputShape,
+        ...context.networkSize,
       });
       const compiled = await compile(network);
       const store = ParamStore.fromGraph(compiled.graph, new Rng(context.seed).fork(context.space.key(arch)));
@@ -156,23 +166,45 @@ export function netScorer<B>(
         seconds: seconds(),
       };
     } finally {
-      if (network && !shared(network.key)) await release(network.key);
+      if (network && !keepProgram(network.key)) await release(network.key);
     }
   };
 
   return {
     async score(archs, onResult) {
-      const out: ProxyValue[] = [];
-      for (let i = 0; i < archs.length; i++) {
-        out.push(await scoreOne(archs[i]));
-        onResult?.(i, out[i]!);
-      }
-      return out;
+      // Several architectures in flight share the compiled program (ONNX Runtime runs are thread-safe).
+      return mapConcurrent(archs, context.concurrency, async (arch, i) => {
+        const value = await scoreOne(arch);
+        onResult?.(i, value);
+        return value;
+      });
     },
     async release() {
       for (const key of [...programs.keys()]) await release(key);
     },
   };
+}
+
+/**
+ * Scalars computed together by one run and shared by sibling proxies (grad_norm, snip, plain and
+ * fisher come from one backward pass; jacov and epe_nas from one input Jacobian). The first proxy to
+ * score an architecture stores all of them; a sibling then reports its own without running again.
+ * A shared value records the seconds the run took, split over the siblings.
+ */
+const shared = new Map<string, { values: Record<string, number>; seconds: number }>();
+const SHARED_LIMIT = 100_000;
+
+export function sharedKey(context: ProxyContext, group: string, arch: unknown, batchSize: number): string {
+  return `${group}|${context.space.key(arch)}|${context.batch(batchSize).source}|${context.seed}|${context.classes}`;
+}
+
+export function rememberShared(key: string, values: Record<string, number>): void {
+  shared.set(key, { values, seconds: 0 });
+  if (shared.size > SHARED_LIMIT) shared.delete(shared.keys().next().value!);
+}
+
+export function recallShared(key: string, name: string): number | undefined {
+  return shared.get(key)?.values[name];
 }
 
 /** Σ over layers used by the architecture of f(weight values, gradient values). */

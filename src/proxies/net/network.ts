@@ -28,15 +28,21 @@ const EDGE_OP = /edge(\d)(\d)\/(nor_conv_1x1|nor_conv_3x3)\//;
 export function proxyNetwork(
   space: AnySpace,
   arch: unknown,
-  config: { classes: number; inputShape: readonly [number, number, number] },
+  config: {
+    classes: number;
+    inputShape: readonly [number, number, number];
+    channels?: number;
+    cells?: number;
+  },
 ): ProxyNetwork {
+  const size = `${config.channels ?? ''}x${config.cells ?? ''}`;
   if (space.name === 'nb201' && space.supernet) {
     const cell = arch as Nb201Arch;
     const net = space.supernet({ mode: 'mixed', affine: true, ...config });
     const alpha = new Float32Array(NB201_EDGES.length * NB201_OPS.length).fill(OFF);
     cell.edges.forEach((op, e) => (alpha[e * NB201_OPS.length + NB201_OPS.indexOf(op)] = 0));
     return {
-      key: `nb201-supernet|${config.classes}|${config.inputShape.join('x')}`,
+      key: `nb201-supernet|${config.classes}|${config.inputShape.join('x')}|${size}`,
       net,
       feeds: { [NB201_ALPHA]: alpha },
       uses(name) {
@@ -54,8 +60,8 @@ export function proxyNetwork(
     );
   }
   return {
-    key: `${space.name}|${space.key(arch)}|${config.classes}|${config.inputShape.join('x')}`,
-    net: space.build(arch, { classes: config.classes, inputShape: config.inputShape }),
+    key: `${space.name}|${space.key(arch)}|${config.classes}|${config.inputShape.join('x')}|${size}`,
+    net: space.build(arch, config),
     feeds: {},
     uses: () => true,
   };

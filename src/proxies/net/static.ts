@@ -12,7 +12,11 @@ export function networkGraph(context: ProxyContext, arch: unknown): { graph: Gra
   const build = context.space.build?.bind(context.space);
   if (!build)
     throw new NaskitError('invalid_argument', `space '${context.space.name}' cannot build networks`);
-  const net = build(arch, { classes: context.classes, inputShape: context.inputShape });
+  const net = build(arch, {
+    classes: context.classes,
+    inputShape: context.inputShape,
+    ...context.networkSize,
+  });
   const graph = new Graph(`${net.name}/static`);
   net.forward(createContext(graph, false), graph.input('input', [1, ...net.inputShape]));
   return { graph, net };

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { nb201 } from '../../spaces/nb201/index.js';
+import type { AnySpace } from '../../spaces/space.js';
+import { Rng } from '../../util/rng.js';
+import type { ProxyBatch } from '../data-batch.js';
+import { getProxy } from '../index.js';
+import type { ProxyContext } from '../proxy.js';
+
+/** A small, self-contained context: 8×8 synthetic images, NB201 at 4 channels and 1 cell per stage. */
+function tinyContext(space: AnySpace): ProxyContext {
+  const rng = new Rng(9);
+  const batches = new Map<number, ProxyBatch>();
+  return {
+    space,
+    dataset: 'synthetic',
+    classes: 3,
+    inputShape: [3, 8, 8],
+    seed: 1,
+    threads: 1,
+    concurrency: 1,
+    networkSize: { channels: 4, cells: 1 },
+    batch(size) {
+      let b = batches.get(size);
+      if (!b) {
+        b = {
+          images: Float32Array.from({ length: size * 3 * 64 }, () => rng.normal()),
+          labels: Int32Array.from({ length: size }, (_, i) => i % 3),
+          size,
+          shape: [3, 8, 8],
+          classes: 3,
+          source: `synthetic-${size}`,
+        };
+        batches.set(size, b);
+      }
+      return b;
+    },
+  };
+}
+
+// The same space without its supernet: proxies then build each architecture's own network.
+const plainNb201 = { ...nb201, supernet: undefined } as unknown as AnySpace;
+
+describe('network proxies on the NB201 one-hot supernet', () => {
+  it('give the scores of the architecture’s own network', async () => {
+    const archs = [
+      '|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|',
+      '|skip_connect~0|+|none~0|nor_conv_1x1~1|+|avg_pool_3x3~0|nor_conv_3x3~1|none~2|',
+    ].map((s) => nb201.parse(s));
+    for (const name of ['snip', 'fisher', 'jacov', 'nwot', 'synflow', 'zen']) {
+      const proxy = getProxy(name);
+      const viaSupernet = await proxy.create(tinyContext(nb201 as unknown as AnySpace));
+      const viaNetwork = await proxy.create(tinyContext(plainNb201));
+      try {
+        const a = await viaSupernet.score(archs);
+        const b = await viaNetwork.score(archs);
+        a.forEach((v, i) => {
+          expect(v.value, `${name} ${v.failure ?? ''}`).not.toBeNull();
+          expect(v.value! / b[i]!.value! - 1, `${name} arch ${i}`).toBeLessThan(2e-3);
+          expect(v.value! / b[i]!.value! - 1, `${name} arch ${i}`).toBeGreaterThan(-2e-3);
+        });
+      } finally {
+        await viaSupernet.release();
+        await viaNetwork.release();
+      }
+    }
+  }, 120_000);
+});
