@@ -122,16 +122,16 @@ function printSummary(s: RunSummary, quiet: boolean): void {
     process.stdout.write(`${s.run_dir}\n`);
     return;
   }
-  const rho = s.proxy_correlation[0];
+  const correlations = s.proxy_correlation
+    .map((c) => `${c.proxy} ${c.spearman === null ? 'n/a' : c.spearman.toFixed(2)} (n=${c.n})`)
+    .join(', ');
   process.stdout.write(
     [
       `architecture   ${s.arch}`,
       `network        NB201 cells, C=${s.network.channels}, ${s.network.cells_per_stage} cell(s)/stage, ${s.params} params`,
       `test accuracy  ${s.test_accuracy.toFixed(2)}% (${s.test_images} test images; validation ${s.val_accuracy.toFixed(2)}%)`,
-      `search         ${s.samples_scored} scored, top ${s.plan.top_k} short-trained` +
-        (rho
-          ? `; ${rho.proxy} vs accuracy Spearman ${rho.spearman === null ? 'n/a' : rho.spearman.toFixed(2)} (n=${rho.n})`
-          : ''),
+      `search         ${s.samples_scored} scored, top ${s.plan.top_k} short-trained`,
+      `               Spearman with validation accuracy over them: ${correlations}`,
       `time           ${s.elapsed_s.toFixed(1)} s (budget ${s.budget_minutes} min)`,
       `run directory  ${s.run_dir}`,
       `               ${s.onnx}, ${s.checkpoint}, summary.json, ${s.report}, report.md`,

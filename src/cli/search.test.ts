@@ -64,7 +64,7 @@ describe('naskit search', () => {
     );
     expect(out).toMatch(/cost {4}measured: column train_time_s/);
     expect(out).toMatch(/\nbudget {2}mean test ± std/);
-    expect(out).toMatch(/oracle: test of the best-validation architecture/);
+    expect(out).toMatch(/oracle over the 200 architectures a search can propose:\n +test of the best-validation architecture/);
   });
 
   it('rejects bad flags with the valid choices', async () => {

@@ -166,7 +166,8 @@ export async function searchCommand(flags: SearchFlags): Promise<string> {
         `${String(s.budget).padEnd(8)}${`${f(s.meanTest)} ± ${f(s.stdTest)}`.padEnd(20)}${f(s.meanVal).padEnd(10)}${s.runs}`,
     ),
     '',
-    `oracle: test of the best-validation architecture ${f(ref.bestValTest)} (val ${f(ref.bestVal)}, ${ref.bestValArch})`,
+    `oracle over the ${bench.searchableRows().length} architectures a search can propose:`,
+    `        test of the best-validation architecture ${f(ref.bestValTest)} (val ${f(ref.bestVal)}, ${ref.bestValArch})`,
     `        best test in the table ${f(ref.bestTest)} (${ref.bestTestArch})`,
   ];
   return `${lines.join('\n')}\n`;

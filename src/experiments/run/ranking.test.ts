@@ -37,12 +37,16 @@ describe('ranking', () => {
     expect(proxyQuantiles(scored, { name: 'params', direction: 'min' }).get('b')).toBe(0.5 / 4);
   });
 
-  it('ranks by the mean quantile, using the other proxies where one has no score', () => {
+  it('ranks by the mean quantile, a missing score counting as the middle (0.5)', () => {
     const s = rankScores(scored, proxies, 'combined');
     expect(s.get('a')).toBeCloseTo((1.5 / 3 + 0.5 / 4) / 2, 12);
-    expect(s.get('b')).toBeCloseTo(3.5 / 4, 12);
+    expect(s.get('b')).toBeCloseTo((0.5 + 3.5 / 4) / 2, 12);
+    expect(s.get('c')).toBeCloseTo((2.5 / 3 + 1.5 / 4) / 2, 12);
     expect(s.get('e')).toBeNull();
     expect(topK(scored, proxies, 'combined', 5).map((r) => r.arch)).toEqual(['b', 'c', 'd', 'a', 'e']);
+    // A cell both proxies rate highly beats one only params rates highly.
+    const both = [...scored, rec('f', 5, 1.0, 350)];
+    expect(topK(both, proxies, 'combined', 2).map((r) => r.arch)).toEqual(['f', 'b']);
   });
 
   it("'first' ranks by the first proxy alone, unscored last and ties to the earlier sample", () => {

@@ -15,6 +15,7 @@ import {
   patternKey,
   type Nb201ConstantConfig,
   type Nb201ConstantGraph,
+  type Nb201Slot,
 } from './nb201-program.js';
 
 export interface ConstantEngineOptions {
@@ -104,31 +105,31 @@ export class Nb201ConstantEngine {
     return patternKey(convPattern(arch));
   }
 
-  /** The network output of `arch` for each constant, as one float32 vector of batch length each. */
-  async outputs(arch: Nb201Arch, weights: readonly number[]): Promise<(Float32Array | Float64Array)[]> {
-    if (this.released)
-      throw new NaskitError('invalid_argument', 'constant-weight engine used after release()');
+  /** The network output of `arch` for each constant, as one vector of batch length each. */
+  outputs(arch: Nb201Arch, weights: readonly number[]): Promise<(Float32Array | Float64Array)[]> {
     if (weights.length !== this.config.slots) {
       throw new NaskitError(
         'invalid_argument',
         `constant-weight engine built for ${this.config.slots} constants per run, got ${weights.length}`,
       );
     }
-    const entry = this.entry(arch);
+    return this.run(weights.map((weight) => ({ arch, weight })));
+  }
+
+  /**
+   * One run over up to `slots` (architecture, constant) pairs whose cells share a conv pattern (e.g.
+   * many cells at one constant); returns each slot's output vector.
+   */
+  async run(slots: readonly Nb201Slot[]): Promise<(Float32Array | Float64Array)[]> {
+    if (this.released) throw new NaskitError('invalid_argument', 'constant-weight engine used after release()');
+    const entry = this.entry(slots[0]!.arch);
     entry.busy++;
     let result;
-    let built: Nb201ConstantGraph;
     let program: Program;
     try {
+      let built: Nb201ConstantGraph;
       ({ built, program } = await entry.compiled);
-      const feeds = {
-        input: this.images,
-        ...nb201ConstantFeeds(
-          built,
-          weights.map((weight) => ({ arch, weight })),
-        ),
-      };
-      result = await program.run(feeds);
+      result = await program.run({ input: this.images, ...nb201ConstantFeeds(built, slots) });
     } finally {
       entry.busy--;
       entry.lastUse = ++this.clock;
@@ -136,11 +137,9 @@ export class Nb201ConstantEngine {
     const y = result[program.model.outputNames[0]!] as Float32Array | Float64Array;
     const k = this.config.slots;
     // Keep the network's own precision: float64 outputs can be far below float32's range.
-    return weights.map((_, slot) => {
+    return slots.map((_, slot) => {
       const out =
-        this.config.dtype === 'float64'
-          ? new Float64Array(this.config.batch)
-          : new Float32Array(this.config.batch);
+        this.config.dtype === 'float64' ? new Float64Array(this.config.batch) : new Float32Array(this.config.batch);
       for (let b = 0; b < out.length; b++) out[b] = y[b * k + slot]!;
       return out;
     });

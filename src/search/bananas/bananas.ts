@@ -44,6 +44,18 @@ export const bananas: StrategyDefinition = {
         "'neighbors': all one-change neighbors of the best parents first; 'mutations': random mutations",
       choices: ['neighbors', 'mutations'],
     },
+    bootstrap: {
+      default: 'off',
+      description: "'on': each MLP trains on a bootstrap resample, for a wider ensemble spread",
+      choices: ['on', 'off'],
+    },
+    greedy: {
+      default: 0,
+      description:
+        "slots of each batch given to the incumbent's unseen neighbors with the best predicted mean",
+      min: 0,
+      integer: true,
+    },
     randomCandidates: {
       default: 0,
       description:
@@ -105,6 +117,7 @@ export const bananas: StrategyDefinition = {
           batchSize: 32,
           learningRate: p('lr'),
           weightDecay: p('weightDecay'),
+          bootstrap: strParam(params, 'bootstrap') === 'on',
         });
         const y = Float64Array.from(seen, (s) => s.val);
         ensemble.fit(
@@ -140,8 +153,13 @@ export const bananas: StrategyDefinition = {
         }
         const { mean, std } = ensemble.predict(encode.matrix(pool), pool.length);
         const score = acquisition(strParam(params, 'acquisition'), mean, std, p('beta'), iterRng);
+        const chosen = refinementPicks(space, seen, pool, mean, Math.min(p('greedy'), p('batch')));
         const order = Array.from(score.keys()).sort((a, b) => score[b]! - score[a]!);
-        for (const i of order.slice(0, p('batch'))) {
+        for (const i of order) {
+          if (chosen.length >= p('batch')) break;
+          if (!chosen.includes(i)) chosen.push(i);
+        }
+        for (const i of chosen) {
           if (!evaluator.canQuery()) break;
           await query(pool[i]!);
         }
@@ -187,6 +205,26 @@ function candidates<A>(
     offer(arch);
   }
   return out;
+}
+
+/**
+ * Local refinement: the `count` unseen neighbors of the incumbent (best validation so far) with the highest
+ * predicted mean, so the best region is searched exhaustively instead of left to the acquisition's luck.
+ */
+function refinementPicks<A>(
+  space: SearchContext<A>['space'],
+  seen: readonly { arch: A; val: number }[],
+  pool: readonly A[],
+  mean: Float64Array,
+  count: number,
+): number[] {
+  if (count <= 0 || seen.length === 0) return [];
+  const incumbent = seen.reduce((a, b) => (b.val > a.val ? b : a));
+  const near = new Set(space.neighbors(incumbent.arch).map((a) => space.key(a)));
+  return Array.from(pool.keys())
+    .filter((i) => near.has(space.key(pool[i]!)))
+    .sort((a, b) => mean[b]! - mean[a]!)
+    .slice(0, count);
 }
 
 /** Rank of each value scaled to [0, 1] (ties share their mean rank): insensitive to outliers far below. */

@@ -7,6 +7,8 @@ import { Mlp, type MlpTrainOptions } from './mlp.js';
 
 export interface EnsembleOptions extends MlpTrainOptions {
   members: number;
+  /** Train each member on a bootstrap resample (n rows drawn with replacement) for more diverse members. */
+  bootstrap?: boolean;
   hidden: readonly number[];
 }
 
@@ -40,7 +42,19 @@ export class MlpEnsemble {
     for (let m = 0; m < this.options.members; m++) {
       const memberRng = rng.fork(`member-${m}`);
       const mlp = new Mlp(this.inputs, this.options.hidden, memberRng);
-      mlp.fit(x, z, n, this.options, memberRng);
+      if (this.options.bootstrap) {
+        const d = this.inputs;
+        const xb = new Float64Array(n * d);
+        const zb = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          const r = memberRng.int(n);
+          xb.set(x.subarray(r * d, (r + 1) * d), i * d);
+          zb[i] = z[r]!;
+        }
+        mlp.fit(xb, zb, n, this.options, memberRng);
+      } else {
+        mlp.fit(x, z, n, this.options, memberRng);
+      }
       this.members.push(mlp);
     }
   }
