@@ -3,13 +3,22 @@
  * object with --json). Speed claims in the README come from these commands.
  */
 import type { Command } from 'commander';
-import { benchEngine } from '../experiments/bench-engine.js';
+import { benchEngine, type EngineProfile } from '../experiments/bench-engine.js';
 import { benchConvGrad, formatConvGradTable } from '../runtime/bench/conv-grad.js';
 import { setDefaultThreads } from '../runtime/session.js';
 import { parseNumber, parsePositiveInt } from './parse.js';
 import { benchQuery } from './bench-query.js';
 import { benchPredictor } from '../predictors/bench.js';
 import { resolveDataDir } from '../util/data-dir.js';
+
+function formatProfile(p: EngineProfile): string[] {
+  const lines = [
+    `profile of one training step (ORT kernel ms, mean of ${p.runs} profiled runs; ${p.kernel_ms} ms in all)`,
+    ...p.ops.filter((r) => r.ms >= 0.5).map((r) => `  ${r.phase.padEnd(9)} ${r.op.padEnd(24)} ${r.ms.toFixed(1).padStart(8)}  (${r.nodes} nodes)`),
+    `forward Conv kernels ${p.conv_forward_ms} ms; floor if both gradient convolutions ran as fast: ${p.conv_floor_ms} ms`,
+  ];
+  return lines;
+}
 
 export function register(program: Command): void {
   const bench = program.command('bench').description('Benchmarks that print measured figures');
@@ -25,6 +34,7 @@ export function register(program: Command): void {
     .option('--repeats <n>', 'timed repetitions (median reported)', parsePositiveInt, 10)
     .option('--warmup <n>', 'untimed warm-up repetitions', parsePositiveInt, 3)
     .option('--compare-torch', 'also time the same network in PyTorch (python3 with torch) in this run')
+    .option('--profile', 'also break the training step down by op type (ONNX Runtime kernel times)')
     .option('--json', 'print one JSON object')
     .action(async (opts) => {
       if (opts.threads) setDefaultThreads(opts.threads);
@@ -34,6 +44,7 @@ export function register(program: Command): void {
         repeats: opts.repeats,
         warmup: opts.warmup,
         compareTorch: Boolean(opts.compareTorch),
+        profile: Boolean(opts.profile),
       });
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(r)}\n`);
@@ -50,6 +61,7 @@ export function register(program: Command): void {
         lines.push(`pytorch       ${r.torch.engine}: forward ${r.torch.forward_ms} ms, train step ${r.torch.train_step_ms} ms`);
         lines.push(`ratio         naskit / pytorch train step = ${r.train_step_ratio_vs_torch}`);
       }
+      if (r.profile) lines.push('', ...formatProfile(r.profile));
       process.stdout.write(`${lines.join('\n')}\n`);
     });
 

@@ -18,6 +18,8 @@ import { nb201Network } from '../spaces/nb201/network.js';
 import { nb201 } from '../spaces/index.js';
 import { Rng } from '../util/rng.js';
 import { NaskitError } from '../util/errors.js';
+import type { NetworkSpec } from '../graph/network.js';
+import { kernelTimes, sumMs, type OpTime } from '../runtime/profile.js';
 
 export interface EngineBenchOptions {
   threads?: number;
@@ -26,6 +28,23 @@ export interface EngineBenchOptions {
   warmup?: number;
   arch?: string;
   compareTorch?: boolean;
+  /** Also profile the training step per op type (ORT kernel times). */
+  profile?: boolean;
+}
+
+export interface EngineProfile {
+  runs: number;
+  /** Kernel ms per step by op type and phase, largest first. */
+  ops: OpTime[];
+  kernel_ms: number;
+  /** Forward convolution kernels per step. */
+  conv_forward_ms: number;
+  /**
+   * A floor for this engine's step: the backward pass needs two convolutions' worth of arithmetic per
+   * forward convolution (input and weight gradient), so even if both ran exactly as fast as ORT's
+   * forward Conv kernel and every other op were free, a step would take 3 × conv_forward_ms.
+   */
+  conv_floor_ms: number;
 }
 
 export interface EngineBenchResult {
@@ -39,6 +58,7 @@ export interface EngineBenchResult {
   peak_rss_mb: number;
   torch?: { engine: string; forward_ms: number; train_step_ms: number; threads: number } | { error: string };
   train_step_ratio_vs_torch?: number;
+  profile?: EngineProfile;
 }
 
 const ALL_CONV3 = '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|';
@@ -90,6 +110,9 @@ export async function benchEngine(options: EngineBenchOptions = {}): Promise<Eng
   );
   await step.release();
   await forward.release();
+  const profile = options.profile
+    ? await profileStep(net, { batch, threads }, params, input, labels, repeats + warmup)
+    : undefined;
 
   const result: EngineBenchResult = {
     engine: 'naskit (onnxruntime-node)',
@@ -100,6 +123,7 @@ export async function benchEngine(options: EngineBenchOptions = {}): Promise<Eng
     forward_ms: round(forwardMs),
     train_step_ms: round(trainMs),
     peak_rss_mb: round(process.resourceUsage().maxRSS / 1024),
+    ...(profile ? { profile } : {}),
   };
   if (options.compareTorch) {
     if (archText !== ALL_CONV3) {
@@ -112,6 +136,32 @@ export async function benchEngine(options: EngineBenchOptions = {}): Promise<Eng
     }
   }
   return result;
+}
+
+async function profileStep(
+  net: NetworkSpec,
+  options: { batch: number; threads: number },
+  params: ParamStore,
+  input: Float32Array,
+  labels: BigInt64Array,
+  runs: number,
+): Promise<EngineProfile> {
+  const step = await TrainStep.create(net, { ...options, profile: true });
+  let ops: OpTime[];
+  try {
+    for (let i = 0; i < runs; i++) await step.run(params, input, labels);
+    ops = kernelTimes(step.endProfiling(), runs).map((r) => ({ ...r, ms: round(r.ms, 2) }));
+  } finally {
+    await step.release();
+  }
+  const convForward = sumMs(ops, (r) => r.phase === 'forward' && /Conv$/.test(r.op));
+  return {
+    runs,
+    ops,
+    kernel_ms: round(sumMs(ops)),
+    conv_forward_ms: round(convForward),
+    conv_floor_ms: round(3 * convForward),
+  };
 }
 
 function round(x: number, digits = 1): number {

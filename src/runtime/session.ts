@@ -3,6 +3,9 @@
  * ONNX model, create the session once, run it with named feeds, and release it.
  */
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { NaskitError, formatShape } from '../util/errors.js';
@@ -16,6 +19,16 @@ export interface CompileOptions {
   threads?: number;
   outputNames?: readonly string[];
   dynamicBatch?: boolean;
+  /** Record ORT's per-node kernel times; read them with `Program.endProfiling()`. */
+  profile?: boolean;
+}
+
+/** One entry of ORT's profile (Chrome trace format); node kernels have cat 'Node'. */
+export interface ProfileEvent {
+  cat: string;
+  name: string;
+  dur: number;
+  args?: { op_name?: string };
 }
 
 export type Feeds = Readonly<Record<string, TensorData>>;
@@ -49,7 +62,24 @@ export class Program {
     readonly model: SerializedModel,
     private readonly inputs: readonly InputSpec[],
     readonly threads: number,
+    private readonly profileDir?: string,
   ) {}
+
+  /**
+   * Stop profiling (the program must have been compiled with `profile: true`) and return ORT's
+   * trace events: one per node and run, with the kernel time in microseconds.
+   */
+  endProfiling(): ProfileEvent[] {
+    if (!this.profileDir) {
+      throw new NaskitError('invalid_argument', 'endProfiling() on a program compiled without { profile: true }');
+    }
+    this.session.endProfiling();
+    const file = readdirSync(this.profileDir).find((n) => n.endsWith('.json'));
+    if (!file) throw new NaskitError('runtime_failure', `ONNX Runtime wrote no profile into ${this.profileDir}`);
+    const events = JSON.parse(readFileSync(join(this.profileDir, file), 'utf8')) as ProfileEvent[];
+    rmSync(this.profileDir, { recursive: true, force: true });
+    return events;
+  }
 
   static async compile(
     graph: Graph,
@@ -69,6 +99,7 @@ export class Program {
       return { name, shape: t.shape, dtype: t.dtype };
     });
     const threads = options.threads ?? defaultThreads;
+    const profileDir = options.profile ? mkdtempSync(join(tmpdir(), 'naskit-profile-')) : undefined;
     let session: ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(model.bytes, {
@@ -76,6 +107,7 @@ export class Program {
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
         executionMode: 'sequential',
+        ...(profileDir ? { enableProfiling: true, profileFilePrefix: join(profileDir, 'ort') } : {}),
       });
     } catch (err) {
       throw new NaskitError(
@@ -84,7 +116,7 @@ export class Program {
         { cause: err },
       );
     }
-    return new Program(session, model, inputs, threads);
+    return new Program(session, model, inputs, threads, profileDir);
   }
 
   /** Names of the parameters this program must be fed. */

@@ -9,7 +9,7 @@ import { grad } from '../graph/autodiff.js';
 import { createContext, type NetworkSpec } from '../graph/network.js';
 import { softmaxCrossEntropy } from '../graph/ops/softmax-cross-entropy.js';
 import { NaskitError } from '../util/errors.js';
-import { Program } from './session.js';
+import { Program, type ProfileEvent } from './session.js';
 
 /** The parameter values a program reads and the running-stat values it writes back. */
 export interface ParamSource {
@@ -29,6 +29,8 @@ export interface StepResult {
 export interface ProgramOptions {
   batch: number;
   threads?: number;
+  /** Record per-node kernel times (see `TrainStep.endProfiling`). */
+  profile?: boolean;
 }
 
 /** Graph of one training step; exposed for export, inspection and tests. */
@@ -117,6 +119,7 @@ export class TrainStep {
     const program = await Program.compile(spec.graph, outputs, {
       outputNames,
       ...(options.threads ? { threads: options.threads } : {}),
+      ...(options.profile ? { profile: true } : {}),
     });
     return new TrainStep(program, spec, net, options.batch);
   }
@@ -136,6 +139,11 @@ export class TrainStep {
     for (const name of this.spec.stateUpdates.keys()) params.set(name, out[`state/${name}`] as Float32Array);
     const logits = out.logits as Float32Array;
     return { loss, grads, logits, correct: countCorrect(logits, labels, this.net.classes) };
+  }
+
+  /** ORT's per-node kernel times since creation (the step must be created with `profile: true`). */
+  endProfiling(): ProfileEvent[] {
+    return this.program.endProfiling();
   }
 
   async release(): Promise<void> {

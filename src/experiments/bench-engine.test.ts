@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { benchEngine } from './bench-engine.js';
+
+describe('benchEngine', () => {
+  it('times the NB201 network and breaks a training step down by op type', async () => {
+    const r = await benchEngine({ batch: 2, repeats: 1, warmup: 1, threads: 1, profile: true });
+    expect(r.params).toBe(1531546);
+    expect(r.forward_ms).toBeGreaterThan(0);
+    expect(r.train_step_ms).toBeGreaterThan(r.forward_ms / 10);
+    const p = r.profile!;
+    expect(p.runs).toBe(2);
+    const backwardConv = p.ops.find((o) => o.phase === 'backward' && o.op === 'Conv');
+    expect(backwardConv?.nodes).toBeGreaterThan(50);
+    expect(p.ops.find((o) => o.phase === 'forward' && o.op === 'Conv')?.nodes).toBe(97);
+    expect(p.conv_floor_ms).toBeCloseTo(3 * p.conv_forward_ms, 0);
+    expect(p.kernel_ms).toBeGreaterThan(p.conv_forward_ms);
+  }, 120_000);
+});
