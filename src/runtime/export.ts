@@ -3,7 +3,6 @@
  * running statistics) with every parameter baked in as an initializer and a symbolic batch dimension,
  * so any ONNX runtime can load it with no naskit code.
  */
-import { writeFileSync, renameSync } from 'node:fs';
 import { serialize } from '../graph/onnx.js';
 import type { NetworkSpec } from '../graph/network.js';
 import { NaskitError } from '../util/errors.js';
@@ -47,8 +46,3 @@ export function exportOnnx(net: NetworkSpec, params: ParamSource, docString = ''
 }
 
 /** Write atomically: a crash mid-write never leaves a truncated model under the final name. */
-export function writeOnnx(path: string, result: ExportResult): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, result.bytes);
-  renameSync(tmp, path);
-}
