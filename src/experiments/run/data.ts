@@ -30,7 +30,7 @@ export interface RunDataset extends Omit<LoadedDataset, 'name'> {
 }
 
 export const DATASET_HELP =
-  `${DATASET_NAMES.join(', ')} (fashion-mnist is built in; the others come from --data-dir), ` +
+  `${DATASET_NAMES.join(', ')} (fashion-mnist is built in, mnist too as a 10,000-image subset when no data dir is set; cifar10 comes from --data-dir), ` +
   'cifar100:TRAIN.bin[,TEST.bin], or your own images as idx:IMAGES,LABELS[,TEST_IMAGES,TEST_LABELS] (IDX files, .gz ok)';
 
 export function loadRunDataset(spec: string, dataDir?: string): RunDataset {
