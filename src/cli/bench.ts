@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { benchEngine, type EngineProfile } from '../experiments/bench-engine.js';
+import { benchSessions } from '../experiments/bench-sessions.js';
 import { benchConvGrad, formatConvGradTable } from '../runtime/bench/conv-grad.js';
 import { setDefaultThreads } from '../runtime/session.js';
 import { parseNumber, parsePositiveInt } from './parse.js';
@@ -63,6 +64,29 @@ export function register(program: Command): void {
       }
       if (r.profile) lines.push('', ...formatProfile(r.profile));
       process.stdout.write(`${lines.join('\n')}\n`);
+    });
+
+  bench
+    .command('sessions')
+    .description('Memory over many create/run/release cycles of a training-step program (no growth expected)')
+    .option('--cycles <n>', 'create/run/release cycles', parsePositiveInt, 1000)
+    .option('--threads <n>', 'ONNX Runtime intra-op threads (default: core count)', parsePositiveInt)
+    .option('--json', 'print one JSON object')
+    .action(async (opts) => {
+      const r = await benchSessions({ cycles: opts.cycles, threads: opts.threads });
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(r)}\n`);
+        return;
+      }
+      process.stdout.write(
+        [
+          `cycles        ${r.cycles} (simple-cnn training step, batch ${r.batch}: create, run once, release)`,
+          `time          ${r.ms_per_cycle} ms per cycle`,
+          `RSS           ${r.rss_warm_mb} MB after ${r.samples[0]![0]} cycles, ${r.rss_end_mb} MB after ${r.cycles}`,
+          `growth        ${r.growth_mb} MB (${r.growth_per_cycle_kb} kB per cycle after warm-up; one live session holds ${r.session_mb} MB)`,
+          `samples       ${r.samples.map(([c, mb]) => `${c}:${mb}`).join(' ')}`,
+        ].join('\n') + '\n',
+      );
     });
 
   bench
