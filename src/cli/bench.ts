@@ -15,8 +15,13 @@ import { resolveDataDir } from '../util/data-dir.js';
 function formatProfile(p: EngineProfile): string[] {
   const lines = [
     `profile of one training step (ORT kernel ms, mean of ${p.runs} profiled runs; ${p.kernel_ms} ms in all)`,
-    ...p.ops.filter((r) => r.ms >= 0.5).map((r) => `  ${r.phase.padEnd(9)} ${r.op.padEnd(24)} ${r.ms.toFixed(1).padStart(8)}  (${r.nodes} nodes)`),
-    `forward Conv kernels ${p.conv_forward_ms} ms; floor if both gradient convolutions ran as fast: ${p.conv_floor_ms} ms`,
+    ...p.ops
+      .filter((r) => r.ms >= 0.5)
+      .map(
+        (r) => `  ${r.phase.padEnd(9)} ${r.op.padEnd(24)} ${r.ms.toFixed(1).padStart(8)}  (${r.nodes} nodes)`,
+      ),
+    `multiply-add kernels (Conv, MatMul, Gemm) ${p.arithmetic_ms} of ${p.kernel_ms} ms; forward Conv ${p.conv_forward_ms} ms`,
+    `floor     ${p.floor_ms} ms per step if every other kernel were free (train step × multiply-add share)`,
   ];
   return lines;
 }
@@ -59,7 +64,9 @@ export function register(program: Command): void {
       ];
       if (r.torch && 'error' in r.torch) lines.push(`pytorch       ${r.torch.error}`);
       else if (r.torch) {
-        lines.push(`pytorch       ${r.torch.engine}: forward ${r.torch.forward_ms} ms, train step ${r.torch.train_step_ms} ms`);
+        lines.push(
+          `pytorch       ${r.torch.engine}: forward ${r.torch.forward_ms} ms, train step ${r.torch.train_step_ms} ms`,
+        );
         lines.push(`ratio         naskit / pytorch train step = ${r.train_step_ratio_vs_torch}`);
       }
       if (r.profile) lines.push('', ...formatProfile(r.profile));
@@ -110,7 +117,11 @@ export function register(program: Command): void {
     .option('--seconds <s>', 'seconds per measurement', parseNumber, 1)
     .option('--json', 'print one JSON object')
     .action(async (opts) => {
-      const r = await benchQuery({ dataDir: resolveDataDir(opts.dataDir), dataset: opts.dataset, seconds: opts.seconds });
+      const r = await benchQuery({
+        dataDir: resolveDataDir(opts.dataDir),
+        dataset: opts.dataset,
+        seconds: opts.seconds,
+      });
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(r)}\n`);
         return;

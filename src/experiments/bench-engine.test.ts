@@ -12,7 +12,9 @@ describe('benchEngine', () => {
     const backwardConv = p.ops.find((o) => o.phase === 'backward' && o.op === 'Conv');
     expect(backwardConv?.nodes).toBeGreaterThan(50);
     expect(p.ops.find((o) => o.phase === 'forward' && o.op === 'Conv')?.nodes).toBe(97);
-    expect(p.conv_floor_ms).toBeCloseTo(3 * p.conv_forward_ms, 0);
-    expect(p.kernel_ms).toBeGreaterThan(p.conv_forward_ms);
+    expect(p.arithmetic_ms).toBeGreaterThan(p.conv_forward_ms);
+    expect(p.kernel_ms).toBeGreaterThan(p.arithmetic_ms);
+    expect(p.floor_ms).toBeCloseTo((r.train_step_ms * p.arithmetic_ms) / p.kernel_ms, 0);
+    expect(p.floor_ms).toBeLessThan(r.train_step_ms);
   }, 120_000);
 });
