@@ -159,3 +159,40 @@ describe('errors name the tensor or op and the shapes', () => {
     expect(err.message).toMatch(/MatMul 'MatMul': \[2, 3\] x \[2, 3\]/);
   });
 });
+
+describe('output names', () => {
+  it('a tensor listed twice (a shared zero gradient) compiles and runs under distinct names', async () => {
+    const g = new Graph('shared-zero');
+    const x = g.input('x', [2]);
+    const used = g.param('used', [2]);
+    const unusedA = g.param('unusedA', [2]);
+    const unusedB = g.param('unusedB', [2]);
+    const loss = reduceSum(mul(x, used), [0]);
+    const grads = grad(loss, [used, unusedA, unusedB], { allowUnused: true });
+    const program = await Program.compile(g, [loss, ...grads], { threads: 1 });
+    try {
+      expect(new Set(program.model.outputNames).size).toBe(4);
+      const out = await program.run({
+        x: Float32Array.from([1, 2]),
+        used: Float32Array.from([3, 4]),
+        unusedA: new Float32Array(2),
+        unusedB: new Float32Array(2),
+      });
+      const [, gUsed, gA, gB] = program.model.outputNames.map((n) => Array.from(out[n] as Float32Array));
+      expect([gUsed, gA, gB]).toEqual([
+        [1, 2],
+        [0, 0],
+        [0, 0],
+      ]);
+    } finally {
+      await program.release();
+    }
+  });
+
+  it('refuses the same explicit name twice', async () => {
+    const g = new Graph('twice');
+    const x = g.input('x', [2]);
+    const err = await caught(() => serialize(g, { outputs: [relu(x), x], outputNames: ['y', 'y'] }));
+    expect(err.message).toMatch(/output name 'y' is given twice \(outputs 0 and 1\)/);
+  });
+});

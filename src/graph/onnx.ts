@@ -56,6 +56,30 @@ export function neededNodes(graph: Graph, outputs: readonly Tensor[]): Node[] {
   return graph.nodes.filter((n) => need.has(n));
 }
 
+/**
+ * Output names: the given ones (which must be distinct), else each tensor's own name — with ':out' for
+ * a graph input, parameter or constant (the Identity that exposes it needs a name of its own), and an
+ * ':i' suffix for a tensor listed again (e.g. one shared zero gradient for several unused parameters).
+ */
+function uniqueOutputNames(outputs: readonly Tensor[], given?: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return outputs.map((t, i) => {
+    const explicit = given?.[i];
+    let name = explicit ?? (t.source.kind === 'node' ? t.name : `${t.name}:out`);
+    if (seen.has(name)) {
+      if (explicit !== undefined) {
+        throw new NaskitError(
+          'invalid_argument',
+          `output name '${name}' is given twice (outputs ${given!.indexOf(name)} and ${i}); output names must be distinct`,
+        );
+      }
+      name = `${t.name}:${i}`;
+    }
+    seen.add(name);
+    return name;
+  });
+}
+
 export function serialize(graph: Graph, options: SerializeOptions): SerializedModel {
   const nodes = neededNodes(graph, options.outputs);
   const used = new Set<Tensor>();
@@ -68,7 +92,7 @@ export function serialize(graph: Graph, options: SerializeOptions): SerializedMo
   const baked = graph.params.filter((t) => used.has(t) && initializers.has(t.name));
   const constants = graph.constants.filter((t) => used.has(t));
 
-  const outputNames = options.outputs.map((t, i) => options.outputNames?.[i] ?? t.name);
+  const outputNames = uniqueOutputNames(options.outputs, options.outputNames);
   const renames = new Map<Tensor, string>();
   const graphOutputs: ReturnType<typeof valueInfo>[] = [];
   const extraNodes: InstanceType<typeof onnx.NodeProto>[] = [];
@@ -98,7 +122,10 @@ export function serialize(graph: Graph, options: SerializeOptions): SerializedMo
   const graphProto = onnx.GraphProto.create({
     name: graph.name,
     node: [...nodeProtos, ...extraNodes],
-    input: [...inputs.map((t) => valueInfo(t.name, t, options.dynamicBatch)), ...params.map((t) => valueInfo(t.name, t))],
+    input: [
+      ...inputs.map((t) => valueInfo(t.name, t, options.dynamicBatch)),
+      ...params.map((t) => valueInfo(t.name, t)),
+    ],
     output: graphOutputs,
     initializer: [
       ...constants.map((t) => tensorProto(t.name, t, (t.source as { data: TensorData }).data)),
@@ -127,7 +154,9 @@ function valueInfo(name: string, t: Tensor, dynamicBatch = false) {
     type: {
       tensorType: {
         elemType: ONNX_DTYPE[t.dtype],
-        shape: { dim: t.shape.map((d, i) => (dynamicBatch && i === 0 ? { dimParam: 'batch' } : { dimValue: d })) },
+        shape: {
+          dim: t.shape.map((d, i) => (dynamicBatch && i === 0 ? { dimParam: 'batch' } : { dimValue: d })),
+        },
       },
     },
   });
