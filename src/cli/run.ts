@@ -102,7 +102,7 @@ export function register(program: Command): void {
         }
         const source = configPath
           ? `config ${configPath} (with command-line flags)`
-          : 'the command-line flags';
+          : 'the run configuration from the command-line flags';
         summary = await startRun(parseRunConfig(raw, source), undefined, io);
       }
       if (opts.json) {

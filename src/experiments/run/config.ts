@@ -94,7 +94,7 @@ export function parseRunConfig(input: unknown, source: string): RunConfig {
   const result = runConfigSchema.safeParse(input ?? {});
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => `  - ${describeIssue(issue, input)}`);
-  throw new NaskitError('invalid_config', `${source} is not a valid run configuration:\n${lines.join('\n')}`);
+  throw new NaskitError('invalid_config', `${source} is not valid:\n${lines.join('\n')}`);
 }
 
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
