@@ -7,16 +7,26 @@
  *       [--extra-table F --space S [--metric M[:min]]]... [--settings all|none|a,b,...] [--json]
  *       few-shot transfer: learn on all other settings, adapt on k shots of the held-out one, and print
  *       Spearman ρ / Kendall τ (mean ± std over seeds) on the rest of its architectures
+ *   predict search --holdout SETTING [--budget 50] [--seeds 50] [--param init=0 ...] [--json]
+ *       search the held-out setting's benchmark with a predictor meta-learned on all other settings;
+ *       reports the test metric of the best-validation architecture per budget next to the oracle
  */
 import type { Command } from 'commander';
+import { openBenchmark } from '../benchmarks/catalog.js';
 import { releasePrograms, setPredictorThreads } from '../predictors/engine.js';
+import { guidedStrategy, learnGuidedPredictor } from '../predictors/guided-search.js';
 import {
   DEFAULT_META_EVAL,
   METHODS,
   type Method,
   type MetaEvalResult,
+  resolveHoldout,
   runMetaEval,
 } from '../predictors/meta-eval.js';
+import { oracle } from '../search/results.js';
+import { REPORT_BUDGETS, runSeeds, summarizeRuns } from '../search/run.js';
+import { type ParamValue, resolveParams } from '../search/strategy.js';
+import { Rng } from '../util/rng.js';
 import {
   type Setting,
   type SettingSpec,
@@ -217,6 +227,98 @@ export async function predictMetaEval(flags: MetaEvalFlags): Promise<string> {
   }
 }
 
+interface SearchFlags extends SettingFlags {
+  holdout: string;
+  budget: number;
+  seeds: number;
+  seed: number;
+  param: string[];
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export async function predictSearch(flags: SearchFlags): Promise<string> {
+  const log = flags.quiet || flags.json ? () => {} : (m: string) => process.stderr.write(`${m}\n`);
+  const given: Record<string, ParamValue> = {};
+  for (const p of flags.param) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new NaskitError('invalid_argument', `--param expects key=value, got '${p}'`);
+    given[p.slice(0, eq)] = p.slice(eq + 1);
+  }
+  const settings = await loadCliSettings(flags, log);
+  const held = resolveHoldout(settings, flags.holdout);
+  if (held.length !== 1 || held[0]!.spec.from.kind !== 'catalog') {
+    throw new NaskitError(
+      'invalid_argument',
+      `--holdout ${flags.holdout}: search needs one built-in setting (e.g. nb201/cifar100), not a space or an extra table`,
+    );
+  }
+  const target = held[0]!;
+  const train = settings.filter((s) => s.name !== target.name);
+  try {
+    const predictor = await learnGuidedPredictor(
+      train,
+      DEFAULT_META_EVAL,
+      new Rng(flags.seed).fork('meta'),
+      log,
+    );
+    const strategy = guidedStrategy(predictor);
+    const params = resolveParams(strategy, given);
+    const bench = await openBenchmark({
+      space: target.space,
+      dataset: target.spec.dataset,
+      source: 'table',
+      ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
+    });
+    const t0 = performance.now();
+    const runs = await runSeeds({
+      bench,
+      strategy,
+      params,
+      budget: { queries: flags.budget },
+      seeds: flags.seeds,
+      baseSeed: flags.seed,
+    });
+    const searchSeconds = (performance.now() - t0) / 1000;
+    const budgets = [...new Set([...REPORT_BUDGETS.filter((b) => b < flags.budget), flags.budget])];
+    const summary = summarizeRuns(runs, budgets);
+    const ref = oracle(bench);
+    if (flags.json) {
+      return `${JSON.stringify({
+        holdout: target.name,
+        trainSettings: train.map((s) => s.name),
+        params,
+        seeds: flags.seeds,
+        oracle_test: ref.bestValTest,
+        oracle_val: ref.bestVal,
+        best_test: ref.bestTest,
+        results: summary,
+        final_test: runs.map((r) => r.final?.test ?? null),
+        search_seconds: Number(searchSeconds.toFixed(1)),
+      })}\n`;
+    }
+    const lines = [
+      `${target.name} · predictor meta-learned (Reptile) on ${train.length} other settings · ` +
+        `${Object.entries(params)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')} · ${flags.seeds} seeds`,
+      'result at budget B = test metric of the best-validation architecture among the first B queries',
+      '',
+      'budget  mean test ± std     mean val  runs  gap to oracle',
+      ...summary.map(
+        (b) =>
+          `${String(b.budget).padEnd(6)}  ${`${b.meanTest.toFixed(2)} ± ${b.stdTest.toFixed(2)}`.padEnd(18)}  ${b.meanVal.toFixed(2).padEnd(8)}  ${String(b.runs).padEnd(4)}  ${(ref.bestValTest - b.meanTest).toFixed(2)}`,
+      ),
+      '',
+      `oracle: test of the best-validation architecture ${ref.bestValTest.toFixed(2)} (val ${ref.bestVal.toFixed(2)}); best test ${ref.bestTest.toFixed(2)}`,
+      `search seconds: ${searchSeconds.toFixed(1)}`,
+    ];
+    return `${lines.join('\n')}\n`;
+  } finally {
+    await releasePrograms();
+  }
+}
+
 export async function predictSettings(flags: SettingFlags & { json?: boolean }): Promise<string> {
   const settings = await loadCliSettings(flags, () => {});
   const rows = settings.map((s) => ({
@@ -279,5 +381,26 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object {holdout, results: [{method, shots, spearman_mean, ...}]}')
     .action(async (flags: MetaEvalFlags) => {
       process.stdout.write(await predictMetaEval(flags));
+    });
+
+  settingOptions(
+    predict
+      .command('search')
+      .description(
+        "search a held-out setting's benchmark with a predictor meta-learned on every other setting",
+      ),
+  )
+    .requiredOption(
+      '--holdout <setting>',
+      'setting to search (never seen in meta-training), e.g. nb201/cifar100',
+    )
+    .option('--budget <queries>', 'queries per run', parsePositiveInt, 50)
+    .option('--seeds <n>', 'runs', parsePositiveInt, 50)
+    .option('--seed <n>', 'first seed (also seeds meta-training)', parseNonNegativeInt, 0)
+    .option('--param <key=value>', 'strategy parameter: init, batch, members (repeatable)', collect, [])
+    .option('--quiet', 'no progress on stderr')
+    .option('--json', 'print one JSON object')
+    .action(async (flags: SearchFlags) => {
+      process.stdout.write(await predictSearch(flags));
     });
 }
