@@ -56,6 +56,8 @@ interface MetaEvalFlags extends SettingFlags {
   metaIterations?: number;
   budget?: number;
   hidden?: number;
+  contextBank?: boolean;
+  contextEverywhere?: boolean;
   threads?: number;
   json?: boolean;
   quiet?: boolean;
@@ -195,6 +197,8 @@ export async function predictMetaEval(flags: MetaEvalFlags): Promise<string> {
     config.reptile.iterations = flags.metaIterations;
   }
   if (flags.hidden) config.model.hidden = flags.hidden;
+  if (flags.contextBank) config.contextBank = true;
+  if (flags.contextEverywhere) config.model.contextEverywhere = true;
   if (flags.budget) config.budget = flags.budget;
   const settings = await loadCliSettings(flags, log);
   try {
@@ -375,6 +379,11 @@ export function register(program: Command): void {
       `full-parameter gradient evaluations per learned initialization (default ${DEFAULT_META_EVAL.budget})`,
       parsePositiveInt,
     )
+    .option(
+      '--context-bank',
+      'meta-learners start context inference from the training-setting context that best fits the shots',
+    )
+    .option('--context-everywhere', 'feed the task context to every GCN layer, not only the readout')
     .option('--hidden <n>', `GCN width (default ${DEFAULT_META_EVAL.model.hidden})`, parsePositiveInt)
     .option('--threads <n>', 'ONNX Runtime threads per predictor program (default 1)', parsePositiveInt)
     .option('--quiet', 'no progress on stderr')

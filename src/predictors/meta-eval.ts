@@ -22,6 +22,7 @@ import {
   adapt,
   metaTrainMaml,
   metaTrainReptile,
+  pretrainMultiTask,
   pretrainPooled,
 } from './meta.js';
 import type { ModelDef } from './models.js';
@@ -47,6 +48,8 @@ export interface MetaEvalConfig {
   budget: number;
   /** Optimizer settings of pooled and multi-task pre-training. */
   pretrain: Omit<TrainConfig, 'steps'>;
+  /** Meta-learners start test-time context inference from the best-fitting training-setting context. */
+  contextBank: boolean;
   maml: MetaConfig;
   mamlAdapt: AdaptConfig;
   reptile: MetaConfig;
@@ -73,6 +76,7 @@ export const DEFAULT_META_EVAL: MetaEvalConfig = {
   targets: 'rank',
   model: { hidden: 64, layers: 4, context: 8, contextEverywhere: false },
   budget: 9600,
+  contextBank: false,
   pretrain: {
     lr: 1e-3,
     weightDecay: 5e-4,
@@ -247,6 +251,7 @@ export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
   };
 
   const inits = new Map<Method, ParamStore>();
+  let bank: Float32Array[] | undefined;
   const budgets: Record<string, { full: number; context: number }> = {};
   const meta = (['maml', 'reptile'] as const).filter((m) => o.methods.includes(m));
   if (meta.length > 0) {
@@ -260,8 +265,8 @@ export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
         `meta-training needs ${stageCost} gradient evaluations, more than the budget of ${config.budget}`,
       );
     }
-    const multi = await timed('pre-train multi-task with contexts', () =>
-      pretrainPooled(
+    const { params: multi, contexts } = await timed('pre-train multi-task with contexts', () =>
+      pretrainMultiTask(
         model,
         tasks,
         steps,
@@ -269,6 +274,7 @@ export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
         base.fork('multitask'),
       ),
     );
+    if (config.contextBank) bank = contexts;
     for (const m of meta) {
       const c = { ...config[m], targets: config.targets };
       const learn = m === 'maml' ? metaTrainMaml : metaTrainReptile;
@@ -324,6 +330,7 @@ export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
             setting.targets,
             config,
             r.fork(method),
+            bank,
           );
           const pred = await predictRaw(model, params, set, evalRows);
           const key = `${method}|${k}`;
@@ -385,7 +392,9 @@ async function paramsFor(
   targets: Float64Array,
   config: MetaEvalConfig,
   rng: Rng,
+  contextBank?: readonly Float32Array[],
 ): Promise<ParamStore> {
+  const bank = contextBank ? { contextBank } : {};
   switch (method) {
     case 'maml':
       return adapt(
@@ -394,7 +403,7 @@ async function paramsFor(
         set,
         support,
         targets,
-        { ...config.mamlAdapt, targets: config.targets },
+        { ...config.mamlAdapt, targets: config.targets, ...bank },
         rng,
       );
     case 'reptile':
@@ -404,7 +413,7 @@ async function paramsFor(
         set,
         support,
         targets,
-        { ...config.reptileAdapt, targets: config.targets },
+        { ...config.reptileAdapt, targets: config.targets, ...bank },
         rng,
       );
     case 'finetune':

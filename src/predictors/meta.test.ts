@@ -216,5 +216,26 @@ describe('task contexts', () => {
     expect(spearman(await predictRaw(model, adapted, set), down)).toBeGreaterThan(0.5);
     for (const name of params.names())
       if (name !== 'film/context') expect(adapted.get(name)).toEqual(params.get(name));
+    // with the learned contexts as a bank and no inference steps, the shots pick the 'down' context
+    const banked = await adapt(
+      model,
+      params,
+      set,
+      support,
+      down,
+      {
+        steps: 1,
+        lr: 1e-12,
+        optimizer: 'sgd',
+        loss: 'mse+rank',
+        weightDecay: 0,
+        scope: 'head',
+        targets: 'rank',
+        contextBank: contexts,
+      },
+      new Rng(9),
+    );
+    expect(banked.get('film/context')).toEqual(contexts[1]);
+    expect(spearman(await predictRaw(model, banked, set), down)).toBeGreaterThan(0.6);
   });
 });

@@ -63,6 +63,12 @@ export interface AdaptConfig {
   contextSteps?: number;
   contextLr?: number;
   contextOptimizer?: 'sgd' | 'adam';
+  /**
+   * Contexts learned for the training settings: before any step, the one (or the mean context θ
+   * holds) with the lowest support loss becomes the starting context — the new setting is matched to
+   * the training setting it most resembles on its k shots, and inference refines from there.
+   */
+  contextBank?: readonly Float32Array[];
 }
 
 export interface Episode {
@@ -351,6 +357,8 @@ export async function adapt(
   const contextSteps = c.contextSteps ?? 0;
   if (support.length === 0 || c.steps + contextSteps === 0) return phi;
   const z = supportTargets(c.targets ?? 'zscore', targets, support, set.size);
+  if (c.contextBank && c.contextBank.length > 0)
+    await startFromNearestContext(model, phi, set, support, pickRows(z, support), c);
   const base: TrainConfig = {
     steps: c.steps,
     lr: c.lr,
@@ -375,6 +383,39 @@ export async function adapt(
   }
   if (c.steps > 0) await train(model, phi, set, z, support, base, rng);
   return phi;
+}
+
+function pickRows(z: Float32Array, rows: readonly number[]): Float32Array {
+  return Float32Array.from(rows, (r) => z[r]!);
+}
+
+async function startFromNearestContext(
+  model: ModelDef,
+  phi: ParamStore,
+  set: EncodedSet,
+  support: readonly number[],
+  y: Float32Array,
+  c: AdaptConfig,
+): Promise<void> {
+  const name = phi.trainableNames().find(isContextParam);
+  if (!name) {
+    throw new NaskitError(
+      'invalid_config',
+      `adaptation with a context bank needs a model with a context vector (${model.signature} has none)`,
+    );
+  }
+  const context = phi.get(name);
+  let best = context.slice();
+  let bestLoss = (await lossAndGrads(model, phi, set, support, y, c.loss, 'context')).loss;
+  for (const candidate of c.contextBank!) {
+    context.set(candidate);
+    const { loss } = await lossAndGrads(model, phi, set, support, y, c.loss, 'context');
+    if (loss < bestLoss) {
+      bestLoss = loss;
+      best = candidate.slice();
+    }
+  }
+  context.set(best);
 }
 
 /** Targets of the support rows, normalized by the support itself, in an array indexed like the set. */
