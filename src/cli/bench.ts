@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { benchEngine, type EngineProfile } from '../experiments/bench-engine.js';
 import { benchSessions } from '../experiments/bench-sessions.js';
+import { benchCompile } from '../experiments/bench-compile.js';
 import { benchConvGrad, formatConvGradTable } from '../runtime/bench/conv-grad.js';
 import { setDefaultThreads } from '../runtime/session.js';
 import { parseNumber, parsePositiveInt } from './parse.js';
@@ -70,6 +71,42 @@ export function register(program: Command): void {
         lines.push(`ratio         naskit / pytorch train step = ${r.train_step_ratio_vs_torch}`);
       }
       if (r.profile) lines.push('', ...formatProfile(r.profile));
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+
+  bench
+    .command('compile')
+    .description(
+      "A mixed supernet's training graph: node count, build time and ONNX Runtime session creation",
+    )
+    .option('--space <name>', 'darts or nb201', 'darts')
+    .option('--cells <n>', 'cells (darts: total, search setting 8; nb201: per stage, 5)', parsePositiveInt)
+    .option('--channels <n>', 'channels of the first stage', parsePositiveInt, 16)
+    .option('--batch <n>', 'batch size', parsePositiveInt, 16)
+    .option('--threads <n>', 'ONNX Runtime intra-op threads (default: core count)', parsePositiveInt)
+    .option('--compare-ort-cse', "also create the session with ORT's common-subexpression pass on (slow)")
+    .option('--json', 'print one JSON object')
+    .action(async (opts) => {
+      const r = await benchCompile({
+        space: opts.space,
+        cells: opts.cells,
+        channels: opts.channels,
+        batch: opts.batch,
+        threads: opts.threads,
+        compareOrtCse: Boolean(opts.compareOrtCse),
+      });
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(r)}\n`);
+        return;
+      }
+      const lines = [
+        `supernet      ${r.space} mixed, ${r.cells} cells, C=${r.channels}, batch ${r.batch}: ${r.nodes} nodes`,
+        `build         ${r.build_ms} ms (network, loss and autodiff in TypeScript)`,
+        `session       ${r.create_ms} ms (serialize + ONNX Runtime session creation)`,
+      ];
+      if (r.create_with_ort_cse_ms !== undefined) {
+        lines.push(`with ORT CSE  ${r.create_with_ort_cse_ms} ms (ORT's common-subexpression pass on)`);
+      }
       process.stdout.write(`${lines.join('\n')}\n`);
     });
 

@@ -69,6 +69,11 @@ export class Tensor implements TensorSpec {
 export interface Node {
   readonly id: number;
   readonly name: string;
+  /**
+   * Names under which this node was requested again and merged (see `Graph.apply`), e.g. the ReLU
+   * of one tensor on several edges. Code that counts modules (nwot's one code per ReLU) reads them.
+   */
+  readonly aliases: string[];
   readonly op: OpDef;
   readonly inputs: readonly (Tensor | null)[];
   readonly outputs: readonly Tensor[];
@@ -89,6 +94,9 @@ export class Graph {
   /** Per-parameter metadata (initializer, trainable, weight decay), keyed by full parameter name. */
   readonly paramOptions = new Map<string, ParamOptions>();
   private readonly names = new Set<string>();
+  /** Nodes and small constants by content, so equal subexpressions are built once (see `apply`). */
+  private readonly nodesByKey = new Map<string, Node>();
+  private readonly constantsByKey = new Map<string, Tensor>();
   private counter = 0;
   private scopes: string[] = [];
 
@@ -136,7 +144,12 @@ export class Graph {
   }
 
   /** A parameter; its value lives in a parameter store under exactly this (scoped) name. */
-  param(name: string, shape: readonly number[], options: ParamOptions = {}, dtype: DType = 'float32'): Tensor {
+  param(
+    name: string,
+    shape: readonly number[],
+    options: ParamOptions = {},
+    dtype: DType = 'float32',
+  ): Tensor {
     checkShape(shape, `param '${name}'`);
     const full = this.scopes.length > 0 ? `${this.scopes.join('/')}/${name}` : name;
     this.claim(full, 'param');
@@ -154,11 +167,15 @@ export class Graph {
         `constant '${name}': ${data.length} values do not fill shape ${formatShape(shape)} (${sizeOf(shape)} needed)`,
       );
     }
+    const key = data.length <= SHARED_CONSTANT_MAX ? constantKey(data, shape) : null;
+    const known = key === null ? undefined : this.constantsByKey.get(key);
+    if (known) return known;
     const t = new Tensor(this, this.uniqueName(name), [...shape], dtypeOfData(data), {
       kind: 'constant',
       data,
     });
     this.constants.push(t);
+    if (key !== null) this.constantsByKey.set(key, t);
     return t;
   }
 
@@ -184,12 +201,24 @@ export class Graph {
     );
   }
 
-  /** Create a node of `op`, inferring its outputs. Builders call this; users call the builders. */
+  /**
+   * Create a node of `op`, inferring its outputs. Builders call this; users call the builders.
+   * A node equal to an existing one (same op, inputs and attributes; not a random op) is not built
+   * again: its outputs are returned. Builders and gradient rules can then recompute freely (the
+   * ReLU of one input on every edge of a mixed op, the same reshape in several VJPs) and the ONNX
+   * model stays small — ORT's own common-subexpression pass is superlinear on large training graphs.
+   */
   apply(op: OpDef, inputs: readonly (Tensor | null)[], attrs: Attrs = {}, nameHint?: string): Tensor[] {
     for (const t of inputs) {
       if (t && t.graph !== this) {
         throw new NaskitError('invalid_argument', `${op.type}: input ${t.name} belongs to another graph`);
       }
+    }
+    const key = op.impure ? null : nodeKey(op, inputs, attrs);
+    const existing = key === null ? undefined : this.nodesByKey.get(key);
+    if (existing) {
+      existing.aliases.push(this.uniqueName(nameHint ?? op.type));
+      return [...existing.outputs];
     }
     const name = this.uniqueName(nameHint ?? op.type);
     let specs: TensorSpec[];
@@ -202,19 +231,58 @@ export class Graph {
       throw err;
     }
     const outputs: Tensor[] = [];
-    const node: Node = { id: this.nodes.length, name, op, inputs: [...inputs], outputs, attrs };
+    const node: Node = { id: this.nodes.length, name, aliases: [], op, inputs: [...inputs], outputs, attrs };
     specs.forEach((spec, index) => {
       const outName = specs.length === 1 ? name : `${name}:${index}`;
       this.names.add(outName);
       outputs.push(new Tensor(this, outName, [...spec.shape], spec.dtype, { kind: 'node', node, index }));
     });
     this.nodes.push(node);
+    if (key !== null) this.nodesByKey.set(key, node);
     return outputs;
   }
 
   apply1(op: OpDef, inputs: readonly (Tensor | null)[], attrs: Attrs = {}, nameHint?: string): Tensor {
     return this.apply(op, inputs, attrs, nameHint)[0]!;
   }
+}
+
+/** Constants up to this many elements are shared by value (shapes, axes, scalars). */
+const SHARED_CONSTANT_MAX = 256;
+
+function constantKey(data: TensorData, shape: readonly number[]): string {
+  const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
+  return `${dtypeOfData(data)}|${shape.join(',')}|${bytes}`;
+}
+
+function nodeKey(op: OpDef, inputs: readonly (Tensor | null)[], attrs: Attrs): string {
+  const attrText = Object.keys(attrs)
+    .sort()
+    .map((name) => {
+      const a = attrs[name]!;
+      const v = a.value;
+      return `${name}=${a.kind}:${typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? v.map(numberText).join(',') : numberText(v as number)}`;
+    })
+    .join(';');
+  // Keyed by the definition, not the ONNX type: two definitions of one type can differ (MaxPool with
+  // and without its Indices output).
+  return `${opId(op)}:${op.type}(${inputs.map((t) => (t ? t.name : '-')).join(',')}){${attrText}}`;
+}
+
+const opIds = new WeakMap<OpDef, number>();
+let nextOpId = 1;
+function opId(op: OpDef): number {
+  let id = opIds.get(op);
+  if (id === undefined) {
+    id = nextOpId++;
+    opIds.set(op, id);
+  }
+  return id;
+}
+
+/** Exact text of a number (String() would merge -0 with 0). */
+function numberText(x: number): string {
+  return Object.is(x, -0) ? '-0' : String(x);
 }
 
 function checkShape(shape: readonly number[], what: string): void {

@@ -65,7 +65,7 @@ describe('ONNX serialization of a differentiated graph (snapshot)', () => {
       'SoftmaxCrossEntropyLoss/grad/Reshape: Reshape',
       'SoftmaxCrossEntropyLoss/grad/Neg: Neg',
       'SoftmaxCrossEntropyLoss/grad/Expand: Expand',
-      'SoftmaxCrossEntropyLoss/grad/Mul_2: Mul',
+      'SoftmaxCrossEntropyLoss/grad/Mul_1: Mul',
       'SoftmaxCrossEntropyLoss/grad/ScatterElements: ScatterElements',
       'Relu/grad/Greater: Greater',
       'Relu/grad/Where: Where',
@@ -87,7 +87,7 @@ describe('ONNX serialization of a differentiated graph (snapshot)', () => {
     ]);
     const scatter = graphNodes.find((n) => n.opType === 'ScatterElements')!;
     expect(scatter.input).toEqual([
-      'SoftmaxCrossEntropyLoss/grad/Mul_2',
+      'SoftmaxCrossEntropyLoss/grad/Mul_1',
       'SoftmaxCrossEntropyLoss/grad/Reshape',
       'SoftmaxCrossEntropyLoss/grad/Expand',
     ]);

@@ -28,6 +28,11 @@ export interface OpDef {
   vjp?(ctx: VjpContext): (Tensor | null)[];
   /** Set when the op has no gradient by nature (e.g. integer outputs), as opposed to a missing rule. */
   readonly nonDifferentiable?: true;
+  /**
+   * Set when two nodes with the same inputs and attributes may give different outputs (random ops):
+   * the graph then never merges them (see `Graph.apply`).
+   */
+  readonly impure?: true;
 }
 
 export function defineOp(def: OpDef): OpDef {

@@ -40,7 +40,8 @@ export const nwot: ProxyDefinition = defineProxy({
         for (const node of nodesOf(pg.graph, 'Relu')) {
           const x = node.inputs[0]!;
           const entry = byInput.get(x) ?? { dim: x.size / NASLIB_BATCH, relus: [] };
-          entry.relus.push(node.name);
+          // A ReLU requested on several edges is one node with aliases: one module each, as in NASLib.
+          entry.relus.push(node.name, ...node.aliases);
           byInput.set(x, entry);
         }
         const outputs: Tensor[] = [];

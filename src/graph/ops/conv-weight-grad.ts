@@ -248,7 +248,10 @@ export function applicableWeightGradMethods(xShape: readonly number[], group: nu
  * The fastest measured formulation for this shape class (`naskit bench conv-grad`, ORT 1.30, 2
  * threads, batch 64): per-sample batched MatMuls beat one large GEMM per offset because a GEMM with
  * a huge reduction and a small output barely threads; 1x1 kernels skip the channels-last transpose;
- * depthwise 3x3 is cheapest as products summed per offset, larger depthwise kernels as a grouped Conv.
+ * depthwise kernels use one grouped Conv: for 3x3 that ran ~20% slower than products summed per offset
+ * (13.3 vs 10.9 ms at C=32, 16px), but it is 4 nodes instead of 36, and ORT's session creation grows
+ * faster than linearly with node count (a DARTS supernet training graph: 74.5k nodes with per-offset
+ * sums, 63k with the Conv; the 'depthwise-reduce' method stays available to `bench conv-grad`).
  */
 export function pickWeightGradMethod(
   xShape: readonly number[],
@@ -258,7 +261,7 @@ export function pickWeightGradMethod(
 ): WeightGradMethod {
   const depthwise = xShape[1]! / group === 1 && group > 1;
   const taps = wShape[2]! * wShape[3]!;
-  if (depthwise) return taps <= 9 ? 'depthwise-reduce' : 'conv';
+  if (depthwise) return 'conv';
   if (taps === 1) return 'per-sample-cm';
   return 'per-sample-offsets';
 }

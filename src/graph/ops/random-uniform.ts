@@ -16,6 +16,7 @@ export const RandomUniform = defineOp({
     return [{ shape: shape as number[], dtype: 'float32' }];
   },
   nonDifferentiable: true,
+  impure: true,
 });
 
 export interface RandomUniformOptions {
