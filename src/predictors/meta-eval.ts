@@ -7,7 +7,8 @@
  *
  * Methods: maml / reptile (meta-learned init + adaptation), finetune (pooled pre-training + fine-tuning
  * on the shots), zeroshot (pooled pre-training, no adaptation), scratch (random init trained on the
- * shots only; undefined at k = 0, so it has no k = 0 row).
+ * shots only; undefined at k = 0, so it has no k = 0 row), meta-ensemble (the mean of the adapted
+ * MAML and Reptile predictors' standardized scores).
  */
 import { NaskitError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
@@ -31,7 +32,7 @@ import type { Setting } from './settings.js';
 import type { TargetTransform } from './targets.js';
 import { type TrainConfig, train } from './train.js';
 
-export const METHODS = ['maml', 'reptile', 'scratch', 'finetune', 'zeroshot'] as const;
+export const METHODS = ['maml', 'reptile', 'meta-ensemble', 'scratch', 'finetune', 'zeroshot'] as const;
 export type Method = (typeof METHODS)[number];
 
 export interface MetaEvalConfig {
@@ -253,7 +254,8 @@ export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
   const inits = new Map<Method, ParamStore>();
   let bank: Float32Array[] | undefined;
   const budgets: Record<string, { full: number; context: number }> = {};
-  const meta = (['maml', 'reptile'] as const).filter((m) => o.methods.includes(m));
+  const ensemble = o.methods.includes('meta-ensemble');
+  const meta = (['maml', 'reptile'] as const).filter((m) => ensemble || o.methods.includes(m));
   if (meta.length > 0) {
     // One multi-task pre-training with per-setting contexts serves both meta-learners; it gets what
     // the more expensive of their meta-training stages leaves of the budget.
@@ -319,8 +321,14 @@ export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
         const inSupport = new Set(support);
         const evalRows = Array.from({ length: n }, (_, i) => i).filter((i) => !inSupport.has(i));
         const truth = Float64Array.from(evalRows, (i) => setting.targets[i]!);
-        for (const method of o.methods) {
-          if (method === 'scratch' && k === 0) continue;
+        const memo = new Map<Method, Float64Array>();
+        const predict = async (method: Method): Promise<Float64Array> => {
+          const known = memo.get(method);
+          if (known) return known;
+          if (method === 'meta-ensemble') {
+            const parts = [await predict('maml'), await predict('reptile')].map(standardized);
+            return Float64Array.from(parts[0]!, (v, i) => v + parts[1]![i]!);
+          }
           const params = await paramsFor(
             method,
             model,
@@ -333,6 +341,12 @@ export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
             bank,
           );
           const pred = await predictRaw(model, params, set, evalRows);
+          memo.set(method, pred);
+          return pred;
+        };
+        for (const method of o.methods) {
+          if (method === 'scratch' && k === 0) continue;
+          const pred = await predict(method);
           const key = `${method}|${k}`;
           const acc = perKey.get(key) ?? { s: [], t: [], evaluated: evalRows.length };
           acc.s.push(spearman(pred, truth));
@@ -372,6 +386,12 @@ export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
     seconds,
     budgets,
   };
+}
+
+function standardized(x: Float64Array): Float64Array {
+  const mean = x.reduce((a, b) => a + b, 0) / x.length;
+  const sd = Math.sqrt(x.reduce((a, b) => a + (b - mean) ** 2, 0) / x.length) || 1;
+  return x.map((v) => (v - mean) / sd);
 }
 
 /** A constant prediction has no rank correlation; count it as 0 (no information) rather than dropping the seed. */
@@ -428,6 +448,8 @@ async function paramsFor(
       );
     case 'zeroshot':
       return inits.get('zeroshot')!;
+    case 'meta-ensemble':
+      throw new NaskitError('invalid_argument', 'meta-ensemble averages predictions; it has no parameters');
     case 'scratch': {
       const params = initParams(model, set, rng.fork('init'));
       const z = supportTargets(config.targets, targets, support, set.size);

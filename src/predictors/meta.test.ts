@@ -101,7 +101,7 @@ describe('meta-learning across settings', () => {
       runMetaEval({
         settings,
         holdout: 'nb201/held',
-        methods: ['maml', 'reptile', 'scratch', 'finetune', 'zeroshot'],
+        methods: ['maml', 'reptile', 'meta-ensemble', 'scratch', 'finetune', 'zeroshot'],
         shots: [0, 10],
         seeds: 2,
         config: tiny,
@@ -114,6 +114,8 @@ describe('meta-learning across settings', () => {
       'maml@10',
       'reptile@0',
       'reptile@10',
+      'meta-ensemble@0',
+      'meta-ensemble@10',
       'scratch@10',
       'finetune@0',
       'finetune@10',
@@ -128,6 +130,17 @@ describe('meta-learning across settings', () => {
     // the pooled model has seen the shared structure, so it ranks the new setting well without shots
     const zero = r.results.find((x) => x.method === 'zeroshot' && x.shots === 0)!;
     expect(zero.spearman_mean).toBeGreaterThan(0.5);
+    // the ensemble is computed from the same adapted MAML and Reptile predictors: asking for it alone
+    // gives the same numbers
+    const alone = await runMetaEval({
+      settings,
+      holdout: 'nb201/held',
+      methods: ['meta-ensemble'],
+      shots: [0, 10],
+      seeds: 2,
+      config: tiny,
+    });
+    expect(alone.results).toEqual(r.results.filter((x) => x.method === 'meta-ensemble'));
     // same seed, same numbers
     expect((await run()).results).toEqual(r.results);
   });
