@@ -113,9 +113,10 @@ export class Program {
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
         executionMode: 'sequential',
-        // naskit merges equal subexpressions when it builds a graph (Graph.apply); ORT's own pass can
-        // then only loop: on a DARTS supernet's training graph it reported a change on each of its 10
-        // rounds and made session creation 15x slower (316 s instead of 20 s at 47k nodes).
+        // naskit merges equal subexpressions when it builds a graph (Graph.apply); ORT's own pass then
+        // only loops: on a DARTS supernet's training graph it reported a change in each of its 10
+        // rounds, so every other pass ran 10 times (`naskit bench compile --compare-ort-cse`: 242 s
+        // to create the session instead of 94 s at 47k nodes).
         ...(options.ortCse
           ? {}
           : { extra: { optimization: { disable_specified_optimizers: 'CommonSubexpressionElimination' } } }),
