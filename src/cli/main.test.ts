@@ -3,7 +3,10 @@ import type { Command } from 'commander';
 import { buildProgram, main } from './main.js';
 
 function allCommands(cmd: Command, path: string[] = []): Array<{ path: string[]; cmd: Command }> {
-  return cmd.commands.flatMap((c) => [{ path: [...path, c.name()], cmd: c }, ...allCommands(c, [...path, c.name()])]);
+  return cmd.commands.flatMap((c) => [
+    { path: [...path, c.name()], cmd: c },
+    ...allCommands(c, [...path, c.name()]),
+  ]);
 }
 
 describe('naskit CLI', () => {

@@ -8,12 +8,17 @@ import { parseNonNegativeInt, parseNumber, parsePositiveInt } from './parse.js';
 export function register(program: Command): void {
   program
     .command('train')
-    .description('Train a network on a dataset, evaluate it on the test split, save a checkpoint and export ONNX')
+    .description(
+      'Train a network on a dataset, evaluate it on the test split, save a checkpoint and export ONNX',
+    )
     .option('--model <name>', 'built-in model: simple-cnn', 'simple-cnn')
     .option('--space <space>', 'train an architecture of this search space instead (nb201)')
     .option('--arch <arch>', 'the architecture, in the space canonical string form')
     .option('--dataset <name>', `dataset: ${DATASET_NAMES.join(', ')}`, 'fashion-mnist')
-    .option('--data-dir <dir>', 'data directory (default: $NASKIT_DATA); fashion-mnist and a 10,000-image mnist are built in')
+    .option(
+      '--data-dir <dir>',
+      'data directory (default: $NASKIT_DATA); fashion-mnist and a 10,000-image mnist are built in',
+    )
     .option('--epochs <n>', 'training epochs', parsePositiveInt, 3)
     .option('--batch <n>', 'batch size', parsePositiveInt, 128)
     .option('--lr <x>', 'peak learning rate (SGD, Nesterov momentum 0.9, cosine schedule)', parseNumber, 0.1)

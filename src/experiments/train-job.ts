@@ -68,9 +68,13 @@ export function networkFor(
   const classes = data.train.classes;
   if (options.space) {
     if (options.space !== 'nb201') {
-      throw new NaskitError('invalid_argument', `training is available for --space nb201; got '${options.space}'`);
+      throw new NaskitError(
+        'invalid_argument',
+        `training is available for --space nb201; got '${options.space}'`,
+      );
     }
-    if (!options.arch) throw new NaskitError('invalid_argument', '--space nb201 needs --arch "<NB201 string>"');
+    if (!options.arch)
+      throw new NaskitError('invalid_argument', '--space nb201 needs --arch "<NB201 string>"');
     const arch = nb201.parse(options.arch);
     const net = nb201Network(arch, {
       classes,
@@ -82,7 +86,10 @@ export function networkFor(
   }
   const model = options.model ?? 'simple-cnn';
   if (model !== 'simple-cnn') {
-    throw new NaskitError('invalid_argument', `unknown --model '${model}'; built-in models: simple-cnn (or use --space nb201 --arch ...)`);
+    throw new NaskitError(
+      'invalid_argument',
+      `unknown --model '${model}'; built-in models: simple-cnn (or use --space nb201 --arch ...)`,
+    );
   }
   return { net: simpleCnn(inputShape, classes), arch: null };
 }
@@ -128,7 +135,10 @@ export async function runTrainJob(options: TrainJobOptions, progress: Progress):
   const onnx = 'model.onnx';
   const exported = exportOnnx(net, params);
   writeFileAtomic(join(out, onnx), exported.bytes);
-  const probe = new BatchLoader(data.test, { batchSize: Math.min(8, data.test.n), normalization: data.normalization });
+  const probe = new BatchLoader(data.test, {
+    batchSize: Math.min(8, data.test.n),
+    normalization: data.normalization,
+  });
   const firstBatch = probe.epoch(0).next().value!;
   const parity = await exportParity(exported.bytes, net, params, firstBatch.input, firstBatch.labels.length);
 
@@ -153,6 +163,9 @@ export async function runTrainJob(options: TrainJobOptions, progress: Progress):
     onnx,
     onnx_max_abs_diff: parity.maxAbsDiff,
   };
-  writeFileAtomic(join(out, 'summary.json'), new TextEncoder().encode(`${JSON.stringify(summary, null, 2)}\n`));
+  writeFileAtomic(
+    join(out, 'summary.json'),
+    new TextEncoder().encode(`${JSON.stringify(summary, null, 2)}\n`),
+  );
   return summary;
 }

@@ -13,7 +13,12 @@ export interface BatchNormOptions {
   momentum?: number;
 }
 
-export function batchNorm2d(ctx: NetContext, x: Tensor, name: string, options: BatchNormOptions = {}): Tensor {
+export function batchNorm2d(
+  ctx: NetContext,
+  x: Tensor,
+  name: string,
+  options: BatchNormOptions = {},
+): Tensor {
   const g = ctx.graph;
   const c = x.shape[1]!;
   const affine = options.affine ?? true;

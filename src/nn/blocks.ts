@@ -40,12 +40,16 @@ export function reluConvBn(ctx: NetContext, x: Tensor, name: string, o: ConvBnOp
 
 /** Conv (no bias) -> BN -> ReLU: the NAS-Bench-101 convolution op and common stems. */
 export function convBnRelu(ctx: NetContext, x: Tensor, name: string, o: ConvBnOptions): Tensor {
-  return ctx.graph.scope(name, () => relu(batchNorm2d(ctx, conv2d(ctx, x, 'conv', { ...o, bias: false }), 'bn', o.bn)));
+  return ctx.graph.scope(name, () =>
+    relu(batchNorm2d(ctx, conv2d(ctx, x, 'conv', { ...o, bias: false }), 'bn', o.bn)),
+  );
 }
 
 /** Conv (no bias) -> BN. */
 export function convBn(ctx: NetContext, x: Tensor, name: string, o: ConvBnOptions): Tensor {
-  return ctx.graph.scope(name, () => batchNorm2d(ctx, conv2d(ctx, x, 'conv', { ...o, bias: false }), 'bn', o.bn));
+  return ctx.graph.scope(name, () =>
+    batchNorm2d(ctx, conv2d(ctx, x, 'conv', { ...o, bias: false }), 'bn', o.bn),
+  );
 }
 
 /** DARTS separable conv: (ReLU, depthwise k×k, pointwise 1×1, BN) twice, the first with the stride. */
@@ -58,7 +62,13 @@ export function sepConv(
   const cin = x.shape[1]!;
   return ctx.graph.scope(name, () => {
     const pad = (o.kernel - 1) / 2;
-    let y = conv2d(ctx, relu(x), 'dw1', { out: cin, kernel: o.kernel, stride: o.stride, padding: pad, groups: cin });
+    let y = conv2d(ctx, relu(x), 'dw1', {
+      out: cin,
+      kernel: o.kernel,
+      stride: o.stride,
+      padding: pad,
+      groups: cin,
+    });
     y = batchNorm2d(ctx, conv2d(ctx, y, 'pw1', { out: cin, kernel: 1, padding: 0 }), 'bn1', o.bn);
     y = conv2d(ctx, relu(y), 'dw2', { out: cin, kernel: o.kernel, stride: 1, padding: pad, groups: cin });
     return batchNorm2d(ctx, conv2d(ctx, y, 'pw2', { out: o.out, kernel: 1, padding: 0 }), 'bn2', o.bn);
@@ -123,7 +133,8 @@ export function factorizedReduce(
     const shifted = slice(r, [2, 3], [1, 1], [h, w]);
     // The shifted input loses a row and a column; pad back so both halves have the same size.
     const b = conv2d(ctx, shifted, 'conv2', { out: o.out - half, kernel: 1, stride: 2, padding: 0, ...init });
-    const bFitted = b.shape[2] === a.shape[2] ? b : padBottomRight(b, a.shape[2]! - b.shape[2]!, a.shape[3]! - b.shape[3]!);
+    const bFitted =
+      b.shape[2] === a.shape[2] ? b : padBottomRight(b, a.shape[2]! - b.shape[2]!, a.shape[3]! - b.shape[3]!);
     return batchNorm2d(ctx, concat([a, bFitted], 1), 'bn', o.bn);
   });
 }
@@ -139,7 +150,12 @@ function padBottomRight(x: Tensor, rows: number, cols: number): Tensor {
  * The ResNet basic block used between NB201 stages: ReLU-Conv3×3(stride)-BN, ReLU-Conv3×3-BN, plus a
  * shortcut of 2×2 average pooling and a 1×1 conv when the shape changes.
  */
-export function resnetBasicBlock(ctx: NetContext, x: Tensor, name: string, o: { out: number; stride: number }): Tensor {
+export function resnetBasicBlock(
+  ctx: NetContext,
+  x: Tensor,
+  name: string,
+  o: { out: number; stride: number },
+): Tensor {
   return ctx.graph.scope(name, () => {
     const a = reluConvBn(ctx, x, 'conv_a', { out: o.out, kernel: 3, stride: o.stride, padding: 1 });
     const b = reluConvBn(ctx, a, 'conv_b', { out: o.out, kernel: 3, stride: 1, padding: 1 });

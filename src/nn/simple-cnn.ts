@@ -6,7 +6,11 @@ import type { NetworkSpec } from '../graph/network.js';
 import { maxPool } from '../graph/ops/max-pool.js';
 import { convBnRelu, poolClassifier } from './blocks.js';
 
-export function simpleCnn(inputShape: readonly [number, number, number], classes: number, width = 16): NetworkSpec {
+export function simpleCnn(
+  inputShape: readonly [number, number, number],
+  classes: number,
+  width = 16,
+): NetworkSpec {
   return {
     name: 'simple-cnn',
     inputShape,

@@ -25,7 +25,9 @@ export function exportOnnx(net: NetworkSpec, params: ParamSource, docString = ''
     try {
       value = params.get(p.name);
     } catch (err) {
-      throw new NaskitError('not_found', `export of ${net.name}: no value for parameter ${p.name}`, { cause: err });
+      throw new NaskitError('not_found', `export of ${net.name}: no value for parameter ${p.name}`, {
+        cause: err,
+      });
     }
     if (value.length !== p.size) {
       throw new NaskitError(

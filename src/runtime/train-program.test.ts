@@ -57,12 +57,19 @@ const referenceNet: NetworkSpec = {
   },
 };
 
-function expectClose(actual: ArrayLike<number>, expected: readonly number[], what: string, rtol = 2e-4): void {
+function expectClose(
+  actual: ArrayLike<number>,
+  expected: readonly number[],
+  what: string,
+  rtol = 2e-4,
+): void {
   expect(actual.length, `${what}: length`).toBe(expected.length);
   const scale = Math.max(1e-3, ...expected.map(Math.abs));
   for (let i = 0; i < expected.length; i++) {
     const diff = Math.abs(actual[i]! - expected[i]!);
-    expect(diff, `${what}[${i}]: ${actual[i]} vs reference ${expected[i]}`).toBeLessThanOrEqual(rtol * scale + 1e-6);
+    expect(diff, `${what}[${i}]: ${actual[i]} vs reference ${expected[i]}`).toBeLessThanOrEqual(
+      rtol * scale + 1e-6,
+    );
   }
 }
 
@@ -75,12 +82,18 @@ describe('engine end to end vs PyTorch reference', () => {
 
     const step = await TrainStep.create(referenceNet, { batch, threads: 1 });
     try {
-      const r = await step.run(store, Float32Array.from(fixture.input), BigInt64Array.from(fixture.labels, BigInt));
+      const r = await step.run(
+        store,
+        Float32Array.from(fixture.input),
+        BigInt64Array.from(fixture.labels, BigInt),
+      );
       expect(Math.abs(r.loss - fixture.loss)).toBeLessThan(1e-5);
       expectClose(r.logits, fixture.logits, 'logits');
       expect([...r.grads.keys()].sort()).toEqual(Object.keys(fixture.grads).sort());
-      for (const [name, expected] of Object.entries(fixture.grads)) expectClose(r.grads.get(name)!, expected, name);
-      for (const [name, expected] of Object.entries(fixture.running)) expectClose(store.get(name), expected, name);
+      for (const [name, expected] of Object.entries(fixture.grads))
+        expectClose(r.grads.get(name)!, expected, name);
+      for (const [name, expected] of Object.entries(fixture.running))
+        expectClose(store.get(name), expected, name);
     } finally {
       await step.release();
     }

@@ -58,7 +58,10 @@ export function buildTrainGraph(net: NetworkSpec, batch: number): TrainGraph {
   return { graph, input, labels, logits, loss, trainable, grads, stateUpdates: ctx.stateUpdates };
 }
 
-export function buildEvalGraph(net: NetworkSpec, batch: number): { graph: Graph; input: Tensor; logits: Tensor } {
+export function buildEvalGraph(
+  net: NetworkSpec,
+  batch: number,
+): { graph: Graph; input: Tensor; logits: Tensor } {
   const graph = new Graph(`${net.name}/eval`);
   const input = graph.input('input', [batch, ...net.inputShape]);
   const logits = net.forward(createContext(graph, false), input);
@@ -81,7 +84,11 @@ function paramFeeds(program: Program, params: ParamSource): Record<string, Float
   return feeds;
 }
 
-export function countCorrect(logits: Float32Array, labels: ArrayLike<number | bigint>, classes: number): number {
+export function countCorrect(
+  logits: Float32Array,
+  labels: ArrayLike<number | bigint>,
+  classes: number,
+): number {
   let correct = 0;
   for (let b = 0; b < labels.length; b++) {
     let best = 0;
@@ -109,7 +116,12 @@ export class TrainStep {
   static async create(net: NetworkSpec, options: ProgramOptions): Promise<TrainStep> {
     const spec = buildTrainGraph(net, options.batch);
     const stateNames = [...spec.stateUpdates.keys()];
-    const outputs = [spec.loss, spec.logits, ...spec.grads, ...stateNames.map((n) => spec.stateUpdates.get(n)!)];
+    const outputs = [
+      spec.loss,
+      spec.logits,
+      ...spec.grads,
+      ...stateNames.map((n) => spec.stateUpdates.get(n)!),
+    ];
     const outputNames = [
       'loss',
       'logits',
