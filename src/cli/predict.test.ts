@@ -160,9 +160,13 @@ describe('naskit predict', () => {
       'maml,protonet',
     ]);
     expect(r.err).toContain(
-      "unknown method 'protonet'; valid methods: maml, reptile, scratch, finetune, zeroshot",
+      "unknown method 'protonet'; valid methods: maml, reptile, meta-ensemble, scratch, finetune, zeroshot",
     );
     r = await run(['predict', 'meta-eval', '--settings', 'none', '--extra-table', a, '--holdout', 'x']);
     expect(r.err).toContain('give one --space (and at most one --metric) per --extra-table');
+    // guided search needs a built-in benchmark to query, not an extra table
+    r = await run(['predict', 'search', ...tables, '--holdout', 'nb201/taskA', '--budget', '5']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('search needs one built-in setting');
   });
 });
