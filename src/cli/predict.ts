@@ -258,6 +258,7 @@ export async function predictSearch(flags: SearchFlags): Promise<string> {
     );
   }
   const target = held[0]!;
+  const source = target.spec.from.kind === 'catalog' ? target.spec.from.source : 'table';
   const train = settings.filter((s) => s.name !== target.name);
   try {
     const predictor = await learnGuidedPredictor(
@@ -271,7 +272,7 @@ export async function predictSearch(flags: SearchFlags): Promise<string> {
     const bench = await openBenchmark({
       space: target.space,
       dataset: target.spec.dataset,
-      source: 'table',
+      source,
       ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
     });
     const t0 = performance.now();
