@@ -148,9 +148,14 @@ async function calibration(
     const sample = Array.from({ length: CALIBRATION_SIZE }, () =>
       runner.canonical(context.space.sample(rng)),
     );
-    p = mapConcurrent(sample, context.concurrency, async (arch) =>
-      robustParts(await runner.outputs(arch, weights), logParams(arch)),
-    ).then(calibrate);
+    // Cells sharing an order key run packed together, as in the scorer.
+    const byOrder = new Map<string, unknown[]>();
+    for (const arch of sample)
+      byOrder.set(runner.order(arch), [...(byOrder.get(runner.order(arch)) ?? []), arch]);
+    p = mapConcurrent([...byOrder.values()], context.concurrency, async (group) => {
+      const outputs = await runner.outputsMany(group, weights);
+      return group.map((arch, i) => robustParts(outputs[i]!, logParams(arch)));
+    }).then((parts) => calibrate(parts.flat()));
     calibrations.set(id, p);
     p.catch(() => calibrations.delete(id));
   }
