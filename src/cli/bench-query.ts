@@ -23,6 +23,8 @@ export interface BenchQueryResult {
   arch_queries_per_s: number;
   /** Time to open the table in this call (small if it was already loaded in this process). */
   load_ms: number;
+  /** Process resident set size (MB) right after the table is open: bounds the memory loading takes. */
+  load_rss_mb: number;
 }
 
 export async function benchQuery(options: BenchQueryOptions = {}): Promise<BenchQueryResult> {
@@ -35,6 +37,7 @@ export async function benchQuery(options: BenchQueryOptions = {}): Promise<Bench
     ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
   });
   const loadMs = performance.now() - t0;
+  const loadRssMb = process.memoryUsage().rss / (1024 * 1024);
   const space = getSpace('nb201');
   const rng = new Rng(options.seed ?? 0);
   const archs = Array.from({ length: 4096 }, () => space.sample(rng));
@@ -55,5 +58,10 @@ export async function benchQuery(options: BenchQueryOptions = {}): Promise<Bench
   };
   const queriesPerS = rate((i) => bench.queryKey(keys[i]!, 'val_acc'));
   const archQueriesPerS = rate((i) => bench.query(archs[i]!, 'val_acc'));
-  return { queries_per_s: queriesPerS, arch_queries_per_s: archQueriesPerS, load_ms: loadMs };
+  return {
+    queries_per_s: queriesPerS,
+    arch_queries_per_s: archQueriesPerS,
+    load_ms: loadMs,
+    load_rss_mb: loadRssMb,
+  };
 }
