@@ -171,6 +171,15 @@ describe('naskit run', () => {
     const md = readFileSync(join(dirA, 'report.md'), 'utf8');
     expect(md).toContain('![Winning cell](report-cell.svg)');
     expect(md).toContain(`**Test accuracy:** ${summary.test_accuracy.toFixed(2)}%`);
+    // Every row of the candidate table has one cell per header column.
+    const table = md
+      .split('## Top candidates')[1]!
+      .split('\n## ')[0]!
+      .split('\n')
+      .filter((l) => l.startsWith('| '));
+    const cells = (line: string): number => line.replace(/\\\|/g, '').split('|').length;
+    expect(table.length).toBe(2 + summary.candidates.length);
+    for (const row of table) expect(cells(row)).toBe(cells(table[0]!));
     expect(existsSync(join(dirA, 'report-cell.svg'))).toBe(true);
     writeFileSync(join(dirA, 'report.html'), 'stale');
     expect(await regenerateReport(dirA)).toBe(join(dirA, 'report.html'));

@@ -60,6 +60,7 @@ export function candidateTable(s: RunSummary): Table {
       '#',
       'architecture',
       ...proxies.map((p) => `${p} score`),
+      'rank score',
       'proxy rank',
       'val acc (%)',
       'params',
