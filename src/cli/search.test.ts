@@ -64,7 +64,9 @@ describe('naskit search', () => {
     );
     expect(out).toMatch(/cost {4}measured: column train_time_s/);
     expect(out).toMatch(/\nbudget {2}mean test ± std/);
-    expect(out).toMatch(/oracle over the 200 architectures a search can propose:\n +test of the best-validation architecture/);
+    expect(out).toMatch(
+      /oracle over the 200 architectures a search can propose:\n +test of the best-validation architecture/,
+    );
   });
 
   it('rejects bad flags with the valid choices', async () => {
@@ -78,6 +80,29 @@ describe('naskit search', () => {
     await expect(
       searchCommand({ ...base, space: 'nb201', strategy: 're', param: ['population'], table }),
     ).rejects.toThrow(/--param expects key=value/);
+  });
+
+  it('warm-starts from a proxy ranking (params: no data needed) and rejects bad warm-start flags', async () => {
+    const table = userTable();
+    const cache = join(mkdtempSync(join(tmpdir(), 'naskit-warm-')), 'params.jsonl');
+    const flags = { ...base, space: 'nb201', strategy: 'rs', budget: '10', table, json: true };
+    const out = await searchCommand({ ...flags, warmStart: 'params', warmPool: '50', proxyCache: cache });
+    const j = JSON.parse(out) as {
+      warm_start: { proxy: string; pool: number };
+      runs: { warm_distinct: number; warm_failures: number }[];
+    };
+    expect(j.warm_start).toEqual({ proxy: 'params', pool: 50 });
+    expect(j.runs[0]!.warm_distinct).toBeGreaterThan(30);
+    expect(j.runs[0]!.warm_failures).toBe(0);
+    // The cache now answers every pooled architecture: a second run gives the same result.
+    expect(await searchCommand({ ...flags, warmStart: 'params', warmPool: '50', proxyCache: cache })).toBe(
+      out,
+    );
+    await expect(searchCommand({ ...flags, strategy: 'bananas', warmStart: 'params' })).rejects.toThrow(
+      /--warm-start works with strategies rs, re, ls/,
+    );
+    await expect(searchCommand({ ...flags, warmStart: 'epsylon' })).rejects.toThrow(/epsylon/);
+    await expect(searchCommand({ ...flags, proxyCache: cache })).rejects.toThrow(/needs --warm-start/);
   });
 
   it.skipIf(!dir)('searches the real NB201 table and reports the oracle', async () => {

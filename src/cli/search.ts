@@ -8,7 +8,9 @@ import { openBenchmark, openTable, type BenchmarkSource } from '../benchmarks/ca
 import type { TabularBenchmark } from '../benchmarks/table.js';
 import { getStrategy } from '../search/index.js';
 import { oracle } from '../search/results.js';
-import { REPORT_BUDGETS, runSeeds, summarizeRuns } from '../search/run.js';
+import { proxyRanking } from '../search/proxy-ranking.js';
+import { REPORT_BUDGETS, runSeeds, summarizeRuns, type SearchRun } from '../search/run.js';
+import type { ProxyRanking } from '../search/warm-start.js';
 import { resolveParams, type ParamValue } from '../search/strategy.js';
 import { NaskitError } from '../util/errors.js';
 
@@ -24,6 +26,9 @@ interface SearchFlags {
   table?: string;
   source?: string;
   param: string[];
+  warmStart?: string;
+  warmPool?: string;
+  proxyCache?: string;
   json?: boolean;
 }
 
@@ -47,6 +52,15 @@ export function register(program: Command): void {
     )
     .option('--source <kind>', "'table' (full benchmark) or 'suite-zero' (NAS-Bench-Suite-Zero samples)")
     .option('--param <key=value>', 'strategy parameter, repeatable (e.g. --param population=20)', collect, [])
+    .option(
+      '--warm-start <proxy>',
+      'score a random pool with this zero-cost proxy first and start from its best (rs, re, ls); costs no queries',
+    )
+    .option('--warm-pool <n>', 'architectures drawn (with replacement) and scored for --warm-start', '3000')
+    .option(
+      '--proxy-cache <file>',
+      'resumable JSONL cache of the --warm-start scores (shared by seeds and runs)',
+    )
     .option('--json', 'print one JSON object instead of tables')
     .action(async (flags: SearchFlags) => {
       process.stdout.write(await searchCommand(flags));
@@ -95,7 +109,23 @@ export async function searchCommand(flags: SearchFlags): Promise<string> {
     ...(queries !== undefined ? { queries } : {}),
     ...(seconds !== undefined ? { seconds } : {}),
   };
-  const runs = await runSeeds({ bench, strategy, params, budget, seeds, baseSeed });
+  const warm = warmStartOf(flags, bench, strategy.name);
+  let runs: SearchRun[];
+  try {
+    runs = await runSeeds({
+      bench,
+      strategy,
+      params,
+      budget,
+      seeds,
+      baseSeed,
+      ...(warm
+        ? { warmStart: { ranking: warm, pool: positiveInt(flags.warmPool ?? '3000', '--warm-pool') } }
+        : {}),
+    });
+  } finally {
+    warm?.close();
+  }
   const longest = Math.max(...runs.map((r) => r.history.length));
   const cap = queries ?? longest;
   const budgets = REPORT_BUDGETS.filter((b) => b <= cap);
@@ -109,6 +139,9 @@ export async function searchCommand(flags: SearchFlags): Promise<string> {
       dataset: bench.dataset,
       strategy: strategy.name,
       params,
+      warm_start: runs[0]?.warmStart
+        ? { proxy: runs[0].warmStart.proxy, pool: runs[0].warmStart.pool }
+        : null,
       seeds,
       base_seed: baseSeed,
       budget,
@@ -129,6 +162,7 @@ export async function searchCommand(flags: SearchFlags): Promise<string> {
         val: r.final?.val ?? null,
         test: r.final?.test ?? null,
         queries: r.history.length,
+        ...(r.warmStart ? { warm_distinct: r.warmStart.distinct, warm_failures: r.warmStart.failures } : {}),
       })),
       notes: bench.notes,
     })}\n`;
@@ -140,7 +174,9 @@ export async function searchCommand(flags: SearchFlags): Promise<string> {
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
   const lines: string[] = [
-    `${bench.id} · strategy ${strategy.name}${paramText ? ` (${paramText})` : ''} · ${seeds} seeds · budget ` +
+    `${bench.id} · strategy ${strategy.name}${paramText ? ` (${paramText})` : ''}` +
+      `${runs[0]?.warmStart ? ` · warm start: ${runs[0].warmStart.proxy} on ${runs[0].warmStart.pool} random draws` : ''}` +
+      ` · ${seeds} seeds · budget ` +
       [
         queries !== undefined ? `${queries} queries` : '',
         seconds !== undefined ? `${seconds} simulated s` : '',
@@ -172,6 +208,35 @@ export async function searchCommand(flags: SearchFlags): Promise<string> {
   ];
   return `${lines.join('\n')}\n`;
 }
+
+/** The proxy ranking behind --warm-start, or undefined for a plain search. */
+function warmStartOf(
+  flags: SearchFlags,
+  bench: TabularBenchmark,
+  strategy: string,
+): (ProxyRanking<unknown> & { close(): void }) | undefined {
+  if (flags.warmStart === undefined) {
+    if (flags.proxyCache !== undefined) {
+      throw new NaskitError('invalid_argument', '--proxy-cache needs --warm-start <proxy>');
+    }
+    return undefined;
+  }
+  if (!WARM_STRATEGIES.includes(strategy)) {
+    throw new NaskitError(
+      'invalid_argument',
+      `--warm-start works with strategies ${WARM_STRATEGIES.join(', ')}, not '${strategy}'`,
+    );
+  }
+  const dataDir = flags.dataDir ?? process.env.NASKIT_DATA;
+  return proxyRanking({
+    space: bench.space.name,
+    proxy: flags.warmStart,
+    ...(dataDir !== undefined ? { dataDir } : {}),
+    ...(flags.proxyCache !== undefined ? { cachePath: flags.proxyCache } : {}),
+  });
+}
+
+const WARM_STRATEGIES = ['rs', 're', 'ls'];
 
 function integer(text: string, flag: string): number {
   const x = Number(text);

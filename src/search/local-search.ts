@@ -2,10 +2,11 @@
  * Local search (hill climbing over `space.neighbors`), as in White et al. 2021, "Local search is state of
  * the art for NAS benchmarks": start from the best of `init` random architectures, move to a better
  * neighbor (the first one found in random order, or the best of all), and restart from a fresh random
- * architecture at a local optimum. Neighbors already queried are looked up, not re-queried.
+ * architecture at a local optimum (with a proxy warm start, the starts come from the top of the
+ * proxy-ranked pool first). Neighbors already queried are looked up, not re-queried.
  */
 import {
-  drawUnseen,
+  initialDraws,
   numParam,
   strParam,
   type Observation,
@@ -43,10 +44,11 @@ export const localSearch: StrategyDefinition = {
           if (seen) return seen;
           return evaluator.canQuery() ? evaluator.evaluate(arch) : null;
         };
+        const initial = initialDraws(ctx);
         const randomStart = async (count: number): Promise<{ arch: A; obs: Observation } | null> => {
           let best: { arch: A; obs: Observation } | null = null;
           for (let i = 0; i < count && evaluator.canQuery(); i++) {
-            const arch = drawUnseen(ctx, () => space.sample(rng));
+            const arch = initial();
             const obs = await evaluator.evaluate(arch);
             if (best === null || obs.val > best.obs.val) best = { arch, obs };
           }

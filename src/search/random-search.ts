@@ -1,5 +1,8 @@
-/** Random search: uniform samples from the space, skipping architectures already queried. */
-import { drawUnseen, type SearchContext, type StrategyDefinition } from './strategy.js';
+/**
+ * Random search: uniform samples from the space, skipping architectures already queried. With a proxy
+ * warm start it first queries the pool in proxy-rank order (epsinas' RS-warmup).
+ */
+import { initialDraws, type SearchContext, type StrategyDefinition } from './strategy.js';
 
 export const randomSearch: StrategyDefinition = {
   name: 'rs',
@@ -8,9 +11,8 @@ export const randomSearch: StrategyDefinition = {
   params: {},
   create: () => ({
     async run<A>(ctx: SearchContext<A>): Promise<void> {
-      while (ctx.evaluator.canQuery()) {
-        await ctx.evaluator.evaluate(drawUnseen(ctx, () => ctx.space.sample(ctx.rng)));
-      }
+      const draw = initialDraws(ctx);
+      while (ctx.evaluator.canQuery()) await ctx.evaluator.evaluate(draw());
     },
   }),
 };

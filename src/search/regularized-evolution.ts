@@ -1,10 +1,12 @@
 /**
  * Regularized (aging) evolution, Real et al. 2019: a population of the most recent `population`
  * architectures; each step picks `tournament` members at random, mutates the best of them and replaces
- * the oldest member with the child.
+ * the oldest member with the child. With a proxy warm start the initial population is the top of the
+ * proxy-ranked pool (epsinas' AE-warmup).
  */
 import {
   drawUnseen,
+  initialDraws,
   numParam,
   type Observation,
   type SearchContext,
@@ -32,8 +34,9 @@ export const regularizedEvolution: StrategyDefinition = {
       async run<A>(ctx: SearchContext<A>): Promise<void> {
         const { space, evaluator, rng } = ctx;
         const population: { arch: A; obs: Observation }[] = [];
+        const initial = initialDraws(ctx);
         while (population.length < populationSize && evaluator.canQuery()) {
-          const arch = drawUnseen(ctx, () => space.sample(rng));
+          const arch = initial();
           population.push({ arch, obs: await evaluator.evaluate(arch) });
         }
         while (evaluator.canQuery()) {

@@ -8,6 +8,7 @@ import { Rng } from '../util/rng.js';
 import { BenchmarkEvaluator, type Budget, type EvaluatorOptions, type QueryRecord } from './evaluator.js';
 import { incumbentAt, meanStd } from './results.js';
 import { resolveParams, type ParamValue, type StrategyDefinition } from './strategy.js';
+import { rankedWarmPool, type WarmStartInfo, type WarmStartOptions } from './warm-start.js';
 
 /** Query budgets at which runs are reported (those up to the run's budget). */
 export const REPORT_BUDGETS: readonly number[] = [10, 25, 50, 100, 150, 300];
@@ -18,6 +19,8 @@ export interface SearchRunOptions<A> extends EvaluatorOptions {
   params?: Record<string, ParamValue>;
   budget: Budget;
   seed: number;
+  /** Rank a proxy-scored pool before the search and start from its top (see warm-start.ts). */
+  warmStart?: WarmStartOptions<A>;
 }
 
 export interface SearchRun {
@@ -25,6 +28,7 @@ export interface SearchRun {
   history: QueryRecord[];
   /** The incumbent at the end of the run (best validation over all queries). */
   final: QueryRecord | null;
+  warmStart?: WarmStartInfo;
 }
 
 export async function runSearch<A>(options: SearchRunOptions<A>): Promise<SearchRun> {
@@ -32,8 +36,18 @@ export async function runSearch<A>(options: SearchRunOptions<A>): Promise<Search
   const params = resolveParams(strategy, options.params);
   const evaluator = new BenchmarkEvaluator(bench, budget, options);
   const space = restrictToTable(bench);
-  await strategy.create(params).run({ space, evaluator, rng: new Rng(seed) });
-  return { seed, history: evaluator.history, final: incumbentAt(evaluator.history, Infinity) };
+  const rng = new Rng(seed);
+  // The pool has its own stream, so a warm run's later random draws are not shifted by the pool size.
+  const warm = options.warmStart
+    ? await rankedWarmPool(space, options.warmStart, rng.fork('warm-start'))
+    : undefined;
+  await strategy.create(params).run({ space, evaluator, rng, ...(warm ? { warmStart: warm.archs } : {}) });
+  return {
+    seed,
+    history: evaluator.history,
+    final: incumbentAt(evaluator.history, Infinity),
+    ...(warm ? { warmStart: warm.info } : {}),
+  };
 }
 
 /** Seeds base, base+1, ..., base+count-1, run one after another. */

@@ -31,6 +31,11 @@ export interface SearchContext<A> {
   space: SearchSpace<A>;
   evaluator: Evaluator<A>;
   rng: Rng;
+  /**
+   * Architectures ranked best first by a zero-cost proxy before any query (see warm-start.ts). Strategies
+   * take their initial queries from its top through `initialDraws`; absent for a plain search.
+   */
+  warmStart?: readonly A[];
 }
 
 export interface Strategy {
@@ -123,4 +128,20 @@ export function drawUnseen<A>(ctx: SearchContext<A>, draw: () => A, tries = 100)
   let arch = draw();
   for (let t = 1; t < tries && ctx.evaluator.known(ctx.space.key(arch)) !== undefined; t++) arch = draw();
   return arch;
+}
+
+/**
+ * The draw for a strategy's initial queries: the proxy warm-start pool in rank order (skipping what was
+ * already queried) while it lasts, then unseen uniform samples. Without a warm start it is just the latter.
+ */
+export function initialDraws<A>(ctx: SearchContext<A>): () => A {
+  const pool = ctx.warmStart ?? [];
+  let next = 0;
+  return () => {
+    while (next < pool.length) {
+      const arch = pool[next++]!;
+      if (ctx.evaluator.known(ctx.space.key(arch)) === undefined) return arch;
+    }
+    return drawUnseen(ctx, () => ctx.space.sample(ctx.rng));
+  };
 }
