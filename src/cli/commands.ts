@@ -15,4 +15,14 @@ import { register as registerProxies } from './proxies.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerSearch, registerSpace, registerBench, registerTrain, registerRun, registerReport, registerExport, registerPredict, registerProxies];
+export const commands: RegisterCommand[] = [
+  registerSearch,
+  registerSpace,
+  registerBench,
+  registerTrain,
+  registerRun,
+  registerReport,
+  registerExport,
+  registerPredict,
+  registerProxies,
+];

@@ -10,7 +10,8 @@ import { EPSILON_PAIRS, epsilon } from './epsilon.js';
 
 const dir = testDataDir();
 const NB201_CELLS = 15_625;
-const ALL_CONV = '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|';
+const ALL_CONV =
+  '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|';
 
 function isConstant(v: ArrayLike<number>): boolean {
   for (let i = 1; i < v.length; i++) if (v[i] !== v[0]) return false;
@@ -29,7 +30,9 @@ describe.skipIf(!dir)('epsilon on NB201 (needs the shared data folder)', () => {
     ].map((s) => nb201.parse(s));
     try {
       const scores = await scorer.score(archs);
-      scores.forEach((s, i) => expect(s.value === null, nb201.format(archs[i]!)).toBe(!nb201.hasParameterFreePath(archs[i]!)));
+      scores.forEach((s, i) =>
+        expect(s.value === null, nb201.format(archs[i]!)).toBe(!nb201.hasParameterFreePath(archs[i]!)),
+      );
       expect(scores[0]!.failure).toMatch(/low-constant output is constant/);
       // The published code's value for the best-known cell family is in the usual range.
       expect(scores[1]!.value).toBeGreaterThan(0.3);

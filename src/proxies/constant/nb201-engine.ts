@@ -121,7 +121,8 @@ export class Nb201ConstantEngine {
    * many cells at one constant); returns each slot's output vector.
    */
   async run(slots: readonly Nb201Slot[]): Promise<(Float32Array | Float64Array)[]> {
-    if (this.released) throw new NaskitError('invalid_argument', 'constant-weight engine used after release()');
+    if (this.released)
+      throw new NaskitError('invalid_argument', 'constant-weight engine used after release()');
     const entry = this.entry(slots[0]!.arch);
     entry.busy++;
     let result;
@@ -139,7 +140,9 @@ export class Nb201ConstantEngine {
     // Keep the network's own precision: float64 outputs can be far below float32's range.
     return slots.map((_, slot) => {
       const out =
-        this.config.dtype === 'float64' ? new Float64Array(this.config.batch) : new Float32Array(this.config.batch);
+        this.config.dtype === 'float64'
+          ? new Float64Array(this.config.batch)
+          : new Float32Array(this.config.batch);
       for (let b = 0; b < out.length; b++) out[b] = y[b * k + slot]!;
       return out;
     });
