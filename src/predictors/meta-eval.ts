@@ -415,37 +415,16 @@ async function paramsFor(
   contextBank?: readonly Float32Array[],
 ): Promise<ParamStore> {
   const bank = contextBank ? { contextBank } : {};
+  // MAML and Reptile adapt from their meta-learned start with the task context; fine-tuning from the pooled one.
+  const adaptFrom = (start: 'maml' | 'reptile' | 'finetune', options: Omit<AdaptConfig, 'targets'>) =>
+    adapt(model, inits.get(start)!, set, support, targets, { ...options, targets: config.targets }, rng);
   switch (method) {
     case 'maml':
-      return adapt(
-        model,
-        inits.get('maml')!,
-        set,
-        support,
-        targets,
-        { ...config.mamlAdapt, targets: config.targets, ...bank },
-        rng,
-      );
+      return adaptFrom('maml', { ...config.mamlAdapt, ...bank });
     case 'reptile':
-      return adapt(
-        model,
-        inits.get('reptile')!,
-        set,
-        support,
-        targets,
-        { ...config.reptileAdapt, targets: config.targets, ...bank },
-        rng,
-      );
+      return adaptFrom('reptile', { ...config.reptileAdapt, ...bank });
     case 'finetune':
-      return adapt(
-        model,
-        inits.get('finetune')!,
-        set,
-        support,
-        targets,
-        { ...config.finetuneAdapt, targets: config.targets },
-        rng,
-      );
+      return adaptFrom('finetune', config.finetuneAdapt);
     case 'zeroshot':
       return inits.get('zeroshot')!;
     case 'meta-ensemble':
