@@ -203,6 +203,11 @@ export function rememberShared(key: string, values: Record<string, number>): voi
   if (shared.size > SHARED_LIMIT) shared.delete(shared.keys().next().value!);
 }
 
+/** Forget every shared value (tests comparing two ways of computing the same scores). */
+export function clearShared(): void {
+  shared.clear();
+}
+
 export function recallShared(key: string, name: string): number | undefined {
   return shared.get(key)?.values[name];
 }

@@ -1,9 +1,13 @@
 /**
- * The network a proxy scores for an architecture. NB201 uses the space's mixed-op supernet with its
- * α fed as an exact one-hot selection (softmax of 0 and -1e4 is exactly 1 and 0 in float32), so ONE
- * compiled program serves all 15,625 cells: unselected ops are multiplied by exact zeros and get zero
- * gradients, and `uses` tells the proxies which layers belong to the architecture. Other spaces build
- * the benchmark network of each architecture (one program per architecture).
+ * The network a proxy scores for an architecture: the benchmark network of that architecture (one
+ * program per architecture, compiled and released per architecture).
+ *
+ * NB201 can instead use the space's mixed-op supernet with its α fed as an exact one-hot selection
+ * (softmax of 0 and -1e4 is exactly 1 and 0 in float32), so ONE compiled program serves all 15,625
+ * cells: unselected ops are multiplied by exact zeros and get zero gradients, and `uses` tells the
+ * proxies which layers belong to the architecture. It gives the same scores but is off by default:
+ * every run pays for every op on every edge, and on 8 NB201 cells (2 cores, batch 32) it was 2-4×
+ * slower than compiling each cell's own network (snip 3.0 vs 1.3 s/arch, zen 1.8 vs 0.4 s/arch).
  */
 import type { NetworkSpec } from '../../graph/network.js';
 import { NB201_EDGES } from '../../spaces/nb201/network.js';
@@ -23,6 +27,13 @@ export interface ProxyNetwork {
 }
 
 const OFF = -1e4;
+
+let nb201Supernet = false;
+
+/** Score NB201 cells through the one-hot supernet (true) or their own networks (false, default). */
+export function useNb201Supernet(on: boolean): void {
+  nb201Supernet = on;
+}
 const EDGE_OP = /edge(\d)(\d)\/(nor_conv_1x1|nor_conv_3x3)\//;
 
 export function proxyNetwork(
@@ -36,7 +47,7 @@ export function proxyNetwork(
   },
 ): ProxyNetwork {
   const size = `${config.channels ?? ''}x${config.cells ?? ''}`;
-  if (space.name === 'nb201' && space.supernet) {
+  if (space.name === 'nb201' && space.supernet && nb201Supernet) {
     const cell = arch as Nb201Arch;
     const net = space.supernet({ mode: 'mixed', affine: true, ...config });
     const alpha = new Float32Array(NB201_EDGES.length * NB201_OPS.length).fill(OFF);

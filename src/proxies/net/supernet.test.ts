@@ -4,6 +4,8 @@ import type { AnySpace } from '../../spaces/space.js';
 import { Rng } from '../../util/rng.js';
 import type { ProxyBatch } from '../data-batch.js';
 import { getProxy } from '../index.js';
+import { clearShared } from './harness.js';
+import { useNb201Supernet } from './network.js';
 import type { ProxyContext } from '../proxy.js';
 
 /** A small, self-contained context: 8×8 synthetic images, NB201 at 4 channels and 1 cell per stage. */
@@ -51,7 +53,12 @@ describe('network proxies on the NB201 one-hot supernet', () => {
       const viaSupernet = await proxy.create(tinyContext(nb201 as unknown as AnySpace));
       const viaNetwork = await proxy.create(tinyContext(plainNb201));
       try {
+        // Fresh runs each time (no values shared from a sibling proxy's earlier run).
+        clearShared();
+        useNb201Supernet(true);
         const a = await viaSupernet.score(archs);
+        clearShared();
+        useNb201Supernet(false);
         const b = await viaNetwork.score(archs);
         a.forEach((v, i) => {
           expect(v.value, `${name} ${v.failure ?? ''}`).not.toBeNull();
