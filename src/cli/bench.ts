@@ -8,10 +8,11 @@ import { benchSessions } from '../experiments/bench-sessions.js';
 import { benchCompile } from '../experiments/bench-compile.js';
 import { benchConvGrad, formatConvGradTable } from '../runtime/bench/conv-grad.js';
 import { setDefaultThreads } from '../runtime/session.js';
-import { parseNumber, parsePositiveInt } from './parse.js';
+import { parseNonNegativeInt, parseNumber, parsePositiveInt } from './parse.js';
 import { benchQuery } from './bench-query.js';
 import { benchPredictor } from '../predictors/bench.js';
 import { resolveDataDir } from '../util/data-dir.js';
+import { benchProxies, SUITE_ZERO_PROXIES } from '../proxies/bench.js';
 
 function formatProfile(p: EngineProfile): string[] {
   const lines = [
@@ -186,5 +187,48 @@ export function register(program: Command): void {
           `MLP fit on ${r.archs} archs   ${r.mlp_fit_100_s.toFixed(2)} s (cold), ${r.mlp_fit_100_warm_s.toFixed(2)} s (warm)\n` +
           `(${r.steps} optimizer steps each)\n`,
       );
+    });
+
+  bench
+    .command('proxies')
+    .description(
+      'Zero-cost proxies on NB201 CIFAR-10 cells (batch 32): wall-clock seconds per architecture, each proxy ' +
+        'timed alone (compiling each cell included)',
+    )
+    .option('--data-dir <dir>', 'data directory with images/ (default: $NASKIT_DATA)')
+    .option('--n <n>', 'architectures timed per proxy (seeded NB201 sample)', parsePositiveInt, 10)
+    .option('--proxies <list>', 'comma-separated proxy names', SUITE_ZERO_PROXIES.join(','))
+    .option('--seed <seed>', 'seed of the sample, the batch and the initializations', parseNonNegativeInt, 0)
+    .option('--threads <n>', 'ONNX Runtime threads per program (default 1)', parsePositiveInt)
+    .option('--concurrency <n>', 'architectures in flight at once (default 2)', parsePositiveInt)
+    .option('--together', 'also time all the proxies run together, sharing runs as `proxies eval` does')
+    .option('--json', 'print one JSON object')
+    .action(async (opts) => {
+      const r = await benchProxies({
+        dataDir: resolveDataDir(opts.dataDir),
+        n: opts.n,
+        proxies: String(opts.proxies)
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0),
+        seed: opts.seed,
+        threads: opts.threads,
+        concurrency: opts.concurrency,
+        together: Boolean(opts.together),
+      });
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(r)}\n`);
+        return;
+      }
+      const lines = [
+        `NB201 cifar10, batch ${r.batch}, ${r.n} archs, ${r.threads} thread(s) x ${r.concurrency} in flight, ${r.cores} cores (load ${r.load_avg_start} at start)`,
+        ...Object.entries(r.proxies).map(
+          ([name, p]) =>
+            `  ${name.padEnd(10)} ${p.sec_per_arch.toFixed(3).padStart(8)} s/arch${p.failures ? `  (${p.failures} failed)` : ''}`,
+        ),
+      ];
+      if (r.together)
+        lines.push(`  together   ${r.together.sec_per_arch.toFixed(3).padStart(8)} s/arch (shared runs)`);
+      process.stdout.write(`${lines.join('\n')}\n`);
     });
 }

@@ -1,20 +1,15 @@
 /**
  * grasp (Wang et al. 2020, NAS-Bench-Suite-Zero form): with L the mean cross-entropy of one labelled
- * batch of 32 images, g = ∂L/∂W (a constant) and Hg = ∂(Σ g·∂L/∂W)/∂W the Hessian-gradient product,
+ * batch of 32 images, g = ∂L/∂W (held constant) and Hg the Hessian-gradient product,
  * score = Σ over conv / linear weights of −W ⊙ Hg. Higher = better (NASLib's sign).
  *
- * One program computes both ∂L/∂W and Hg for a fed vector v: run once with v = 0 for g, once with
- * v = g for Hg (second-order gradients through the graph's own VJP rules).
+ * Hg is a central difference of ∂L/∂W along g with the ReLU pattern frozen (net/loss-grads.ts): two
+ * more runs of the first-order program snip, grad_norm, fisher and plain use, instead of NASLib's
+ * double backpropagation, whose program took 7-12 s per NB201 cell to compile (net/grasp-exact.ts
+ * keeps it as the reference the tests compare with).
  */
-import type { NetworkSpec } from '../graph/network.js';
-import type { Tensor } from '../graph/graph.js';
-import { grad } from '../graph/autodiff.js';
-import { mul } from '../graph/ops/mul.js';
-import { reduceSum } from '../graph/ops/reduce-sum.js';
-import { softmaxCrossEntropy } from '../graph/ops/softmax-cross-entropy.js';
-import { sum } from '../graph/ops/sum.js';
-import { batchFeeds, buildForward, netScorer, sumOverLayers, type Layer } from './net/harness.js';
-import { NASLIB_BATCH } from './net/loss-grads.js';
+import { netScorer } from './net/harness.js';
+import { lossGradPlan } from './net/loss-grads.js';
 import { defineProxy, type ProxyDefinition } from './proxy.js';
 
 export const grasp: ProxyDefinition = defineProxy({
@@ -24,34 +19,6 @@ export const grasp: ProxyDefinition = defineProxy({
   description:
     'Σ −W ⊙ (H ∂L/∂W) over conv/linear weights, CE loss on 32 images (NASLib sign); higher = better',
   async create(context) {
-    return netScorer(grasp, context, {
-      build(net: NetworkSpec) {
-        const pg = buildForward(net, NASLIB_BATCH, true);
-        const loss = softmaxCrossEntropy(pg.logits, pg.labels, { reduction: 'mean' });
-        const weights = pg.layers.map((l) => l.weight);
-        const g = grad(loss, weights, { allowUnused: true });
-        const v = weights.map((w, i) => pg.graph.input(`v${i}`, w.shape));
-        const z = sum(g.map((gi, i) => reduceSum(mul(gi, v[i]!))));
-        const hg = grad(z, weights, { allowUnused: true });
-        const outputs: Tensor[] = [...g, ...hg];
-        const names = [...g.map((_, i) => `g${i}`), ...hg.map((_, i) => `hg${i}`)];
-        return { graph: pg.graph, outputs, names, built: { layers: pg.layers } };
-      },
-      async score(run) {
-        const layers: Layer[] = run.compiled.built.layers;
-        const data = batchFeeds(context.batch(NASLIB_BATCH));
-        const zeros = Object.fromEntries(layers.map((l, i) => [`v${i}`, new Float32Array(l.weight.size)]));
-        const first = await run.run({ ...data, ...zeros });
-        const v = Object.fromEntries(layers.map((_, i) => [`v${i}`, first[`g${i}`] as Float32Array]));
-        const second = await run.run({ ...data, ...v });
-        return sumOverLayers(layers, run.network, (layer, i) => {
-          const w = run.store.get(layer.weight.name);
-          const hg = second[`hg${i}`] as Float32Array;
-          let s = 0;
-          for (let k = 0; k < w.length; k++) s -= w[k]! * hg[k]!;
-          return s;
-        });
-      },
-    });
+    return netScorer(grasp, context, lossGradPlan(context, 'grasp'));
   },
 });

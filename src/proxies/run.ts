@@ -6,6 +6,7 @@ import type { AnySpace } from '../spaces/space.js';
 import type { ScoreCache } from './cache.js';
 import type { ProxyContext, ProxyDefinition, ProxyValue } from './proxy.js';
 import { requireSpace } from './proxy.js';
+import { expectProxies } from './net/loss-grads.js';
 
 export interface ScoreProgress {
   proxy: string;
@@ -28,6 +29,8 @@ export async function scoreArchitectures(options: ScoreRunOptions): Promise<Map<
   const { context, proxies, archs, cache } = options;
   const space: AnySpace = context.space;
   for (const proxy of proxies) requireSpace(proxy, space);
+  // Proxies sharing a run (grasp with snip, fisher, ...) then get computed by whichever runs first.
+  expectProxies(proxies.map((p) => p.name));
   const keys = archs.map((a) => space.key(a));
   const out = new Map<string, ProxyValue[]>();
   for (const proxy of proxies) {

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { nb201 } from '../spaces/nb201/index.js';
+import type { AnySpace } from '../spaces/space.js';
+import { Rng } from '../util/rng.js';
+import type { ProxyBatch } from './data-batch.js';
+import { grasp } from './grasp.js';
+import { graspExact } from './net/grasp-exact.js';
+import { clearShared } from './net/harness.js';
+import { expectProxies } from './net/loss-grads.js';
+import { getProxy } from './index.js';
+import type { ProxyContext } from './proxy.js';
+
+/** NB201 at 4 channels, 1 cell per stage, on 8×8 synthetic images with 3 classes. */
+function tinyContext(): ProxyContext {
+  const rng = new Rng(4);
+  const batches = new Map<number, ProxyBatch>();
+  return {
+    space: nb201 as unknown as AnySpace,
+    dataset: 'synthetic',
+    classes: 3,
+    inputShape: [3, 8, 8],
+    seed: 2,
+    threads: 1,
+    concurrency: 1,
+    networkSize: { channels: 4, cells: 1 },
+    batch(size) {
+      let b = batches.get(size);
+      if (!b) {
+        b = {
+          images: Float32Array.from({ length: size * 3 * 64 }, () => rng.normal()),
+          labels: Int32Array.from({ length: size }, (_, i) => i % 3),
+          size,
+          shape: [3, 8, 8],
+          classes: 3,
+          source: `synthetic-${size}`,
+        };
+        batches.set(size, b);
+      }
+      return b;
+    },
+  };
+}
+
+const ARCHS = [
+  '|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|',
+  '|skip_connect~0|+|none~0|nor_conv_1x1~1|+|avg_pool_3x3~0|nor_conv_3x3~1|none~2|',
+  '|nor_conv_1x1~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_1x1~0|skip_connect~1|nor_conv_1x1~2|',
+].map((s) => nb201.parse(s));
+
+async function scores(proxy: typeof grasp, context: ProxyContext): Promise<number[]> {
+  clearShared();
+  const scorer = await proxy.create(context);
+  try {
+    return (await scorer.score(ARCHS)).map((v) => {
+      expect(v.value, v.failure).not.toBeNull();
+      return v.value!;
+    });
+  } finally {
+    await scorer.release();
+  }
+}
+
+describe('grasp', () => {
+  it('matches double backpropagation (frozen-ReLU central difference)', async () => {
+    const context = tinyContext();
+    const exact = await scores(graspExact, context);
+    const fd = await scores(grasp, context);
+    exact.forEach((e, i) => {
+      expect(Math.abs(fd[i]! - e), `arch ${i}: ${fd[i]} vs ${e}`).toBeLessThan(1e-2 * Math.abs(e) + 1e-6);
+    });
+  }, 60_000);
+
+  it('comes out of the shared run when an evaluation expects it', async () => {
+    const context = tinyContext();
+    const alone = await scores(grasp, context);
+    clearShared();
+    expectProxies(['snip', 'grasp']);
+    try {
+      const snip = await getProxy('snip').create(context);
+      await snip.score(ARCHS);
+      await snip.release();
+      const scorer = await grasp.create(context);
+      const shared = await scorer.score(ARCHS);
+      await scorer.release();
+      shared.forEach((v, i) => expect(v.value).toBe(alone[i]));
+    } finally {
+      expectProxies([]);
+    }
+  }, 60_000);
+});
