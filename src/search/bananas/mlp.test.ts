@@ -42,6 +42,26 @@ describe('plain TypeScript MLP', () => {
     expect(mse(mlp.predict(x, 32), y)).toBeLessThan(before);
   });
 
+  it('fits sparse real-valued inputs (the first layer skips zeros but must use the nonzero values)', () => {
+    const rng = new Rng(11);
+    const make = (n: number, r: Rng): { x: Float64Array; y: Float64Array } => {
+      const x = new Float64Array(n * 20);
+      const y = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < 20; j++) x[i * 20 + j] = r.int(4) === 0 ? 0.5 + 1.5 * r.next() : 0;
+        y[i] = 2 * x[i * 20]! - x[i * 20 + 7]! + 0.5 * x[i * 20 + 19]!;
+      }
+      return { x, y };
+    };
+    const { x, y } = make(96, rng);
+    const test = make(64, new Rng(12));
+    const mlp = new Mlp(20, [16], rng.fork('init'));
+    mlp.fit(x, y, 96, train, rng.fork('fit'));
+    const mean = test.y.reduce((a, b) => a + b, 0) / 64;
+    const variance = mse(test.y, new Float64Array(64).fill(mean));
+    expect(mse(mlp.predict(test.x, 64), test.y)).toBeLessThan(0.2 * variance);
+  });
+
   it('training is deterministic for a seed', () => {
     const { x, y } = dataset(20, new Rng(1));
     const fit = (): Float64Array => {

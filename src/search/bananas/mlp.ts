@@ -44,8 +44,10 @@ export class Mlp {
     this.checkInput(x, n);
     const acts = this.buffers();
     const out = new Float64Array(n);
+    const nz = new Int32Array(d);
     for (let r = 0; r < n; r++) {
-      this.forward(x.subarray(r * d, (r + 1) * d), acts);
+      const input = x.subarray(r * d, (r + 1) * d);
+      this.forward(input, acts, nz, nonzeros(input, nz));
       out[r] = acts[acts.length - 1]![0]!;
     }
     return out;
@@ -70,6 +72,13 @@ export class Mlp {
     const eps = 1e-8;
     let step = 0;
     const order = Array.from({ length: n }, (_, i) => i);
+    // Encodings are mostly zeros (a path encoding has a handful of ones): the first layer only touches the
+    // nonzero inputs of each row, listed once here.
+    const nzIndex: Int32Array[] = [];
+    for (let r = 0; r < n; r++) {
+      const buf = new Int32Array(d);
+      nzIndex.push(buf.slice(0, nonzeros(x.subarray(r * d, (r + 1) * d), buf)));
+    }
 
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       const rows = rng.shuffle(order);
@@ -82,9 +91,10 @@ export class Mlp {
         }
         for (let k = start; k < end; k++) {
           const r = rows[k]!;
-          this.forward(x.subarray(r * d, (r + 1) * d), acts);
+          const nz = nzIndex[r]!;
+          this.forward(x.subarray(r * d, (r + 1) * d), acts, nz, nz.length);
           deltas[layers]![0] = scale * (acts[layers]![0]! - y[r]!);
-          for (let l = layers - 1; l >= 0; l--) {
+          for (let l = layers - 1; l >= 1; l--) {
             const fanIn = this.sizes[l]!;
             const fanOut = this.sizes[l + 1]!;
             const w = this.w[l]!;
@@ -103,7 +113,20 @@ export class Mlp {
                 below[i]! += dl * w[row + i]!;
               }
             }
-            if (l > 0) for (let i = 0; i < fanIn; i++) if (input[i]! <= 0) below[i] = 0; // ReLU'
+            for (let i = 0; i < fanIn; i++) if (input[i]! <= 0) below[i] = 0; // ReLU'
+          }
+          // First layer: gradients of the nonzero inputs only; the input's own delta is not needed.
+          const delta0 = deltas[1]!;
+          const g0 = gw[0]!;
+          for (let o = 0; o < this.sizes[1]!; o++) {
+            const dl = delta0[o]!;
+            if (dl === 0) continue;
+            gb[0]![o]! += dl;
+            const row = o * d;
+            for (let k = 0; k < nz.length; k++) {
+              const i = nz[k]!;
+              g0[row + i]! += dl * acts[0]![i]!;
+            }
           }
         }
         step++;
@@ -133,11 +156,24 @@ export class Mlp {
     }
   }
 
-  /** acts[0] = input, acts[l] = layer l output (ReLU except the last). */
-  private forward(input: Float64Array, acts: Float64Array[]): void {
+  /** acts[0] = input, acts[l] = layer l output (ReLU except the last); nz[0..count) = nonzero inputs. */
+  private forward(input: Float64Array, acts: Float64Array[], nz: Int32Array, count: number): void {
     acts[0]!.set(input);
     const layers = this.w.length;
-    for (let l = 0; l < layers; l++) {
+    {
+      const d = this.sizes[0]!;
+      const w = this.w[0]!;
+      const b = this.b[0]!;
+      const z = acts[1]!;
+      const relu = layers > 1;
+      for (let o = 0; o < this.sizes[1]!; o++) {
+        let s = b[o]!;
+        const row = o * d;
+        for (let k = 0; k < count; k++) s += w[row + nz[k]!]! * input[nz[k]!]!;
+        z[o] = relu && s < 0 ? 0 : s;
+      }
+    }
+    for (let l = 1; l < layers; l++) {
       const fanIn = this.sizes[l]!;
       const fanOut = this.sizes[l + 1]!;
       const w = this.w[l]!;
@@ -153,6 +189,13 @@ export class Mlp {
       }
     }
   }
+}
+
+/** Writes the indices of the nonzero entries of `v` into `out` and returns how many there are. */
+function nonzeros(v: Float64Array, out: Int32Array): number {
+  let count = 0;
+  for (let i = 0; i < v.length; i++) if (v[i] !== 0) out[count++] = i;
+  return count;
 }
 
 function adam(
