@@ -8,13 +8,24 @@ import { NaskitError } from '../util/errors.js';
 import type { Rng } from '../util/rng.js';
 import type { TabularBenchmark } from './table.js';
 
-/** Random walks of 1..MAX_WALK mutations are tried, TRIES_PER_LENGTH each, before falling back to a sample. */
-const MAX_WALK = 4;
-const TRIES_PER_LENGTH = 64;
+/** Nearest table architectures a mutation chooses among when no one-step neighbor is in the table. */
+const NEAREST = 8;
+
+/** One restricted space per table, so its caches (encodings, nearest lists) serve every seed. */
+const restricted = new WeakMap<object, SearchSpace<unknown>>();
 
 export function restrictToTable<A>(bench: TabularBenchmark<A>): SearchSpace<A> {
+  if (bench.coversSpace()) return bench.space;
+  let space = restricted.get(bench) as SearchSpace<A> | undefined;
+  if (space === undefined) {
+    space = buildRestricted(bench);
+    restricted.set(bench, space as SearchSpace<unknown>);
+  }
+  return space;
+}
+
+function buildRestricted<A>(bench: TabularBenchmark<A>): SearchSpace<A> {
   const space = bench.space;
-  if (bench.coversSpace()) return space;
   const rows = bench.searchableRows();
   if (rows.length < 2) {
     throw new NaskitError(
@@ -27,6 +38,30 @@ export function restrictToTable<A>(bench: TabularBenchmark<A>): SearchSpace<A> {
     return row >= 0 && bench.archStringAt(row) !== null;
   };
   const sample = (rng: Rng): A => bench.archAt(rows[rng.int(rows.length)]!);
+  const sampleOther = (rng: Rng, own: string): A => {
+    for (;;) {
+      const a = sample(rng);
+      if (space.key(a) !== own) return a;
+    }
+  };
+  const nearCache = new Map<string, A[]>();
+  const kind = space.encodings[0]?.kind;
+  let encoded: Float32Array[] | null = null;
+  /** Rows of the NEAREST table architectures to `arch` by L1 distance of their encodings (itself excluded). */
+  const nearestRows = (arch: A, own: string): number[] => {
+    if (kind === undefined) return [];
+    encoded ??= Array.from(rows, (r) => space.encode(bench.archAt(r), kind));
+    const x = space.encode(arch, kind);
+    const scored: { row: number; d: number }[] = [];
+    rows.forEach((row, i) => {
+      const e = encoded![i]!;
+      let d = 0;
+      for (let j = 0; j < x.length; j++) d += Math.abs(x[j]! - e[j]!);
+      if (bench.keys[row] !== own) scored.push({ row, d });
+    });
+    scored.sort((p, q) => p.d - q.d || p.row - q.row);
+    return scored.slice(0, NEAREST).map((c) => c.row);
+  };
 
   return {
     name: space.name,
@@ -39,22 +74,20 @@ export function restrictToTable<A>(bench: TabularBenchmark<A>): SearchSpace<A> {
     key: (arch) => space.key(arch),
     encode: (arch, kind) => space.encode(arch, kind),
     sample,
-    /** The nearest change that stays in the table: one-step neighbors first, then longer random walks. */
+    /**
+     * The nearest change that stays in the table: a one-step neighbor the table holds, else one of the
+     * NEAREST table architectures closest in the space's first encoding (L1 distance). Both lists are
+     * cached per architecture, so an evolution that keeps mutating one parent stays cheap.
+     */
     mutate(arch: A, rng: Rng): A {
       const own = space.key(arch);
-      const near = space.neighbors(arch).filter(inTable);
-      if (near.length > 0) return rng.pick(near);
-      for (let length = 2; length <= MAX_WALK; length++) {
-        for (let t = 0; t < TRIES_PER_LENGTH; t++) {
-          let a = arch;
-          for (let s = 0; s < length; s++) a = space.mutate(a, rng);
-          if (space.key(a) !== own && inTable(a)) return a;
-        }
+      let near = nearCache.get(own);
+      if (near === undefined) {
+        near = space.neighbors(arch).filter(inTable);
+        if (near.length === 0) near = nearestRows(arch, own).map((r) => bench.archAt(r));
+        nearCache.set(own, near);
       }
-      for (;;) {
-        const a = sample(rng);
-        if (space.key(a) !== own) return a;
-      }
+      return near.length > 0 ? rng.pick(near) : sampleOther(rng, own);
     },
     neighbors: (arch) => space.neighbors(arch).filter(inTable),
     *enumerate() {

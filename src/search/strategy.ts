@@ -122,11 +122,16 @@ export function strParam(params: StrategyParams, name: string): string {
 
 /**
  * Draw architectures until one has not been queried yet (re-querying a table entry only wastes budget).
- * After `tries` draws it gives up and returns the last one, so a nearly exhausted space still progresses.
+ * After `tries` draws it tries uniform samples instead, and after as many of those returns the last one,
+ * so a nearly exhausted space still progresses.
  */
 export function drawUnseen<A>(ctx: SearchContext<A>, draw: () => A, tries = 100): A {
+  const seen = (a: A): boolean => ctx.evaluator.known(ctx.space.key(a)) !== undefined;
   let arch = draw();
-  for (let t = 1; t < tries && ctx.evaluator.known(ctx.space.key(arch)) !== undefined; t++) arch = draw();
+  for (let t = 1; t < tries && seen(arch); t++) arch = draw();
+  // A move that only proposes queried architectures (a parent whose neighbourhood is used up): a
+  // uniform sample is worth more than a repeated, wasted query.
+  for (let t = 0; t < tries && seen(arch); t++) arch = ctx.space.sample(ctx.rng);
   return arch;
 }
 
