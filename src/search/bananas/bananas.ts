@@ -87,9 +87,10 @@ export const bananas: StrategyDefinition = {
     lr: { default: 0.01, description: 'Adam learning rate', min: 0 },
     weightDecay: { default: 0.0001, description: 'decoupled weight decay', min: 0 },
     target: {
-      default: 'value',
+      default: 'rank',
       description:
-        "what the MLPs fit: 'value' (standardized validation metric) or 'rank' (its rank, scaled to 0..1)",
+        "what the MLPs fit: 'rank' (rank of the validation metric, scaled to 0..1: the few poor outliers " +
+        "do not squash the differences among the best) or 'value' (the standardized metric)",
       choices: ['value', 'rank'],
     },
   },
@@ -228,7 +229,7 @@ function refinementPicks<A>(
 }
 
 /** Rank of each value scaled to [0, 1] (ties share their mean rank): insensitive to outliers far below. */
-function ranks(y: Float64Array): Float64Array {
+export function ranks(y: Float64Array): Float64Array {
   const order = Array.from(y.keys()).sort((a, b) => y[a]! - y[b]!);
   const out = new Float64Array(y.length);
   for (let i = 0; i < order.length;) {
