@@ -12,7 +12,7 @@ import { parseNonNegativeInt, parseNumber, parsePositiveInt } from './parse.js';
 import { benchQuery } from './bench-query.js';
 import { benchPredictor } from '../predictors/bench.js';
 import { resolveDataDir } from '../util/data-dir.js';
-import { benchProxies, SUITE_ZERO_PROXIES } from '../proxies/bench.js';
+import { BENCH_PROXIES, benchProxies } from '../proxies/bench.js';
 
 function formatProfile(p: EngineProfile): string[] {
   const lines = [
@@ -192,12 +192,12 @@ export function register(program: Command): void {
   bench
     .command('proxies')
     .description(
-      'Zero-cost proxies on NB201 CIFAR-10 cells (batch 32): wall-clock seconds per architecture, each proxy ' +
+      'Zero-cost proxies on NB201 CIFAR-10 cells (batch 32; epsilon family 256): wall-clock seconds per architecture, each proxy ' +
         'timed alone (compiling each cell included)',
     )
     .option('--data-dir <dir>', 'data directory with images/ (default: $NASKIT_DATA)')
     .option('--n <n>', 'architectures timed per proxy (seeded NB201 sample)', parsePositiveInt, 10)
-    .option('--proxies <list>', 'comma-separated proxy names', SUITE_ZERO_PROXIES.join(','))
+    .option('--proxies <list>', 'comma-separated proxy names', BENCH_PROXIES.join(','))
     .option('--seed <seed>', 'seed of the sample, the batch and the initializations', parseNonNegativeInt, 0)
     .option('--threads <n>', 'ONNX Runtime threads per program (default 1)', parsePositiveInt)
     .option('--concurrency <n>', 'architectures in flight at once (default 2)', parsePositiveInt)

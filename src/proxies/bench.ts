@@ -1,6 +1,6 @@
 /**
  * `naskit bench proxies`: wall-clock seconds per architecture of each zero-cost proxy on NB201 cells
- * (the CIFAR-10 networks, batch 32). Each proxy is timed alone on the same seeded sample, with a fresh
+ * (the CIFAR-10 networks, batch 32; epsilon and epsilon-robust: one-channel constant-weight networks, batch 256). Each proxy is timed alone on the same seeded sample, with a fresh
  * scorer and no values shared from a sibling's run, so its figure includes compiling each cell's
  * program; `together` times all of them as `proxies eval` runs them (siblings share one run).
  */
@@ -10,7 +10,9 @@ import { NaskitError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { createProxyContext } from './context.js';
 import { resolveProxies } from './index.js';
+import { clearConstantMemo } from './constant/scorer.js';
 import { clearShared } from './net/harness.js';
+import { EPSILON_BATCH } from './epsilon.js';
 import { NASLIB_BATCH } from './net/loss-grads.js';
 import { scoreArchitectures } from './run.js';
 
@@ -30,6 +32,15 @@ export const SUITE_ZERO_PROXIES = [
   'params',
   'flops',
 ] as const;
+
+/** What `naskit bench proxies` times by default: epsilon and epsilon-robust, then the 13 standard proxies. */
+export const BENCH_PROXIES = ['epsilon', 'epsilon-robust', ...SUITE_ZERO_PROXIES] as const;
+
+/** Forget values one proxy's run left for a sibling (network proxies' shared runs, constant-weight outputs). */
+function clearSharedValues(): void {
+  clearShared();
+  clearConstantMemo();
+}
 
 export interface ProxyBenchOptions {
   dataDir: string;
@@ -66,7 +77,7 @@ export async function benchProxies(options: ProxyBenchOptions): Promise<ProxyBen
       `bench proxies: --n must be a positive integer, got ${options.n}`,
     );
   }
-  const definitions = resolveProxies(options.proxies ?? SUITE_ZERO_PROXIES);
+  const definitions = resolveProxies(options.proxies ?? BENCH_PROXIES);
   const seed = options.seed ?? 0;
   const space = getSpace('nb201');
   const rng = new Rng(seed).fork('bench-proxies');
@@ -80,11 +91,14 @@ export async function benchProxies(options: ProxyBenchOptions): Promise<ProxyBen
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
   });
   // Load the images before any timing (every data-dependent proxy uses this batch).
-  if (definitions.some((d) => d.data !== 'none')) context.batch(NASLIB_BATCH);
+  if (definitions.some((d) => d.data !== 'none')) {
+    context.batch(NASLIB_BATCH);
+    if (definitions.some((d) => d.name.startsWith('epsilon'))) context.batch(EPSILON_BATCH);
+  }
   const load = loadavg()[0]!;
   const proxies: ProxyBenchResult['proxies'] = {};
   for (const definition of definitions) {
-    clearShared();
+    clearSharedValues();
     const start = performance.now();
     const scorer = await definition.create(context);
     let values;
@@ -113,7 +127,7 @@ export async function benchProxies(options: ProxyBenchOptions): Promise<ProxyBen
     proxies,
   };
   if (options.together) {
-    clearShared();
+    clearSharedValues();
     const start = performance.now();
     await scoreArchitectures({ context, proxies: definitions, archs });
     result.together = { sec_per_arch: round((performance.now() - start) / 1000 / archs.length) };

@@ -48,6 +48,11 @@ export interface ConstantRunnerOptions {
 const MEMO_LIMIT = 40_000;
 const memo = new Map<string, Promise<Output[]>>();
 
+/** Forget every memoized output (benchmarks time each proxy as if it ran alone). */
+export function clearConstantMemo(): void {
+  memo.clear();
+}
+
 function remember(key: string, value: Promise<Output[]>): void {
   memo.set(key, value);
   value.catch(() => memo.delete(key));
