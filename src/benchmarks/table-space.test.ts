@@ -1,29 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { sumLandscape, toySpace, type ToyArch } from '../../test/helpers/fake-space.js';
+import { sumLandscape, toyBenchmark, toySpace, type ToyArch } from '../../test/helpers/fake-space.js';
 import { Rng } from '../util/rng.js';
-import { noCost } from './cost.js';
-import { TabularBenchmark } from './table.js';
+import type { TabularBenchmark } from './table.js';
 import { restrictToTable } from './table-space.js';
 
 /** A table holding every 7th architecture of a 4-edge, 4-op toy space: most one-step neighbours are absent. */
 function sparseTable(): TabularBenchmark<ToyArch> {
   const space = toySpace(4, ['a', 'b', 'c', 'd']);
   const archs = [...space.enumerate!()].filter((_, i) => i % 7 === 0);
-  const values = Float64Array.from(archs, sumLandscape);
-  return new TabularBenchmark({
-    space,
-    dataset: 'toyset',
-    source: 'generated in test',
-    keys: archs.map((a) => space.key(a)),
-    archStrings: archs.map((a) => space.format(a)),
-    columns: [
-      { info: { name: 'val_acc', description: 'toy validation', unit: '%' }, values },
-      { info: { name: 'test_acc', description: 'toy test', unit: '%' }, values },
-    ],
-    valMetric: 'val_acc',
-    testMetric: 'test_acc',
-    cost: noCost('toy: no cost'),
-  });
+  return toyBenchmark(space, { val: sumLandscape, test: sumLandscape }, archs);
 }
 
 describe('restrictToTable on a sampled table', () => {

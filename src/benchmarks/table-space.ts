@@ -38,6 +38,7 @@ function buildRestricted<A>(bench: TabularBenchmark<A>): SearchSpace<A> {
     return row >= 0 && bench.archStringAt(row) !== null;
   };
   const sample = (rng: Rng): A => bench.archAt(rows[rng.int(rows.length)]!);
+  const neighbors = (arch: A): A[] => space.neighbors(arch).filter(inTable);
   const sampleOther = (rng: Rng, own: string): A => {
     for (;;) {
       const a = sample(rng);
@@ -83,13 +84,13 @@ function buildRestricted<A>(bench: TabularBenchmark<A>): SearchSpace<A> {
       const own = space.key(arch);
       let near = nearCache.get(own);
       if (near === undefined) {
-        near = space.neighbors(arch).filter(inTable);
+        near = neighbors(arch);
         if (near.length === 0) near = nearestRows(arch, own).map((r) => bench.archAt(r));
         nearCache.set(own, near);
       }
       return near.length > 0 ? rng.pick(near) : sampleOther(rng, own);
     },
-    neighbors: (arch) => space.neighbors(arch).filter(inTable),
+    neighbors,
     *enumerate() {
       for (const row of rows) yield bench.archAt(row);
     },

@@ -10,9 +10,11 @@ import { getStrategy } from '../search/index.js';
 import { oracle } from '../search/results.js';
 import { proxyRanking } from '../search/proxy-ranking.js';
 import { REPORT_BUDGETS, runSeeds, summarizeRuns, type SearchRun } from '../search/run.js';
-import type { ProxyRanking } from '../search/warm-start.js';
+import { DEFAULT_WARM_POOL, type ProxyRanking } from '../search/warm-start.js';
 import { resolveParams, type ParamValue } from '../search/strategy.js';
+import { getProxy } from '../proxies/index.js';
 import { NaskitError } from '../util/errors.js';
+import { resolveDataDir } from '../util/data-dir.js';
 
 interface SearchFlags {
   space: string;
@@ -56,7 +58,11 @@ export function register(program: Command): void {
       '--warm-start <proxy>',
       'score a random pool with this zero-cost proxy first and start from its best (rs, re, ls); costs no queries',
     )
-    .option('--warm-pool <n>', 'architectures drawn (with replacement) and scored for --warm-start', '3000')
+    .option(
+      '--warm-pool <n>',
+      'architectures drawn (with replacement) and scored for --warm-start',
+      String(DEFAULT_WARM_POOL),
+    )
     .option(
       '--proxy-cache <file>',
       'resumable JSONL cache of the --warm-start scores (shared by seeds and runs)',
@@ -120,7 +126,12 @@ export async function searchCommand(flags: SearchFlags): Promise<string> {
       seeds,
       baseSeed,
       ...(warm
-        ? { warmStart: { ranking: warm, pool: positiveInt(flags.warmPool ?? '3000', '--warm-pool') } }
+        ? {
+            warmStart: {
+              ranking: warm,
+              pool: positiveInt(flags.warmPool ?? String(DEFAULT_WARM_POOL), '--warm-pool'),
+            },
+          }
         : {}),
     });
   } finally {
@@ -227,11 +238,12 @@ function warmStartOf(
       `--warm-start works with strategies ${WARM_STRATEGIES.join(', ')}, not '${strategy}'`,
     );
   }
-  const dataDir = flags.dataDir ?? process.env.NASKIT_DATA;
+  // Only proxies that look at images need the data folder (params and flops do not).
+  const needsData = getProxy(flags.warmStart).data !== 'none';
   return proxyRanking({
     space: bench.space.name,
     proxy: flags.warmStart,
-    ...(dataDir !== undefined ? { dataDir } : {}),
+    ...(needsData ? { dataDir: resolveDataDir(flags.dataDir) } : {}),
     ...(flags.proxyCache !== undefined ? { cachePath: flags.proxyCache } : {}),
   });
 }

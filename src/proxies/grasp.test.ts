@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { tinyProxyContext } from '../../test/helpers/tiny-proxy-context.js';
 import { nb201 } from '../spaces/nb201/index.js';
 import type { AnySpace } from '../spaces/space.js';
-import { Rng } from '../util/rng.js';
-import type { ProxyBatch } from './data-batch.js';
 import { grasp } from './grasp.js';
 import { graspExact } from './net/grasp-exact.js';
 import { clearShared } from './net/harness.js';
@@ -11,35 +10,8 @@ import { getProxy } from './index.js';
 import type { ProxyContext } from './proxy.js';
 
 /** NB201 at 4 channels, 1 cell per stage, on 8×8 synthetic images with 3 classes. */
-function tinyContext(): ProxyContext {
-  const rng = new Rng(4);
-  const batches = new Map<number, ProxyBatch>();
-  return {
-    space: nb201 as unknown as AnySpace,
-    dataset: 'synthetic',
-    classes: 3,
-    inputShape: [3, 8, 8],
-    seed: 2,
-    threads: 1,
-    concurrency: 1,
-    networkSize: { channels: 4, cells: 1 },
-    batch(size) {
-      let b = batches.get(size);
-      if (!b) {
-        b = {
-          images: Float32Array.from({ length: size * 3 * 64 }, () => rng.normal()),
-          labels: Int32Array.from({ length: size }, (_, i) => i % 3),
-          size,
-          shape: [3, 8, 8],
-          classes: 3,
-          source: `synthetic-${size}`,
-        };
-        batches.set(size, b);
-      }
-      return b;
-    },
-  };
-}
+const tinyContext = (): ProxyContext =>
+  tinyProxyContext(nb201 as unknown as AnySpace, { proxy: 2, images: 4 });
 
 const ARCHS = [
   '|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|',

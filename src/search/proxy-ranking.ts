@@ -42,17 +42,18 @@ export function proxyRanking<A>(options: ProxyRankingOptions): ProxyRanking<A> &
   return {
     name: definition.name,
     async score(archs) {
-      const missing = archs.filter((a) => !memo.has(space.key(a)));
+      const keys = archs.map((a) => space.key(a));
+      const missing = archs.flatMap((_, i) => (memo.has(keys[i]!) ? [] : [i]));
       if (missing.length > 0) {
         const values = await scoreArchitectures({
           context,
           proxies: [definition],
-          archs: missing,
+          archs: missing.map((i) => archs[i]),
           ...(cache ? { cache } : {}),
         });
-        values.get(definition.name)!.forEach((v, i) => memo.set(space.key(missing[i]), v.value));
+        values.get(definition.name)!.forEach((v, j) => memo.set(keys[missing[j]!]!, v.value));
       }
-      return archs.map((a) => memo.get(space.key(a)) ?? null);
+      return keys.map((key) => memo.get(key) ?? null);
     },
     close() {
       cache?.close();

@@ -120,13 +120,18 @@ export function strParam(params: StrategyParams, name: string): string {
   return v;
 }
 
+/** Whether the run has already queried `arch`. */
+function queried<A>(ctx: SearchContext<A>, arch: A): boolean {
+  return ctx.evaluator.known(ctx.space.key(arch)) !== undefined;
+}
+
 /**
  * Draw architectures until one has not been queried yet (re-querying a table entry only wastes budget).
  * After `tries` draws it tries uniform samples instead, and after as many of those returns the last one,
  * so a nearly exhausted space still progresses.
  */
 export function drawUnseen<A>(ctx: SearchContext<A>, draw: () => A, tries = 100): A {
-  const seen = (a: A): boolean => ctx.evaluator.known(ctx.space.key(a)) !== undefined;
+  const seen = (a: A): boolean => queried(ctx, a);
   let arch = draw();
   for (let t = 1; t < tries && seen(arch); t++) arch = draw();
   // A move that only proposes queried architectures (a parent whose neighbourhood is used up): a
@@ -145,7 +150,7 @@ export function initialDraws<A>(ctx: SearchContext<A>): () => A {
   return () => {
     while (next < pool.length) {
       const arch = pool[next++]!;
-      if (ctx.evaluator.known(ctx.space.key(arch)) === undefined) return arch;
+      if (!queried(ctx, arch)) return arch;
     }
     return drawUnseen(ctx, () => ctx.space.sample(ctx.rng));
   };

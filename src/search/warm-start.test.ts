@@ -48,22 +48,17 @@ describe('proxy warm start', () => {
 
   it('regularized evolution starts from the top of the ranked pool and beats its plain start', async () => {
     const ranking = oracleProxy(() => false);
-    const params = { population: 5, tournament: 2 };
-    const warm = await runSearch({
-      bench,
-      strategy: getStrategy('re'),
-      params,
-      budget: { queries: 5 },
-      seed: 2,
-      warmStart: { ranking, pool: 200 },
-    });
-    const plain = await runSearch({
-      bench,
-      strategy: getStrategy('re'),
-      params,
-      budget: { queries: 5 },
-      seed: 2,
-    });
+    const firstFive = (warmStart?: { ranking: typeof ranking; pool: number }) =>
+      runSearch({
+        bench,
+        strategy: getStrategy('re'),
+        params: { population: 5, tournament: 2 },
+        budget: { queries: 5 },
+        seed: 2,
+        ...(warmStart ? { warmStart } : {}),
+      });
+    const warm = await firstFive({ ranking, pool: 200 });
+    const plain = await firstFive();
     const best = (r: typeof warm) => Math.max(...r.history.map((q) => q.val));
     expect(best(warm)).toBeGreaterThan(best(plain));
     // The 5 initial members are the 5 best-scored of the pool.

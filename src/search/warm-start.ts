@@ -15,9 +15,12 @@ export interface ProxyRanking<A> {
   score(archs: readonly A[]): Promise<(number | null)[]>;
 }
 
+/** Architectures drawn and scored before the search, as in epsinas' Integration notebook. */
+export const DEFAULT_WARM_POOL = 3000;
+
 export interface WarmStartOptions<A> {
   ranking: ProxyRanking<A>;
-  /** Architectures drawn and scored before the search (epsinas: 3,000). */
+  /** Architectures drawn and scored before the search (DEFAULT_WARM_POOL unless the user says). */
   pool: number;
 }
 

@@ -73,7 +73,10 @@ export function toySpace(edges = 3, ops: readonly string[] = ['a', 'b', 'c']): S
   };
 }
 
-/** A benchmark over every architecture of a toy space, with metrics computed from the op indices. */
+/**
+ * A benchmark over the architectures of a toy space (all of them unless `archs` picks a sample), with
+ * metrics computed from the op indices.
+ */
 export function toyBenchmark(
   space: SearchSpace<ToyArch>,
   metrics: {
@@ -81,8 +84,8 @@ export function toyBenchmark(
     test: (arch: ToyArch) => number;
     seconds?: (arch: ToyArch) => number;
   },
+  archs: readonly ToyArch[] = [...space.enumerate!()],
 ): TabularBenchmark<ToyArch> {
-  const archs = [...space.enumerate!()];
   const col = (f: (a: ToyArch) => number): Float64Array => Float64Array.from(archs, f);
   const time = metrics.seconds ? col(metrics.seconds) : null;
   return new TabularBenchmark({

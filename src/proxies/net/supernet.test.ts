@@ -1,43 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { tinyProxyContext } from '../../../test/helpers/tiny-proxy-context.js';
 import { nb201 } from '../../spaces/nb201/index.js';
 import type { AnySpace } from '../../spaces/space.js';
-import { Rng } from '../../util/rng.js';
-import type { ProxyBatch } from '../data-batch.js';
 import { getProxy } from '../index.js';
 import { clearShared } from './harness.js';
 import { useNb201Supernet } from './network.js';
 import type { ProxyContext } from '../proxy.js';
 
-/** A small, self-contained context: 8×8 synthetic images, NB201 at 4 channels and 1 cell per stage. */
-function tinyContext(space: AnySpace): ProxyContext {
-  const rng = new Rng(9);
-  const batches = new Map<number, ProxyBatch>();
-  return {
-    space,
-    dataset: 'synthetic',
-    classes: 3,
-    inputShape: [3, 8, 8],
-    seed: 1,
-    threads: 1,
-    concurrency: 1,
-    networkSize: { channels: 4, cells: 1 },
-    batch(size) {
-      let b = batches.get(size);
-      if (!b) {
-        b = {
-          images: Float32Array.from({ length: size * 3 * 64 }, () => rng.normal()),
-          labels: Int32Array.from({ length: size }, (_, i) => i % 3),
-          size,
-          shape: [3, 8, 8],
-          classes: 3,
-          source: `synthetic-${size}`,
-        };
-        batches.set(size, b);
-      }
-      return b;
-    },
-  };
-}
+/** 8×8 synthetic images, NB201 at 4 channels and 1 cell per stage. */
+const tinyContext = (space: AnySpace): ProxyContext => tinyProxyContext(space, { proxy: 1, images: 9 });
 
 // The same space without its supernet: proxies then build each architecture's own network.
 const plainNb201 = { ...nb201, supernet: undefined } as unknown as AnySpace;
