@@ -2,6 +2,7 @@
  * `naskit bench <what>`: benchmark commands that print their figures (human-readable, or one JSON
  * object with --json). Speed claims in the README come from these commands.
  */
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { benchEngine, type EngineProfile } from '../experiments/bench-engine.js';
 import { benchSessions } from '../experiments/bench-sessions.js';
@@ -201,6 +202,11 @@ export function register(program: Command): void {
     .option('--seed <seed>', 'seed of the sample, the batch and the initializations', parseNonNegativeInt, 0)
     .option('--threads <n>', 'ONNX Runtime threads per program (default 1)', parsePositiveInt)
     .option('--concurrency <n>', 'architectures in flight at once (default 2)', parsePositiveInt)
+    .option(
+      '--workers <n>',
+      'worker threads, each timing its share of the cells (default: the cores)',
+      parsePositiveInt,
+    )
     .option('--together', 'also time all the proxies run together, sharing runs as `proxies eval` does')
     .option('--json', 'print one JSON object')
     .action(async (opts) => {
@@ -214,6 +220,7 @@ export function register(program: Command): void {
         seed: opts.seed,
         threads: opts.threads,
         concurrency: opts.concurrency,
+        workers: opts.workers ?? availableParallelism(),
         together: Boolean(opts.together),
       });
       if (opts.json) {
@@ -221,7 +228,7 @@ export function register(program: Command): void {
         return;
       }
       const lines = [
-        `NB201 cifar10, batch ${r.batch}, ${r.n} archs, ${r.threads} thread(s) x ${r.concurrency} in flight, ${r.cores} cores (load ${r.load_avg_start} at start)`,
+        `NB201 cifar10, batch ${r.batch}, ${r.n} archs, ${r.workers} worker(s) x ${r.threads} thread(s) x ${r.concurrency} in flight, ${r.cores} cores (load ${r.load_avg_start} at start)`,
         ...Object.entries(r.proxies).map(
           ([name, p]) =>
             `  ${name.padEnd(10)} ${p.sec_per_arch.toFixed(3).padStart(8)} s/arch${p.failures ? `  (${p.failures} failed)` : ''}`,

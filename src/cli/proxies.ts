@@ -6,6 +6,7 @@
  *                [--cache FILE] [--metric M] [--json]
  * Scores are oriented so that higher = better; null marks a failed (NaN/Inf) score.
  */
+import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createProgress } from '../experiments/progress.js';
@@ -25,6 +26,7 @@ interface CommonFlags {
   seed: string;
   threads?: string;
   concurrency?: string;
+  workers?: string;
   json?: boolean;
 }
 
@@ -52,6 +54,10 @@ export function register(program: Command): void {
     .option('--seed <seed>', 'seed of the proxies (batch choice, random inits)', '0')
     .option('--threads <n>', 'ONNX Runtime threads per program')
     .option('--concurrency <n>', 'programs in flight at once')
+    .option(
+      '--workers <n>',
+      `worker threads, each scoring its share of the architectures (default: the ${availableParallelism()} cores)`,
+    )
     .option('--json', 'print {"scores": [{"arch", "<proxy>": number|null}, ...]}')
     .action(async (archs: string[], flags: CommonFlags & { file?: string; dataset: string }) => {
       process.stdout.write(await scoreCommand(archs, flags));
@@ -75,6 +81,10 @@ export function register(program: Command): void {
     )
     .option('--threads <n>', 'ONNX Runtime threads per program')
     .option('--concurrency <n>', 'programs in flight at once')
+    .option(
+      '--workers <n>',
+      `worker threads, each scoring its share of the architectures (default: the ${availableParallelism()} cores)`,
+    )
     .option('--json', 'print one JSON object')
     .action(
       async (
@@ -167,6 +177,7 @@ export async function scoreCommand(
   const needsData = proxies.some((p) => p.data !== 'none');
   const threads = optionalInt(flags.threads, '--threads');
   const concurrency = optionalInt(flags.concurrency, '--concurrency');
+  const workers = optionalInt(flags.workers, '--workers') ?? availableParallelism();
   const context = createProxyContext({
     space,
     dataset: flags.dataset,
@@ -174,6 +185,7 @@ export async function scoreCommand(
     ...(needsData ? { dataDir: resolveDataDir(flags.dataDir) } : {}),
     ...(threads === undefined ? {} : { threads }),
     ...(concurrency === undefined ? {} : { concurrency }),
+    workers,
   });
   const progress = progressReporter(flags.json === true || archs.length < 20);
   const scores = await scoreArchitectures({ context, proxies, archs, onProgress: progress.report });
@@ -226,6 +238,7 @@ export async function evalCommand(
   const progress = progressReporter(flags.json === true);
   const threads = optionalInt(flags.threads, '--threads');
   const concurrency = optionalInt(flags.concurrency, '--concurrency');
+  const workers = optionalInt(flags.workers, '--workers') ?? availableParallelism();
   const result = await evaluateProxies({
     space: flags.space,
     dataset: flags.dataset,
@@ -238,6 +251,7 @@ export async function evalCommand(
     ...(flags.source === undefined ? {} : { source: flags.source as 'table' | 'suite-zero' }),
     ...(threads === undefined ? {} : { threads }),
     ...(concurrency === undefined ? {} : { concurrency }),
+    workers,
     onProgress: progress.report,
   });
   progress.stop();

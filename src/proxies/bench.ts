@@ -50,6 +50,8 @@ export interface ProxyBenchOptions {
   seed?: number;
   threads?: number;
   concurrency?: number;
+  /** Worker threads (default 1); each worker scores its share of the cells one at a time. */
+  workers?: number;
   /** Also time all proxies run together (sharing runs), as `proxies eval` does. */
   together?: boolean;
   onProxy?: (name: string, secPerArch: number) => void;
@@ -63,6 +65,7 @@ export interface ProxyBenchResult {
   seed: number;
   threads: number;
   concurrency: number;
+  workers: number;
   cores: number;
   /** 1-minute load average when the run started (the machine may be shared). */
   load_avg_start: number;
@@ -89,6 +92,7 @@ export async function benchProxies(options: ProxyBenchOptions): Promise<ProxyBen
     seed,
     ...(options.threads === undefined ? {} : { threads: options.threads }),
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
   });
   // Load the images before any timing (every data-dependent proxy uses this batch).
   if (definitions.some((d) => d.data !== 'none')) {
@@ -100,13 +104,9 @@ export async function benchProxies(options: ProxyBenchOptions): Promise<ProxyBen
   for (const definition of definitions) {
     clearSharedValues();
     const start = performance.now();
-    const scorer = await definition.create(context);
-    let values;
-    try {
-      values = await scorer.score(archs);
-    } finally {
-      await scorer.release();
-    }
+    const values = (await scoreArchitectures({ context, proxies: [definition], archs })).get(
+      definition.name,
+    )!;
     const sec = (performance.now() - start) / 1000 / archs.length;
     proxies[definition.name] = {
       sec_per_arch: round(sec),
@@ -122,6 +122,7 @@ export async function benchProxies(options: ProxyBenchOptions): Promise<ProxyBen
     seed,
     threads: context.threads,
     concurrency: context.concurrency,
+    workers: context.workers ?? 1,
     cores: availableParallelism(),
     load_avg_start: round(load),
     proxies,

@@ -1,5 +1,5 @@
 /** Build the context proxies run in: the space, the dataset's fixed batches and the compute budget. */
-import { getSpace } from '../spaces/index.js';
+import { getSpace, spaceNames as SPACE_NAMES } from '../spaces/index.js';
 import type { AnySpace } from '../spaces/space.js';
 import { NaskitError } from '../util/errors.js';
 import { loadProxyBatch, type ProxyBatch } from './data-batch.js';
@@ -13,6 +13,8 @@ export interface ContextOptions {
   seed?: number;
   threads?: number;
   concurrency?: number;
+  /** Worker threads for scoring many architectures (default 1: score on the calling thread). */
+  workers?: number;
 }
 
 const DATASETS: Record<string, { classes: number; inputShape: [number, number, number] }> = {
@@ -30,6 +32,13 @@ export function createProxyContext(options: ContextOptions): ProxyContext {
     );
   }
   const seed = options.seed ?? 0;
+  const threads = options.threads ?? 1;
+  const workers = options.workers ?? 1;
+  if (!Number.isInteger(workers) || workers < 1) {
+    throw new NaskitError('invalid_argument', `--workers must be a positive integer, got ${workers}`);
+  }
+  // Only a registered space can be rebuilt by name in a worker thread.
+  const registered = SPACE_NAMES.includes(space.name) && getSpace(space.name) === space;
   const batches = new Map<number, ProxyBatch>();
   return {
     space,
@@ -37,8 +46,20 @@ export function createProxyContext(options: ContextOptions): ProxyContext {
     classes: info.classes,
     inputShape: info.inputShape,
     seed,
-    threads: options.threads ?? 1,
+    threads,
     concurrency: options.concurrency ?? 2,
+    workers,
+    ...(registered
+      ? {
+          spawn: {
+            space: space.name,
+            dataset,
+            seed,
+            threads,
+            ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+          },
+        }
+      : {}),
     batch(size) {
       let b = batches.get(size);
       if (b === undefined) {

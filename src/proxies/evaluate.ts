@@ -32,6 +32,8 @@ export interface ProxyEvalOptions {
   source?: BenchmarkSource;
   threads?: number;
   concurrency?: number;
+  /** Worker threads (default 1: the calling thread). */
+  workers?: number;
   onProgress?: (progress: ScoreProgress) => void;
 }
 
@@ -87,6 +89,7 @@ export async function evaluateProxies(options: ProxyEvalOptions): Promise<ProxyE
     seed,
     ...(options.threads === undefined ? {} : { threads: options.threads }),
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
   });
   const cache = options.cachePath
     ? ScoreCache.open(options.cachePath, { space: bench.space.name, dataset: context.dataset, seed })

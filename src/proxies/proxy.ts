@@ -38,6 +38,23 @@ export interface ProxyContext {
   concurrency: number;
   /** Width / depth of the networks the network-based proxies build (default: the benchmark's). */
   networkSize?: { channels?: number; cells?: number };
+  /**
+   * Worker threads `scoreArchitectures` may spread architectures over (default 1: this thread).
+   * ONNX Runtime's Node binding runs a session on the calling JS thread, so programs in flight on one
+   * thread take turns; only workers (or intra-op threads) use more than one core.
+   */
+  workers?: number;
+  /** How a worker thread rebuilds this context (set by createProxyContext for registered spaces). */
+  spawn?: SpawnOptions;
+}
+
+/** A context's construction options, as plain data a worker thread can receive. */
+export interface SpawnOptions {
+  space: string;
+  dataset: string;
+  dataDir?: string;
+  seed: number;
+  threads: number;
 }
 
 export interface ProxyScorer<A = unknown> {

@@ -7,6 +7,7 @@ import type { ScoreCache } from './cache.js';
 import type { ProxyContext, ProxyDefinition, ProxyValue } from './proxy.js';
 import { requireSpace } from './proxy.js';
 import { expectProxies } from './net/loss-grads.js';
+import { MIN_ARCHS_PER_WORKER, scoreOnWorkers } from './workers.js';
 
 export interface ScoreProgress {
   proxy: string;
@@ -18,7 +19,7 @@ export interface ScoreRunOptions {
   context: ProxyContext;
   proxies: readonly ProxyDefinition[];
   archs: readonly unknown[];
-  cache?: ScoreCache;
+  cache?: Pick<ScoreCache, 'get' | 'put' | 'flush'>;
   onProgress?: (progress: ScoreProgress) => void;
   /** Architectures handed to a scorer at once (bounded so the cache fills as the run goes). */
   chunk?: number;
@@ -32,6 +33,8 @@ export async function scoreArchitectures(options: ScoreRunOptions): Promise<Map<
   // Proxies sharing a run (grasp with snip, fisher, ...) then get computed by whichever runs first.
   expectProxies(proxies.map((p) => p.name));
   const keys = archs.map((a) => space.key(a));
+  const workers = Math.min(context.workers ?? 1, Math.floor(archs.length / MIN_ARCHS_PER_WORKER));
+  if (workers > 1 && context.spawn) return scoreWithWorkers(options, keys, workers);
   const out = new Map<string, ProxyValue[]>();
   for (const proxy of proxies) {
     const values = new Array<ProxyValue>(archs.length);
@@ -66,6 +69,53 @@ export async function scoreArchitectures(options: ScoreRunOptions): Promise<Map<
       }
     }
     out.set(proxy.name, values);
+  }
+  return out;
+}
+
+/** scoreArchitectures spread over worker threads (see workers.ts); same results, same cache writes. */
+async function scoreWithWorkers(
+  options: ScoreRunOptions,
+  keys: readonly string[],
+  workers: number,
+): Promise<Map<string, ProxyValue[]>> {
+  const { context, proxies, archs, cache } = options;
+  const out = new Map(proxies.map((p) => [p.name, new Array<ProxyValue>(archs.length)]));
+  const done = new Map(proxies.map((p) => [p.name, 0]));
+  const todo: number[] = [];
+  keys.forEach((key, i) => {
+    let missing = false;
+    for (const proxy of proxies) {
+      const hit = cache?.get(proxy.name, key);
+      if (hit) {
+        out.get(proxy.name)![i] = hit;
+        done.set(proxy.name, done.get(proxy.name)! + 1);
+      } else missing = true;
+    }
+    if (missing) todo.push(i);
+  });
+  for (const proxy of proxies) {
+    options.onProgress?.({ proxy: proxy.name, done: done.get(proxy.name)!, total: archs.length });
+  }
+  try {
+    await scoreOnWorkers({
+      context: { ...context, spawn: context.spawn! },
+      proxies,
+      archs,
+      todo,
+      workers,
+      known: (name, i) => out.get(name)![i] !== undefined,
+      onScore(proxy, i, value) {
+        const values = out.get(proxy)!;
+        if (values[i] !== undefined) return;
+        values[i] = value;
+        cache?.put(proxy, keys[i]!, value);
+        done.set(proxy, done.get(proxy)! + 1);
+        options.onProgress?.({ proxy, done: done.get(proxy)!, total: archs.length });
+      },
+    });
+  } finally {
+    cache?.flush();
   }
   return out;
 }

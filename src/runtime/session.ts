@@ -23,6 +23,13 @@ export interface CompileOptions {
   profile?: boolean;
   /** Run ORT's common-subexpression pass too (off by default, see `compile`); for comparisons. */
   ortCse?: boolean;
+  /**
+   * The program runs only a few times (a zero-cost proxy's per-architecture program): skip ORT's
+   * graph optimizations and memory-pattern planning, which cost more than they save over 1-3 runs.
+   * On NB201 grasp programs (2-4k nodes) session creation took 40-60% less and runs were no slower;
+   * with the memory pattern on, the second run of a session took twice as long as the others.
+   */
+  fewRuns?: boolean;
 }
 
 /** One entry of ORT's profile (Chrome trace format); node kernels have cat 'Node'. */
@@ -111,8 +118,9 @@ export class Program {
       session = await ort.InferenceSession.create(model.bytes, {
         intraOpNumThreads: threads,
         interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
+        graphOptimizationLevel: options.fewRuns ? 'disabled' : 'all',
         executionMode: 'sequential',
+        ...(options.fewRuns ? { enableMemPattern: false } : {}),
         // naskit merges equal subexpressions when it builds a graph (Graph.apply); ORT's own pass then
         // only loops: on a DARTS supernet's training graph it reported a change in each of its 10
         // rounds, so every other pass ran 10 times (`naskit bench compile --compare-ort-cse`: 242 s

@@ -106,18 +106,22 @@ export function netScorer<B>(
   plan: NetProxyPlan<B>,
 ): ProxyScorer {
   const programs = new Map<string, Promise<Compiled<B>>>();
+  // The one-hot supernet's program serves every NB201 cell; the others serve one architecture.
+  const keepProgram = (key: string) => key.startsWith('nb201-supernet');
   const compile = (network: ProxyNetwork): Promise<Compiled<B>> => {
     let p = programs.get(network.key);
     if (p === undefined) {
       const { graph, outputs, names, built } = plan.build(network.net);
-      p = Program.compile(graph, outputs, { threads: context.threads, outputNames: names }).then(
-        (program) => ({
-          built,
-          program,
-          graph,
-          paramNames: program.paramNames,
-        }),
-      );
+      p = Program.compile(graph, outputs, {
+        threads: context.threads,
+        outputNames: names,
+        fewRuns: !keepProgram(network.key),
+      }).then((program) => ({
+        built,
+        program,
+        graph,
+        paramNames: program.paramNames,
+      }));
       programs.set(network.key, p);
       p.catch(() => programs.delete(network.key));
     }
@@ -128,7 +132,6 @@ export function netScorer<B>(
     programs.delete(key);
     if (p) await (await p).program.release().catch(() => undefined);
   };
-  const keepProgram = (key: string) => key.startsWith('nb201-supernet');
 
   const scoreOne = async (arch: unknown): Promise<ProxyValue> => {
     const start = performance.now();

@@ -1,0 +1,57 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { getSpace } from '../spaces/index.js';
+import { Rng } from '../util/rng.js';
+import { ScoreCache } from './cache.js';
+import { createProxyContext } from './context.js';
+import { resolveProxies } from './index.js';
+import { scoreArchitectures } from './run.js';
+
+const space = getSpace('nb201');
+const rng = new Rng(11);
+const archs = Array.from({ length: 8 }, () => space.sample(rng));
+const proxies = resolveProxies(['synflow', 'params']);
+const values = (scores: Map<string, { value: number | null }[]>) =>
+  Object.fromEntries([...scores].map(([name, v]) => [name, v.map((x) => x.value)]));
+
+describe('scoring on worker threads', () => {
+  it('gives the scores of the calling thread, in order, and fills the cache', async () => {
+    const here = await scoreArchitectures({
+      context: createProxyContext({ space: 'nb201' }),
+      proxies,
+      archs,
+    });
+    const path = join(mkdtempSync(join(tmpdir(), 'naskit-workers-')), 'scores.jsonl');
+    const cache = ScoreCache.open(path, { space: 'nb201', dataset: 'cifar10', seed: 0 });
+    // One score already cached: the workers skip it and it comes back from the cache.
+    cache.put('synflow', space.key(archs[3]), { value: 42, seconds: 0 });
+    const progress: number[] = [];
+    const spread = await scoreArchitectures({
+      context: createProxyContext({ space: 'nb201', workers: 2 }),
+      proxies,
+      archs,
+      cache,
+      onProgress: (p) => progress.push(p.done),
+    });
+    cache.close();
+    const expected = values(here);
+    expected.synflow![3] = 42;
+    expect(values(spread)).toEqual(expected);
+    expect(Math.max(...progress)).toBe(archs.length);
+    const reread = ScoreCache.open(path, { space: 'nb201', dataset: 'cifar10', seed: 0 });
+    expect(archs.map((a) => reread.get('params', space.key(a))?.value)).toEqual(expected.params);
+    reread.close();
+  });
+
+  it("passes a worker's error on with its code", async () => {
+    // jacov needs images; a context without a data dir fails inside each worker.
+    const run = scoreArchitectures({
+      context: createProxyContext({ space: 'nb201', workers: 2 }),
+      proxies: resolveProxies(['jacov']),
+      archs,
+    });
+    await expect(run).rejects.toMatchObject({ code: 'data_missing' });
+  });
+});
