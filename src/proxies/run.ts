@@ -8,6 +8,15 @@ import type { ProxyContext, ProxyDefinition, ProxyValue } from './proxy.js';
 import { requireSpace } from './proxy.js';
 import { expectProxies } from './net/loss-grads.js';
 import { MIN_ARCHS_PER_WORKER, scoreOnWorkers } from './workers.js';
+import { programGroup } from './net/network.js';
+
+/** Indices sorted so that architectures sharing a compiled program come one after another. */
+function byProgram(space: AnySpace, archs: readonly unknown[], indices: number[]): number[] {
+  const group = new Map(indices.map((i) => [i, programGroup(space, archs[i])]));
+  return indices.sort((a, b) =>
+    group.get(a)! < group.get(b)! ? -1 : group.get(a)! > group.get(b)! ? 1 : a - b,
+  );
+}
 
 export interface ScoreProgress {
   proxy: string;
@@ -44,6 +53,7 @@ export async function scoreArchitectures(options: ScoreRunOptions): Promise<Map<
       if (hit) values[i] = hit;
       else todo.push(i);
     });
+    byProgram(space, archs, todo);
     let done = archs.length - todo.length;
     options.onProgress?.({ proxy: proxy.name, done, total: archs.length });
     if (todo.length > 0) {
@@ -94,6 +104,7 @@ async function scoreWithWorkers(
     }
     if (missing) todo.push(i);
   });
+  byProgram(context.space, archs, todo);
   for (const proxy of proxies) {
     options.onProgress?.({ proxy: proxy.name, done: done.get(proxy.name)!, total: archs.length });
   }

@@ -43,7 +43,7 @@ export interface WorkerRunOptions {
   context: ProxyContext & { spawn: SpawnOptions };
   proxies: readonly ProxyDefinition[];
   archs: readonly unknown[];
-  /** Indices (into `archs`) that still miss at least one proxy's score. */
+  /** Indices (into `archs`) that still miss at least one proxy's score, cells sharing a program together. */
   todo: readonly number[];
   /** Whether proxy `name` already has a score for archs[i]. */
   known(name: string, i: number): boolean;
@@ -52,7 +52,7 @@ export interface WorkerRunOptions {
   onScore(proxy: string, index: number, value: ProxyValue): void;
 }
 
-/** Score `todo` on `workers` threads (round-robin shards); resolves when every worker has finished. */
+/** Score `todo` on `workers` threads (contiguous shares); resolves when every worker has finished. */
 export async function scoreOnWorkers(options: WorkerRunOptions): Promise<void> {
   const { context, proxies, archs, todo } = options;
   const space = context.space;
@@ -61,9 +61,9 @@ export async function scoreOnWorkers(options: WorkerRunOptions): Promise<void> {
     const key = space.key(archs[i]);
     byKey.set(key, [...(byKey.get(key) ?? []), i]);
   });
-  const shards = Array.from({ length: options.workers }, (_, w) =>
-    todo.filter((_, j) => j % options.workers === w),
-  );
+  // Contiguous shares: `todo` comes sorted so that cells sharing a program sit together.
+  const per = Math.ceil(todo.length / options.workers);
+  const shards = Array.from({ length: options.workers }, (_, w) => todo.slice(w * per, (w + 1) * per));
   const entry = workerEntry();
   await Promise.all(
     shards

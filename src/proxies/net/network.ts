@@ -2,6 +2,11 @@
  * The network a proxy scores for an architecture: the benchmark network of that architecture (one
  * program per architecture, compiled and released per architecture).
  *
+ * NB201 cells by default share one program per conv pattern (spaces/nb201/pattern-network.ts: the
+ * parameter-free edges are gated by fed 0/1 values, so values and gradients are the cell's own);
+ * scoring runs sort the cells by pattern (`programGroup`) and the scorer keeps a few programs.
+ * `useNb201Patterns(false)` compiles each cell's own network instead.
+ *
  * NB201 can instead use the space's mixed-op supernet with its α fed as an exact one-hot selection
  * (softmax of 0 and -1e4 is exactly 1 and 0 in float32), so ONE compiled program serves all 15,625
  * cells: unselected ops are multiplied by exact zeros and get zero gradients, and `uses` tells the
@@ -13,6 +18,12 @@ import type { NetworkSpec } from '../../graph/network.js';
 import { NB201_EDGES } from '../../spaces/nb201/network.js';
 import { NB201_OPS, type Nb201Arch } from '../../spaces/nb201/ops.js';
 import { NB201_ALPHA } from '../../spaces/nb201/supernet.js';
+import {
+  convPattern,
+  freeGates,
+  NB201_FREE_GATES,
+  nb201PatternNetwork,
+} from '../../spaces/nb201/pattern-network.js';
 import type { AnySpace } from '../../spaces/space.js';
 import { NaskitError } from '../../util/errors.js';
 
@@ -29,12 +40,26 @@ export interface ProxyNetwork {
 const OFF = -1e4;
 
 let nb201Supernet = false;
+let nb201Patterns = true;
+
+/** Score NB201 cells through one program per conv pattern (true, default) or their own networks. */
+export function useNb201Patterns(on: boolean): void {
+  nb201Patterns = on;
+}
 
 /** Score NB201 cells through the one-hot supernet (true) or their own networks (false, default). */
 export function useNb201Supernet(on: boolean): void {
   nb201Supernet = on;
 }
 const EDGE_OP = /edge(\d)(\d)\/(nor_conv_1x1|nor_conv_3x3)\//;
+
+/**
+ * Architectures that share a compiled program when scored one after another (the NB201 conv
+ * pattern; '' where each architecture has its own). Scoring runs sort by it.
+ */
+export function programGroup(space: AnySpace, arch: unknown): string {
+  return space.name === 'nb201' && !nb201Supernet && nb201Patterns ? convPattern(arch as Nb201Arch) : '';
+}
 
 export function proxyNetwork(
   space: AnySpace,
@@ -62,6 +87,22 @@ export function proxyNetwork(
         const e = NB201_EDGES.findIndex(([from, to]) => from === Number(m[1]) && to === Number(m[2]));
         return cell.edges[e] === m[3];
       },
+    };
+  }
+  if (space.name === 'nb201' && nb201Patterns) {
+    // One program per conv pattern (spaces/nb201/pattern-network.ts): same values as the cell's own
+    // network, compiled once for the ~21 cells of each pattern.
+    const cell = arch as Nb201Arch;
+    return {
+      key: `nb201-pattern|${convPattern(cell)}|${config.classes}|${config.inputShape.join('x')}|${size}`,
+      net: nb201PatternNetwork(cell, {
+        channels: config.channels ?? 16,
+        cellsPerStage: config.cells ?? 5,
+        classes: config.classes,
+        inputShape: config.inputShape,
+      }),
+      feeds: { [NB201_FREE_GATES]: freeGates(cell) },
+      uses: () => true,
     };
   }
   if (!space.build) {

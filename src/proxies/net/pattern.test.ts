@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { tinyProxyContext } from '../../../test/helpers/tiny-proxy-context.js';
+import { nb201 } from '../../spaces/nb201/index.js';
+import type { AnySpace } from '../../spaces/space.js';
+import { getProxy } from '../index.js';
+import { clearShared } from './harness.js';
+import { useNb201Patterns } from './network.js';
+
+const space = nb201 as unknown as AnySpace;
+// Two pairs share a conv pattern (the second cell of each pair reuses the first one's program).
+const archs = [
+  '|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|',
+  '|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|none~0|avg_pool_3x3~1|nor_conv_3x3~2|',
+  '|skip_connect~0|+|none~0|nor_conv_1x1~1|+|avg_pool_3x3~0|nor_conv_3x3~1|none~2|',
+  '|avg_pool_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|nor_conv_3x3~1|skip_connect~2|',
+  '|none~0|+|none~0|none~1|+|skip_connect~0|avg_pool_3x3~1|nor_conv_1x1~2|',
+].map((s) => nb201.parse(s));
+
+afterEach(() => useNb201Patterns(true));
+
+describe('NB201 conv-pattern programs', () => {
+  it('give every network proxy the scores of each cell’s own network', async () => {
+    for (const name of [
+      'synflow',
+      'snip',
+      'grasp',
+      'fisher',
+      'grad_norm',
+      'plain',
+      'jacov',
+      'epe_nas',
+      'nwot',
+      'zen',
+    ]) {
+      const scores = [];
+      for (const patterns of [false, true]) {
+        useNb201Patterns(patterns);
+        clearShared();
+        const scorer = await getProxy(name).create(tinyProxyContext(space, { proxy: 1, images: 9 }));
+        try {
+          scores.push(await scorer.score(archs));
+        } finally {
+          await scorer.release();
+        }
+      }
+      const [own, shared] = scores;
+      own!.forEach((v, i) => {
+        const w = shared![i]!;
+        expect(w.failure, `${name} arch ${i}`).toBe(v.failure);
+        if (v.value === null) return;
+        // The same to the bit: gates of exact 0 and 1 only add exact zeros.
+        expect(w.value, `${name} arch ${i}`).toBe(v.value);
+      });
+    }
+  }, 120_000);
+});
