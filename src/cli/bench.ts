@@ -201,7 +201,11 @@ export function register(program: Command): void {
     .option('--proxies <list>', 'comma-separated proxy names', BENCH_PROXIES.join(','))
     .option('--seed <seed>', 'seed of the sample, the batch and the initializations', parseNonNegativeInt, 0)
     .option('--threads <n>', 'ONNX Runtime threads per program (default 1)', parsePositiveInt)
-    .option('--concurrency <n>', 'architectures in flight at once (default 2)', parsePositiveInt)
+    .option(
+      '--concurrency <n>',
+      'architectures in flight per thread (default 2; they take turns)',
+      parsePositiveInt,
+    )
     .option(
       '--workers <n>',
       'worker threads, each timing its share of the cells (default: the cores)',

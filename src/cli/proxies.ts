@@ -53,7 +53,10 @@ export function register(program: Command): void {
     .option('--data-dir <dir>', 'data folder with images/ (default $NASKIT_DATA)')
     .option('--seed <seed>', 'seed of the proxies (batch choice, random inits)', '0')
     .option('--threads <n>', 'ONNX Runtime threads per program')
-    .option('--concurrency <n>', 'programs in flight at once')
+    .option(
+      '--concurrency <n>',
+      'architectures in flight per thread (they take turns: ORT runs block the thread)',
+    )
     .option(
       '--workers <n>',
       `worker threads, each scoring its share of the architectures (default: the ${availableParallelism()} cores)`,
@@ -80,7 +83,10 @@ export function register(program: Command): void {
       "'table' (full benchmark) or 'suite-zero' (NAS-Bench-Suite-Zero samples; adds ρ against their published scores)",
     )
     .option('--threads <n>', 'ONNX Runtime threads per program')
-    .option('--concurrency <n>', 'programs in flight at once')
+    .option(
+      '--concurrency <n>',
+      'architectures in flight per thread (they take turns: ORT runs block the thread)',
+    )
     .option(
       '--workers <n>',
       `worker threads, each scoring its share of the architectures (default: the ${availableParallelism()} cores)`,
