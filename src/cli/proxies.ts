@@ -30,6 +30,20 @@ interface CommonFlags {
   json?: boolean;
 }
 
+/** --threads, --concurrency and --workers (score and eval). */
+function withComputeOptions(command: Command): Command {
+  return command
+    .option('--threads <n>', 'ONNX Runtime threads per program')
+    .option(
+      '--concurrency <n>',
+      'architectures in flight per thread (they take turns: ORT runs block the thread)',
+    )
+    .option(
+      '--workers <n>',
+      `worker threads, each scoring its share of the architectures (default: the ${availableParallelism()} cores)`,
+    );
+}
+
 export function register(program: Command): void {
   const proxies = program
     .command('proxies')
@@ -43,54 +57,45 @@ export function register(program: Command): void {
       process.stdout.write(listProxies(flags));
     });
 
-  proxies
-    .command('score [arch...]')
-    .description('score architectures (any string form the space accepts); higher = better, null = failed')
-    .requiredOption('--space <name>', 'search space: nb201, nb101, ...')
-    .requiredOption('--proxies <list>', `comma-separated proxy names or 'all' (${proxyNames.join(', ')})`)
-    .option('--file <path>', 'read architectures from a file, one per line')
-    .option('--dataset <name>', 'images the data-dependent proxies look at', 'cifar10')
-    .option('--data-dir <dir>', 'data folder with images/ (default $NASKIT_DATA)')
-    .option('--seed <seed>', 'seed of the proxies (batch choice, random inits)', '0')
-    .option('--threads <n>', 'ONNX Runtime threads per program')
-    .option(
-      '--concurrency <n>',
-      'architectures in flight per thread (they take turns: ORT runs block the thread)',
-    )
-    .option(
-      '--workers <n>',
-      `worker threads, each scoring its share of the architectures (default: the ${availableParallelism()} cores)`,
-    )
+  withComputeOptions(
+    proxies
+      .command('score [arch...]')
+      .description('score architectures (any string form the space accepts); higher = better, null = failed')
+      .requiredOption('--space <name>', 'search space: nb201, nb101, ...')
+      .requiredOption('--proxies <list>', `comma-separated proxy names or 'all' (${proxyNames.join(', ')})`)
+      .option('--file <path>', 'read architectures from a file, one per line')
+      .option('--dataset <name>', 'images the data-dependent proxies look at', 'cifar10')
+      .option('--data-dir <dir>', 'data folder with images/ (default $NASKIT_DATA)')
+      .option('--seed <seed>', 'seed of the proxies (batch choice, random inits)', '0'),
+  )
     .option('--json', 'print {"scores": [{"arch", "<proxy>": number|null}, ...]}')
     .action(async (archs: string[], flags: CommonFlags & { file?: string; dataset: string }) => {
       process.stdout.write(await scoreCommand(archs, flags));
     });
 
-  proxies
-    .command('eval')
-    .description('rank correlation of proxies with a benchmark accuracy (failures count as the worst score)')
-    .requiredOption('--space <name>', 'nb201 or nb101')
-    .requiredOption('--proxies <list>', `comma-separated proxy names or 'all'`)
-    .option('--dataset <name>', 'benchmark dataset (nb201: cifar10, cifar100, ImageNet16-120)', 'cifar10')
-    .option('--sample <n>', 'architectures sampled from the table', '1000')
-    .option('--all', 'every architecture of the table that has a cell')
-    .option('--seed <seed>', 'seed of the sample and of the proxies', '0')
-    .option('--data-dir <dir>', 'data folder (default $NASKIT_DATA)')
-    .option('--cache <file>', 'resumable JSONL score cache (append-only; reruns continue where they stopped)')
-    .option('--metric <name>', "accuracy column (default: the table's test metric)")
-    .option(
-      '--source <kind>',
-      "'table' (full benchmark) or 'suite-zero' (NAS-Bench-Suite-Zero samples; adds ρ against their published scores)",
-    )
-    .option('--threads <n>', 'ONNX Runtime threads per program')
-    .option(
-      '--concurrency <n>',
-      'architectures in flight per thread (they take turns: ORT runs block the thread)',
-    )
-    .option(
-      '--workers <n>',
-      `worker threads, each scoring its share of the architectures (default: the ${availableParallelism()} cores)`,
-    )
+  withComputeOptions(
+    proxies
+      .command('eval')
+      .description(
+        'rank correlation of proxies with a benchmark accuracy (failures count as the worst score)',
+      )
+      .requiredOption('--space <name>', 'nb201 or nb101')
+      .requiredOption('--proxies <list>', `comma-separated proxy names or 'all'`)
+      .option('--dataset <name>', 'benchmark dataset (nb201: cifar10, cifar100, ImageNet16-120)', 'cifar10')
+      .option('--sample <n>', 'architectures sampled from the table', '1000')
+      .option('--all', 'every architecture of the table that has a cell')
+      .option('--seed <seed>', 'seed of the sample and of the proxies', '0')
+      .option('--data-dir <dir>', 'data folder (default $NASKIT_DATA)')
+      .option(
+        '--cache <file>',
+        'resumable JSONL score cache (append-only; reruns continue where they stopped)',
+      )
+      .option('--metric <name>', "accuracy column (default: the table's test metric)")
+      .option(
+        '--source <kind>',
+        "'table' (full benchmark) or 'suite-zero' (NAS-Bench-Suite-Zero samples; adds ρ against their published scores)",
+      ),
+  )
     .option('--json', 'print one JSON object')
     .action(
       async (
