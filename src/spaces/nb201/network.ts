@@ -78,24 +78,36 @@ export function sumOrZero(terms: readonly Tensor[], like: Tensor): Tensor {
   return terms.length === 0 ? mul(like, 0) : sum(terms);
 }
 
-/** One NB201 cell: node j = sum over i<j of op(i->j)(node i). */
-export function nb201Cell(ctx: NetContext, x: Tensor, ops: readonly string[], name: string): Tensor {
-  return ctx.graph.scope(name, () => {
-    const nodes: Tensor[] = [x];
-    for (let to = 1; to <= 3; to++) {
-      const terms: Tensor[] = [];
-      NB201_EDGES.forEach(([from, target], e) => {
-        if (target !== to) return;
-        const out = applyNb201Op(ctx, nodes[from]!, ops[e]!, nb201EdgeScope(from, to));
-        if (out) terms.push(out);
-      });
-      nodes.push(sumOrZero(terms, x));
-    }
-    return nodes[3]!;
-  });
+export type Nb201CellBuilder = (ctx: NetContext, x: Tensor, name: string) => Tensor;
+
+/** What edge `edge` (scope `scope`) adds to its target node's sum; null adds nothing. */
+export type Nb201EdgeOutput = (ctx: NetContext, x: Tensor, edge: number, scope: string) => Tensor | null;
+
+/**
+ * An NB201 cell from its edges' outputs: node j = sum over i<j of edge(i->j)(node i). The network, the
+ * supernets and the conv-pattern network differ only in `edgeOutput`.
+ */
+export function nb201CellWith(edgeOutput: Nb201EdgeOutput): Nb201CellBuilder {
+  return (ctx, x, name) =>
+    ctx.graph.scope(name, () => {
+      const nodes: Tensor[] = [x];
+      for (let to = 1; to <= 3; to++) {
+        const terms: Tensor[] = [];
+        NB201_EDGES.forEach(([from, target], e) => {
+          if (target !== to) return;
+          const out = edgeOutput(ctx, nodes[from]!, e, nb201EdgeScope(from, to));
+          if (out) terms.push(out);
+        });
+        nodes.push(sumOrZero(terms, x));
+      }
+      return nodes[3]!;
+    });
 }
 
-export type Nb201CellBuilder = (ctx: NetContext, x: Tensor, name: string) => Tensor;
+/** One NB201 cell: node j = sum over i<j of op(i->j)(node i). */
+export function nb201Cell(ctx: NetContext, x: Tensor, ops: readonly string[], name: string): Tensor {
+  return nb201CellWith((c, input, e, scope) => applyNb201Op(c, input, ops[e]!, scope))(ctx, x, name);
+}
 
 /**
  * The TinyNetwork skeleton around any cell: stem, 3 stages of `n` cells with a ResNet reduction block

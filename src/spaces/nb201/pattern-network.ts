@@ -8,17 +8,15 @@
  * own network unchanged, so a program compiled once per pattern scores all of its cells.
  */
 import type { NetworkSpec } from '../../graph/network.js';
-import type { Tensor } from '../../graph/graph.js';
 import { add } from '../../graph/ops/add.js';
 import { mul } from '../../graph/ops/mul.js';
-import { sum } from '../../graph/ops/sum.js';
 import { avgPool3x3 } from '../../nn/blocks.js';
 import { edgeWeight } from '../mixed-op.js';
 import { NaskitError } from '../../util/errors.js';
 import {
   applyNb201Op,
   NB201_EDGES,
-  nb201EdgeScope,
+  nb201CellWith,
   nb201Skeleton,
   type Nb201NetworkConfig,
 } from './network.js';
@@ -57,26 +55,13 @@ export function nb201PatternNetwork(arch: Nb201Arch, config: Required<Nb201Netwo
         init: { kind: 'zeros' },
         trainable: false,
       });
-      return nb201Skeleton(ctx, input, config, (c, x, cellName) =>
-        c.graph.scope(cellName, () => {
-          const nodes: Tensor[] = [x];
-          for (let to = 1; to <= 3; to++) {
-            const terms: Tensor[] = [];
-            NB201_EDGES.forEach(([from, target], e) => {
-              if (target !== to) return;
-              const conv = convs[e];
-              const inp = nodes[from]!;
-              terms.push(
-                conv
-                  ? applyNb201Op(c, inp, conv, nb201EdgeScope(from, to))!
-                  : add(mul(inp, edgeWeight(gates, e, 0)), mul(avgPool3x3(inp, 1), edgeWeight(gates, e, 1))),
-              );
-            });
-            nodes.push(sum(terms));
-          }
-          return nodes[3]!;
-        }),
-      );
+      // Every edge adds a term: a conv edge its op, a parameter-free edge its gated skip and pool.
+      const cell = nb201CellWith((c, x, e, scope) => {
+        const conv = convs[e];
+        if (conv) return applyNb201Op(c, x, conv, scope);
+        return add(mul(x, edgeWeight(gates, e, 0)), mul(avgPool3x3(x, 1), edgeWeight(gates, e, 1)));
+      });
+      return nb201Skeleton(ctx, input, config, cell);
     },
   };
 }

@@ -21,8 +21,8 @@ import {
   applyNb201Op,
   checkNb201Input,
   nb201EdgeScope,
+  nb201CellWith,
   nb201Skeleton,
-  sumOrZero,
 } from './network.js';
 import { NB201_NUM_EDGES, NB201_OPS, makeNb201Arch, opIndices, type Nb201Arch } from './ops.js';
 
@@ -45,23 +45,6 @@ export function nb201Supernet(config: SupernetConfig): Supernet<Nb201Arch> {
   const edges = NB201_EDGES.map(([from, to]) => nb201EdgeScope(from, to));
   const name = `nb201-supernet-${mode}`;
 
-  const cellWith =
-    (edgeOutput: (ctx: NetContext, x: Tensor, edge: number, scope: string) => Tensor | null) =>
-    (ctx: NetContext, x: Tensor, cellName: string): Tensor =>
-      ctx.graph.scope(cellName, () => {
-        const nodes: Tensor[] = [x];
-        for (let to = 1; to <= 3; to++) {
-          const terms: Tensor[] = [];
-          NB201_EDGES.forEach(([from, target], e) => {
-            if (target !== to) return;
-            const out = edgeOutput(ctx, nodes[from]!, e, edges[e]!);
-            if (out) terms.push(out);
-          });
-          nodes.push(sumOrZero(terms, x));
-        }
-        return nodes[3]!;
-      });
-
   const forward = (ctx: NetContext, input: Tensor): Tensor => {
     if (mode === 'mixed') {
       const weights = alphaSoftmax(ctx, NB201_ALPHA, NB201_NUM_EDGES, NB201_OPS.length);
@@ -69,7 +52,7 @@ export function nb201Supernet(config: SupernetConfig): Supernet<Nb201Arch> {
         ctx,
         input,
         dims,
-        cellWith((c, x, e, scope) =>
+        nb201CellWith((c, x, e, scope) =>
           mixedSum(
             weights,
             e,
@@ -83,7 +66,7 @@ export function nb201Supernet(config: SupernetConfig): Supernet<Nb201Arch> {
       ctx,
       input,
       dims,
-      cellWith((c, x, e, scope) => applyNb201Op(c, x, NB201_OPS[path[e]!]!, scope, affine)),
+      nb201CellWith((c, x, e, scope) => applyNb201Op(c, x, NB201_OPS[path[e]!]!, scope, affine)),
     );
   };
 
