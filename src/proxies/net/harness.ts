@@ -14,7 +14,7 @@ import type { ProxyContext, ProxyDefinition, ProxyScorer, ProxyValue } from '../
 import { mapConcurrent } from '../concurrency.js';
 import { proxyNetwork, type ProxyNetwork } from './network.js';
 
-/** Conv-pattern programs a scorer keeps compiled (sorted runs need one; in-flight cells a few more). */
+/** Group programs a scorer keeps compiled (sorted runs need one; in-flight cells a few more). */
 const KEPT_PATTERNS = 4;
 
 export interface Layer {
@@ -109,10 +109,6 @@ export function netScorer<B>(
   plan: NetProxyPlan<B>,
 ): ProxyScorer {
   const programs = new Map<string, Promise<Compiled<B>>>();
-  // The one-hot supernet's program serves every NB201 cell, a conv pattern's the cells of that
-  // pattern (kept while they come: runs sort cells by pattern); the others serve one architecture.
-  const keepProgram = (key: string) => key.startsWith('nb201-supernet');
-  const sharedProgram = (key: string) => keepProgram(key) || key.startsWith('nb201-pattern');
   const inFlight = new Map<string, number>();
   const recent: string[] = [];
   const compile = (network: ProxyNetwork): Promise<Compiled<B>> => {
@@ -122,7 +118,7 @@ export function netScorer<B>(
       p = Program.compile(graph, outputs, {
         threads: context.threads,
         outputNames: names,
-        fewRuns: !keepProgram(network.key),
+        fewRuns: network.serves !== 'all',
       }).then((program) => ({
         built,
         program,
@@ -157,9 +153,7 @@ export function netScorer<B>(
         ...context.networkSize,
       });
       inFlight.set(network.key, (inFlight.get(network.key) ?? 0) + 1);
-      if (sharedProgram(network.key) && !keepProgram(network.key) && !recent.includes(network.key)) {
-        recent.push(network.key);
-      }
+      if (network.serves === 'group' && !recent.includes(network.key)) recent.push(network.key);
       const compiled = await compile(network);
       const store = ParamStore.fromGraph(compiled.graph, new Rng(context.seed).fork(context.space.key(arch)));
       for (const [name, value] of Object.entries(network.feeds)) if (store.has(name)) store.set(name, value);
@@ -180,15 +174,15 @@ export function netScorer<B>(
         seconds: seconds(),
       };
     } finally {
-      if (network) await done(network.key);
+      if (network) await done(network);
     }
   };
-  // After an architecture: release its program unless it is shared, and keep at most
-  // KEPT_PATTERNS pattern programs (the least recently used one not in flight goes first).
-  const done = async (key: string): Promise<void> => {
+  // After an architecture: release its program if it served only this one, and keep at most
+  // KEPT_PATTERNS group programs (the least recently used one not in flight goes first).
+  const done = async ({ key, serves }: ProxyNetwork): Promise<void> => {
     inFlight.set(key, (inFlight.get(key) ?? 1) - 1);
-    if (!sharedProgram(key)) return release(key);
-    if (keepProgram(key)) return;
+    if (serves === 'one') return release(key);
+    if (serves === 'all') return;
     recent.splice(recent.indexOf(key), 1);
     recent.push(key);
     while (recent.length > KEPT_PATTERNS) {

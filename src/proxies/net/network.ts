@@ -30,6 +30,11 @@ import { NaskitError } from '../../util/errors.js';
 export interface ProxyNetwork {
   /** Architectures with the same key share one compiled program. */
   key: string;
+  /**
+   * How long the scorer keeps that program: 'one' (released after this architecture), 'group' (kept
+   * while cells of its group come, runs sort by `programGroup`), 'all' (kept: it serves every cell).
+   */
+  serves: 'one' | 'group' | 'all';
   net: NetworkSpec;
   /** Values fed besides images and parameters (the NB201 supernet's α). */
   feeds: Record<string, Float32Array>;
@@ -80,6 +85,7 @@ export function proxyNetwork(
     return {
       key: `nb201-supernet|${config.classes}|${config.inputShape.join('x')}|${size}`,
       net,
+      serves: 'all',
       feeds: { [NB201_ALPHA]: alpha },
       uses(name) {
         const m = EDGE_OP.exec(name);
@@ -101,6 +107,7 @@ export function proxyNetwork(
         classes: config.classes,
         inputShape: config.inputShape,
       }),
+      serves: 'group',
       feeds: { [NB201_FREE_GATES]: freeGates(cell) },
       uses: () => true,
     };
@@ -114,6 +121,7 @@ export function proxyNetwork(
   return {
     key: `${space.name}|${space.key(arch)}|${config.classes}|${config.inputShape.join('x')}|${size}`,
     net: space.build(arch, config),
+    serves: 'one',
     feeds: {},
     uses: () => true,
   };
