@@ -42,8 +42,7 @@ export async function scoreArchitectures(options: ScoreRunOptions): Promise<Map<
   // Proxies sharing a run (grasp with snip, fisher, ...) then get computed by whichever runs first.
   expectProxies(proxies.map((p) => p.name));
   const keys = archs.map((a) => space.key(a));
-  const workers = Math.min(context.workers ?? 1, Math.floor(archs.length / MIN_ARCHS_PER_WORKER));
-  if (workers > 1 && context.spawn) return scoreWithWorkers(options, keys, workers);
+  if ((context.workers ?? 1) > 1 && context.spawn) return scoreWithWorkers(options, keys);
   const out = new Map<string, ProxyValue[]>();
   for (const proxy of proxies) {
     const values = new Array<ProxyValue>(archs.length);
@@ -87,7 +86,6 @@ export async function scoreArchitectures(options: ScoreRunOptions): Promise<Map<
 async function scoreWithWorkers(
   options: ScoreRunOptions,
   keys: readonly string[],
-  workers: number,
 ): Promise<Map<string, ProxyValue[]>> {
   const { context, proxies, archs, cache } = options;
   const out = new Map(proxies.map((p) => [p.name, new Array<ProxyValue>(archs.length)]));
@@ -104,6 +102,9 @@ async function scoreWithWorkers(
     }
     if (missing) todo.push(i);
   });
+  // Workers only pay off for enough uncached architectures (each starts in ~0.5 s).
+  const workers = Math.min(context.workers ?? 1, Math.floor(todo.length / MIN_ARCHS_PER_WORKER));
+  if (workers <= 1) return scoreArchitectures({ ...options, context: { ...context, workers: 1 } });
   byProgram(context.space, archs, todo);
   for (const proxy of proxies) {
     options.onProgress?.({ proxy: proxy.name, done: done.get(proxy.name)!, total: archs.length });
