@@ -40,7 +40,7 @@ function withComputeOptions(command: Command): Command {
     )
     .option(
       '--workers <n>',
-      `worker threads, each scoring its share of the architectures (default: the ${availableParallelism()} cores)`,
+      `worker threads pulling chunks of the architectures from one queue (default: the ${availableParallelism()} cores)`,
     );
 }
 

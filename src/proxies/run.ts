@@ -4,7 +4,7 @@
  */
 import type { AnySpace } from '../spaces/space.js';
 import type { ScoreCache } from './cache.js';
-import type { ProxyContext, ProxyDefinition, ProxyValue } from './proxy.js';
+import type { ProxyContext, ProxyDefinition, ProxyScorer, ProxyValue } from './proxy.js';
 import { requireSpace } from './proxy.js';
 import { expectProxies } from './net/loss-grads.js';
 import { MIN_ARCHS_PER_WORKER, scoreOnWorkers } from './workers.js';
@@ -32,6 +32,11 @@ export interface ScoreRunOptions {
   onProgress?: (progress: ScoreProgress) => void;
   /** Architectures handed to a scorer at once (bounded so the cache fills as the run goes). */
   chunk?: number;
+  /**
+   * Scorers kept across calls (a worker's chunks keep their compiled programs): created on first use
+   * and left for the owner to release. Without it each call releases its scorers.
+   */
+  scorers?: Map<string, ProxyScorer>;
 }
 
 /** Scores per proxy name, one entry per architecture (in `archs` order). */
@@ -56,7 +61,9 @@ export async function scoreArchitectures(options: ScoreRunOptions): Promise<Map<
     let done = archs.length - todo.length;
     options.onProgress?.({ proxy: proxy.name, done, total: archs.length });
     if (todo.length > 0) {
-      const scorer = await proxy.create(context);
+      const kept = options.scorers;
+      const scorer = kept?.get(proxy.name) ?? (await proxy.create(context));
+      kept?.set(proxy.name, scorer);
       try {
         const chunk = options.chunk ?? 256;
         for (let start = 0; start < todo.length; start += chunk) {
@@ -74,7 +81,7 @@ export async function scoreArchitectures(options: ScoreRunOptions): Promise<Map<
         }
       } finally {
         cache?.flush();
-        await scorer.release();
+        if (!kept) await scorer.release();
       }
     }
     out.set(proxy.name, values);
@@ -116,6 +123,7 @@ async function scoreWithWorkers(
       archs,
       todo,
       workers,
+      groupOf: (i) => programGroup(context.space, archs[i]),
       known: (name, i) => out.get(name)![i] !== undefined,
       onScore(proxy, i, value) {
         const values = out.get(proxy)!;

@@ -8,6 +8,7 @@ import { ScoreCache } from './cache.js';
 import { createProxyContext } from './context.js';
 import { resolveProxies } from './index.js';
 import { scoreArchitectures } from './run.js';
+import { chunkByGroup, chunkSize } from './workers.js';
 
 const space = getSpace('nb201');
 const rng = new Rng(11);
@@ -53,5 +54,22 @@ describe('scoring on worker threads', () => {
       archs,
     });
     await expect(run).rejects.toMatchObject({ code: 'data_missing' });
+  });
+});
+
+describe('chunkByGroup', () => {
+  const group = (x: string) => x[0]!;
+  it('cuts only where the program group changes, once a chunk has its size', () => {
+    const todo = ['a1', 'a2', 'a3', 'b1', 'c1', 'c2', 'd1'];
+    expect(chunkByGroup(todo, group, 2)).toEqual([['a1', 'a2', 'a3'], ['b1', 'c1', 'c2'], ['d1']]);
+    expect(chunkByGroup(todo, group, 1)).toEqual([['a1', 'a2', 'a3'], ['b1'], ['c1', 'c2'], ['d1']]);
+    expect(chunkByGroup(todo, group, 100)).toEqual([todo]);
+    expect(chunkByGroup([], group, 3)).toEqual([]);
+  });
+
+  it('sizes chunks at about a dozen per worker, within bounds', () => {
+    expect(chunkSize(15625, 2)).toBe(256);
+    expect(chunkSize(1000, 2)).toBe(42);
+    expect(chunkSize(10, 2)).toBe(4);
   });
 });
