@@ -147,11 +147,12 @@ export function netScorer<B>(
     const known = plan.known?.(arch);
     if (known !== undefined) return finish(known);
     try {
-      network = proxyNetwork(context.space, arch, {
-        classes: context.classes,
-        inputShape: context.inputShape,
-        ...context.networkSize,
-      });
+      network = proxyNetwork(
+        context.space,
+        arch,
+        { classes: context.classes, inputShape: context.inputShape, ...context.networkSize },
+        context.sharedGroups,
+      );
       inFlight.set(network.key, (inFlight.get(network.key) ?? 0) + 1);
       if (network.serves === 'group' && !recent.includes(network.key)) recent.push(network.key);
       const compiled = await compile(network);

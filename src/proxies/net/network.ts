@@ -66,6 +66,28 @@ export function programGroup(space: AnySpace, arch: unknown): string {
   return space.name === 'nb201' && !nb201Supernet && nb201Patterns ? convPattern(arch as Nb201Arch) : '';
 }
 
+/**
+ * A group program pays off once two cells of a run share it: for a lone cell it costs ~1.35× the
+ * cell's own network (snip 0.61 vs 0.45 s, grasp 1.5 vs 1.1 s per cell on 20 random NB201 cells, one
+ * thread), because every parameter-free op of the pattern is built and gated.
+ */
+export const MIN_CELLS_PER_GROUP_PROGRAM = 2;
+
+/** Program groups met at least MIN_CELLS_PER_GROUP_PROGRAM times among `archs` (see ProxyContext). */
+export function sharedProgramGroups(space: AnySpace, archs: readonly unknown[]): Set<string> {
+  const count = new Map<string, number>();
+  for (const arch of archs) {
+    const group = programGroup(space, arch);
+    if (group !== '') count.set(group, (count.get(group) ?? 0) + 1);
+  }
+  return new Set([...count].filter(([, n]) => n >= MIN_CELLS_PER_GROUP_PROGRAM).map(([g]) => g));
+}
+
+/**
+ * The network a proxy scores `arch` with. `sharedGroups` (a run's sharedProgramGroups) limits the
+ * group programs to the groups it holds; other cells get their own network. Without it every NB201
+ * cell uses its pattern's program.
+ */
 export function proxyNetwork(
   space: AnySpace,
   arch: unknown,
@@ -75,6 +97,7 @@ export function proxyNetwork(
     channels?: number;
     cells?: number;
   },
+  sharedGroups?: ReadonlySet<string>,
 ): ProxyNetwork {
   const size = `${config.channels ?? ''}x${config.cells ?? ''}`;
   if (space.name === 'nb201' && space.supernet && nb201Supernet) {
@@ -95,7 +118,11 @@ export function proxyNetwork(
       },
     };
   }
-  if (space.name === 'nb201' && nb201Patterns) {
+  if (
+    space.name === 'nb201' &&
+    nb201Patterns &&
+    (sharedGroups === undefined || sharedGroups.has(convPattern(arch as Nb201Arch)))
+  ) {
     // One program per conv pattern (spaces/nb201/pattern-network.ts): same values as the cell's own
     // network, compiled once for the ~21 cells of each pattern.
     const cell = arch as Nb201Arch;

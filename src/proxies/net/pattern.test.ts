@@ -4,7 +4,7 @@ import { nb201 } from '../../spaces/nb201/index.js';
 import type { AnySpace } from '../../spaces/space.js';
 import { getProxy } from '../index.js';
 import { clearShared } from './harness.js';
-import { useNb201Patterns } from './network.js';
+import { proxyNetwork, sharedProgramGroups, useNb201Patterns } from './network.js';
 
 const space = nb201 as unknown as AnySpace;
 // Two pairs share a conv pattern (the second cell of each pair reuses the first one's program).
@@ -53,4 +53,19 @@ describe('NB201 conv-pattern programs', () => {
       });
     }
   }, 120_000);
+
+  it('serve a run only where several of its cells share the pattern; lone cells get their own network', () => {
+    const groups = sharedProgramGroups(space, archs);
+    expect(groups.size).toBe(2);
+    const config = { classes: 10, inputShape: [3, 8, 8] as const, channels: 4, cells: 1 };
+    expect(archs.map((a) => proxyNetwork(space, a, config, groups).serves)).toEqual([
+      'group',
+      'group',
+      'group',
+      'group',
+      'one',
+    ]);
+    // Outside a run (no groups given) every cell uses its pattern's program.
+    expect(proxyNetwork(space, archs[4], config).serves).toBe('group');
+  });
 });
