@@ -80,7 +80,11 @@ export async function scoreArchitectures(options: ScoreRunOptions): Promise<Map<
       // Which cells of this run share a group program (kept scorers see it through the same set).
       const { sharedGroups } = runContext;
       sharedGroups.clear();
-      for (const g of sharedProgramGroups(space, todo.map((i) => archs[i]))) sharedGroups.add(g);
+      for (const g of sharedProgramGroups(
+        space,
+        todo.map((i) => archs[i]),
+      ))
+        sharedGroups.add(g);
       const kept = options.scorers;
       const scorer = kept?.get(proxy.name) ?? (await proxy.create(runContext));
       kept?.set(proxy.name, scorer);
