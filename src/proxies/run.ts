@@ -78,13 +78,12 @@ export async function scoreArchitectures(options: ScoreRunOptions): Promise<Map<
     options.onProgress?.({ proxy: proxy.name, done, total: archs.length });
     if (todo.length > 0) {
       // Which cells of this run share a group program (kept scorers see it through the same set).
-      const { sharedGroups } = runContext;
-      sharedGroups.clear();
-      for (const g of sharedProgramGroups(
+      const shared = sharedProgramGroups(
         space,
         todo.map((i) => archs[i]),
-      ))
-        sharedGroups.add(g);
+      );
+      runContext.sharedGroups.clear();
+      shared.forEach((group) => runContext.sharedGroups.add(group));
       const kept = options.scorers;
       const scorer = kept?.get(proxy.name) ?? (await proxy.create(runContext));
       kept?.set(proxy.name, scorer);
