@@ -208,7 +208,7 @@ export function register(program: Command): void {
     )
     .option(
       '--workers <n>',
-      'worker threads, each timing its share of the cells (default: the cores)',
+      'worker threads pulling chunks of the cells from one queue (default: the cores)',
       parsePositiveInt,
     )
     .option('--together', 'also time all the proxies run together, sharing runs as `proxies eval` does')
