@@ -73,7 +73,7 @@ const INFER_CONTEXT = { contextSteps: 30, contextLr: 0.05, contextOptimizer: 'ad
  * Defaults, chosen on dev holdouts (nb201/svhn, tnb101-micro/class_scene, nb201/cifar100) and sized
  * so one held-out setting with all methods, 5 shot counts and 5 seeds takes minutes on 2 cores.
  * The budget: at 9,600 the context model underfits (NB201 holdouts at k = 20: Reptile .919 / .900 /
- * .899 against .943 / .922 / .916 at 38,400). The pooled model does not gain from more steps: with
+ * .899 against .943 / .922 / .911 at 38,400). The pooled model does not gain from more steps: with
  * one output per architecture and no task identity, it drifts towards the mean of settings that rank
  * the same cell graphs differently (NB201 and TNB101 micro share their cell DAG), so the README also
  * reports fine-tuning at 9,600.
