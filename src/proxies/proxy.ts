@@ -46,12 +46,6 @@ export interface ProxyContext {
   workers?: number;
   /** How a worker thread rebuilds this context (set by createProxyContext for registered spaces). */
   spawn?: SpawnOptions;
-  /**
-   * Program groups (NB201 conv patterns) that several cells of the current run share; cells of other
-   * groups compile their own, smaller network. Set per run by `scoreArchitectures`; unset, every
-   * cell uses its group's program.
-   */
-  sharedGroups?: ReadonlySet<string>;
 }
 
 /** A context's construction options, as plain data a worker thread can receive. */

@@ -8,7 +8,7 @@ import type { ProxyContext, ProxyDefinition, ProxyScorer, ProxyValue } from './p
 import { requireSpace } from './proxy.js';
 import { expectProxies } from './net/loss-grads.js';
 import { MIN_ARCHS_PER_WORKER, scoreOnWorkers } from './workers.js';
-import { programGroup, sharedProgramGroups } from './net/network.js';
+import { programGroup } from './net/network.js';
 
 /** Indices sorted so that architectures sharing a compiled program come one after another. */
 function byProgram(space: AnySpace, archs: readonly unknown[], indices: number[]): number[] {
@@ -39,21 +39,6 @@ export interface ScoreRunOptions {
   scorers?: Map<string, ProxyScorer>;
 }
 
-type RunContext = ProxyContext & { sharedGroups: Set<string> };
-const keptContexts = new WeakMap<Map<string, ProxyScorer>, RunContext>();
-
-/**
- * The context scorers are created with: the caller's plus a set of the run's shared program groups.
- * Kept scorers hold the context of the call that created them, so a pool keeps one for all calls.
- */
-function runContextFor(context: ProxyContext, kept?: Map<string, ProxyScorer>): RunContext {
-  const known = kept && keptContexts.get(kept);
-  if (known) return known;
-  const fresh: RunContext = { ...context, sharedGroups: new Set() };
-  if (kept) keptContexts.set(kept, fresh);
-  return fresh;
-}
-
 /** Scores per proxy name, one entry per architecture (in `archs` order). */
 export async function scoreArchitectures(options: ScoreRunOptions): Promise<Map<string, ProxyValue[]>> {
   const { context, proxies, archs, cache } = options;
@@ -63,7 +48,6 @@ export async function scoreArchitectures(options: ScoreRunOptions): Promise<Map<
   expectProxies(proxies.map((p) => p.name));
   const keys = archs.map((a) => space.key(a));
   if ((context.workers ?? 1) > 1 && context.spawn) return scoreWithWorkers(options, keys);
-  const runContext = runContextFor(context, options.scorers);
   const out = new Map<string, ProxyValue[]>();
   for (const proxy of proxies) {
     const values = new Array<ProxyValue>(archs.length);
@@ -77,15 +61,8 @@ export async function scoreArchitectures(options: ScoreRunOptions): Promise<Map<
     let done = archs.length - todo.length;
     options.onProgress?.({ proxy: proxy.name, done, total: archs.length });
     if (todo.length > 0) {
-      // Which cells of this run share a group program (kept scorers see it through the same set).
-      const shared = sharedProgramGroups(
-        space,
-        todo.map((i) => archs[i]),
-      );
-      runContext.sharedGroups.clear();
-      shared.forEach((group) => runContext.sharedGroups.add(group));
       const kept = options.scorers;
-      const scorer = kept?.get(proxy.name) ?? (await proxy.create(runContext));
+      const scorer = kept?.get(proxy.name) ?? (await proxy.create(context));
       kept?.set(proxy.name, scorer);
       try {
         const chunk = options.chunk ?? 256;

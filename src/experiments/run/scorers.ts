@@ -9,7 +9,6 @@ import { availableParallelism } from 'node:os';
 import { subset, type ImageDataset } from '../../data/dataset.js';
 import { normalizedImages, type Normalization } from '../../data/normalize.js';
 import type { ProxyBatch } from '../../proxies/data-batch.js';
-import { sharedProgramGroups } from '../../proxies/net/network.js';
 import {
   getProxy,
   proxyNames,
@@ -47,9 +46,6 @@ export function makeScorers(
   return config.search.proxies.map((name) => registryScorer(getProxy(name), context));
 }
 
-/** A proxy context whose shared program groups each scoring call sets for its own cells. */
-type RunProxyContext = ProxyContext & { sharedGroups: Set<string> };
-
 /** The context registry proxies run in: the run's space, its training images, the run's cores. */
 function runProxyContext(
   config: RunConfig,
@@ -57,7 +53,7 @@ function runProxyContext(
   normalization: Normalization,
   rng: Rng,
   threads: number | undefined,
-): RunProxyContext {
+): ProxyContext {
   const batches = new Map<number, ProxyBatch>();
   const shape = [train.channels, train.height, train.width] as const;
   return {
@@ -70,7 +66,6 @@ function runProxyContext(
     // parallelize across architectures, and single-threaded programs give the same bits every time.
     threads: 1,
     concurrency: threads ?? availableParallelism(),
-    sharedGroups: new Set(),
     batch(size) {
       let batch = batches.get(size);
       if (!batch) {
@@ -96,18 +91,14 @@ function runProxyContext(
   };
 }
 
-function registryScorer(definition: ProxyDefinition, context: RunProxyContext): ArchScorer {
+function registryScorer(definition: ProxyDefinition, context: ProxyContext): ArchScorer {
   let scorer: Promise<ProxyScorer> | null = null;
   return {
     name: definition.name,
     direction: 'max',
     async score(archs) {
       scorer ??= definition.create(context);
-      const cells = archs.map((a) => nb201.parse(a));
-      // Conv-pattern programs only where several of these cells share one (lone cells build less).
-      context.sharedGroups.clear();
-      sharedProgramGroups(context.space, cells).forEach((g) => context.sharedGroups.add(g));
-      const values = await (await scorer).score(cells);
+      const values = await (await scorer).score(archs.map((a) => nb201.parse(a)));
       return values.map((v) => v.value ?? Number.NaN);
     },
     async release() {

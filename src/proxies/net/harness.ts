@@ -12,7 +12,7 @@ import { Rng } from '../../util/rng.js';
 import type { ProxyBatch } from '../data-batch.js';
 import type { ProxyContext, ProxyDefinition, ProxyScorer, ProxyValue } from '../proxy.js';
 import { mapConcurrent } from '../concurrency.js';
-import { proxyNetwork, type ProxyNetwork } from './network.js';
+import { proxyNetwork, sharedProgramGroups, type ProxyNetwork } from './network.js';
 
 /** Group programs a scorer keeps compiled (sorted runs need one; in-flight cells a few more). */
 const KEPT_PATTERNS = 4;
@@ -100,8 +100,9 @@ export function batchFeeds(batch: ProxyBatch): { input: Float32Array; labels: Bi
 }
 
 /**
- * A scorer running `plan` per architecture. Programs are cached by network key (one for all NB201
- * cells); per-architecture programs of other spaces are released after use.
+ * A scorer running `plan` per architecture. Programs are cached by network key: an NB201 conv
+ * pattern's program when several cells of one `score` call share the pattern (the last few kept),
+ * the one-hot supernet's for every cell; programs of a single architecture are released after use.
  */
 export function netScorer<B>(
   definition: ProxyDefinition,
@@ -136,7 +137,7 @@ export function netScorer<B>(
     if (p) await (await p).program.release().catch(() => undefined);
   };
 
-  const scoreOne = async (arch: unknown): Promise<ProxyValue> => {
+  const scoreOne = async (arch: unknown, sharedGroups: ReadonlySet<string>): Promise<ProxyValue> => {
     const start = performance.now();
     const seconds = () => (performance.now() - start) / 1000;
     let network: ProxyNetwork | null = null;
@@ -151,7 +152,7 @@ export function netScorer<B>(
         context.space,
         arch,
         { classes: context.classes, inputShape: context.inputShape, ...context.networkSize },
-        context.sharedGroups,
+        sharedGroups,
       );
       inFlight.set(network.key, (inFlight.get(network.key) ?? 0) + 1);
       if (network.serves === 'group' && !recent.includes(network.key)) recent.push(network.key);
@@ -196,9 +197,11 @@ export function netScorer<B>(
 
   return {
     async score(archs, onResult) {
+      // A conv pattern's program only for patterns several of these cells share (a lone cell builds less).
+      const sharedGroups = sharedProgramGroups(context.space, archs);
       // Several architectures in flight share the compiled program (ONNX Runtime runs are thread-safe).
       return mapConcurrent(archs, context.concurrency, async (arch, i) => {
-        const value = await scoreOne(arch);
+        const value = await scoreOne(arch, sharedGroups);
         onResult?.(i, value);
         return value;
       });

@@ -4,8 +4,9 @@
  *
  * NB201 cells by default share one program per conv pattern (spaces/nb201/pattern-network.ts: the
  * parameter-free edges are gated by fed 0/1 values, so values and gradients are the cell's own);
- * scoring runs sort the cells by pattern (`programGroup`) and the scorer keeps a few programs.
- * `useNb201Patterns(false)` compiles each cell's own network instead.
+ * scoring runs sort the cells by pattern (`programGroup`) and the scorer keeps a few programs; a
+ * pattern only one cell of a `score` call has gets the cell's own, smaller network.
+ * `useNb201Patterns(false)` compiles each cell's own network for every cell.
  *
  * NB201 can instead use the space's mixed-op supernet with its α fed as an exact one-hot selection
  * (softmax of 0 and -1e4 is exactly 1 and 0 in float32), so ONE compiled program serves all 15,625
@@ -73,7 +74,7 @@ export function programGroup(space: AnySpace, arch: unknown): string {
  */
 export const MIN_CELLS_PER_GROUP_PROGRAM = 2;
 
-/** Program groups met at least MIN_CELLS_PER_GROUP_PROGRAM times among `archs` (see ProxyContext). */
+/** Program groups met at least MIN_CELLS_PER_GROUP_PROGRAM times among `archs` (see netScorer). */
 export function sharedProgramGroups(space: AnySpace, archs: readonly unknown[]): Set<string> {
   const count = new Map<string, number>();
   for (const arch of archs) {
@@ -84,9 +85,9 @@ export function sharedProgramGroups(space: AnySpace, archs: readonly unknown[]):
 }
 
 /**
- * The network a proxy scores `arch` with. `sharedGroups` (a run's sharedProgramGroups) limits the
- * group programs to the groups it holds; other cells get their own network. Without it every NB201
- * cell uses its pattern's program.
+ * The network a proxy scores `arch` with. `sharedGroups` (sharedProgramGroups of the cells scored
+ * together) limits the group programs to the groups it holds; other cells get their own network.
+ * Without it every NB201 cell uses its pattern's program.
  */
 export function proxyNetwork(
   space: AnySpace,
