@@ -68,9 +68,9 @@ export function programGroup(space: AnySpace, arch: unknown): string {
 }
 
 /**
- * A group program pays off once two cells of a run share it: for a lone cell it costs ~1.35× the
- * cell's own network (snip 0.61 vs 0.45 s, grasp 1.5 vs 1.1 s per cell on 20 random NB201 cells, one
- * thread), because every parameter-free op of the pattern is built and gated.
+ * A group program pays off once two cells scored together share it: for a lone cell it costs about a
+ * third more than the cell's own network (`bench proxies --n 30`, random cells: grasp 1.02 vs 0.76 s,
+ * snip 0.41 vs 0.31 s per cell), because every parameter-free op of the pattern is built and gated.
  */
 export const MIN_CELLS_PER_GROUP_PROGRAM = 2;
 
