@@ -31,7 +31,17 @@ export interface ProgramOptions {
   threads?: number;
   /** Record per-node kernel times (see `TrainStep.endProfiling`). */
   profile?: boolean;
+  /**
+   * Which trainable parameters get a gradient (default: all). A supernet's α step asks only for
+   * `alpha/` names, so the program skips the weight gradients it would throw away.
+   */
+  wrt?: (name: string) => boolean;
+  /** Options the network's builder reads (e.g. a supernet's fixed path); see `NetContext.options`. */
+  buildOptions?: Readonly<Record<string, unknown>>;
 }
+
+/** Extra graph inputs a network declares beyond `input` and `labels` (e.g. a fed supernet path). */
+export type ExtraFeeds = Readonly<Record<string, Float32Array | BigInt64Array>>;
 
 /** Graph of one training step; exposed for export, inspection and tests. */
 export interface TrainGraph {
@@ -45,15 +55,20 @@ export interface TrainGraph {
   stateUpdates: Map<string, Tensor>;
 }
 
-export function buildTrainGraph(net: NetworkSpec, batch: number): TrainGraph {
+export function buildTrainGraph(
+  net: NetworkSpec,
+  batch: number,
+  options: Pick<ProgramOptions, 'wrt' | 'buildOptions'> = {},
+): TrainGraph {
   const graph = new Graph(`${net.name}/train`);
   const input = graph.input('input', [batch, ...net.inputShape]);
   const labels = graph.input('labels', [batch], 'int64');
-  const ctx = createContext(graph, true);
+  const ctx = createContext(graph, true, options.buildOptions ?? {});
   const logits = net.forward(ctx, input);
   checkLogits(net, logits, batch);
   const loss = softmaxCrossEntropy(logits, labels, { reduction: 'mean' });
-  const trainable = graph.trainableParams();
+  const wrt = options.wrt;
+  const trainable = graph.trainableParams().filter((p) => !wrt || wrt(p.name));
   const grads = grad(loss, trainable, { allowUnused: true });
   return { graph, input, labels, logits, loss, trainable, grads, stateUpdates: ctx.stateUpdates };
 }
@@ -61,10 +76,11 @@ export function buildTrainGraph(net: NetworkSpec, batch: number): TrainGraph {
 export function buildEvalGraph(
   net: NetworkSpec,
   batch: number,
+  buildOptions: Readonly<Record<string, unknown>> = {},
 ): { graph: Graph; input: Tensor; logits: Tensor } {
   const graph = new Graph(`${net.name}/eval`);
   const input = graph.input('input', [batch, ...net.inputShape]);
-  const logits = net.forward(createContext(graph, false), input);
+  const logits = net.forward(createContext(graph, false, buildOptions), input);
   checkLogits(net, logits, batch);
   return { graph, input, logits };
 }
@@ -114,7 +130,7 @@ export class TrainStep {
   ) {}
 
   static async create(net: NetworkSpec, options: ProgramOptions): Promise<TrainStep> {
-    const spec = buildTrainGraph(net, options.batch);
+    const spec = buildTrainGraph(net, options.batch, options);
     const stateNames = [...spec.stateUpdates.keys()];
     const outputs = [
       spec.loss,
@@ -137,8 +153,13 @@ export class TrainStep {
   }
 
   /** Run forward + backward on one batch; writes running-stat updates into `params`. */
-  async run(params: ParamSource, input: Float32Array, labels: BigInt64Array): Promise<StepResult> {
-    const out = await this.program.run({ ...paramFeeds(this.program, params), input, labels });
+  async run(
+    params: ParamSource,
+    input: Float32Array,
+    labels: BigInt64Array,
+    extra: ExtraFeeds = {},
+  ): Promise<StepResult> {
+    const out = await this.program.run({ ...paramFeeds(this.program, params), ...extra, input, labels });
     const loss = Number((out.loss as Float32Array)[0]);
     if (!Number.isFinite(loss)) {
       throw new NaskitError(
@@ -171,7 +192,7 @@ export class Forward {
   ) {}
 
   static async create(net: NetworkSpec, options: ProgramOptions): Promise<Forward> {
-    const { graph, logits } = buildEvalGraph(net, options.batch);
+    const { graph, logits } = buildEvalGraph(net, options.batch, options.buildOptions);
     const program = await Program.compile(graph, [logits], {
       outputNames: ['logits'],
       ...(options.threads ? { threads: options.threads } : {}),
@@ -179,8 +200,8 @@ export class Forward {
     return new Forward(program, net, options.batch);
   }
 
-  async run(params: ParamSource, input: Float32Array): Promise<Float32Array> {
-    const out = await this.program.run({ ...paramFeeds(this.program, params), input });
+  async run(params: ParamSource, input: Float32Array, extra: ExtraFeeds = {}): Promise<Float32Array> {
+    const out = await this.program.run({ ...paramFeeds(this.program, params), ...extra, input });
     return out.logits as Float32Array;
   }
 
