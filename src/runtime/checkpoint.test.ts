@@ -21,7 +21,7 @@ import {
   saveCheckpoint,
   writeFileAtomic,
 } from './checkpoint.js';
-import { Sgd, optimizerFromState } from './optim.js';
+import { Adam, Sgd, optimizerFromState } from './optim.js';
 import { ParamStore } from './params.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'naskit-ckpt-'));
@@ -132,6 +132,22 @@ describe('checkpoints', () => {
     opt.step(params, grads(params, 2), 0.1);
     resumedOpt.step(resumedParams, grads(resumedParams, 2), 0.1);
     for (const n of params.names()) expect(resumedParams.get(n)).toEqual(params.get(n));
+  });
+
+  it('keeps named optimizers apart from the main one (a supernet: SGD for weights, Adam for α)', () => {
+    const params = store();
+    const weights = new Sgd({ momentum: 0.9 });
+    const alpha = new Adam({ beta1: 0.5 });
+    const g = grads(params, 3);
+    weights.step(params, new Map([...g].filter(([n]) => n === 'conv/w')), 0.1);
+    alpha.step(params, new Map([...g].filter(([n]) => n === 'bn/beta')), 0.01);
+    const path = join(dir, 'named.safetensors');
+    saveCheckpoint(path, { params, optimizer: weights, optimizers: { alpha } });
+    const loaded = loadCheckpoint(path);
+    expect([...loaded.optimizer!.slots.keys()]).toEqual([...weights.exportState().slots.keys()]);
+    expect(loaded.optimizers.alpha!.slots).toEqual(alpha.exportState().slots);
+    expect(loaded.optimizers.alpha!.steps).toEqual({ 'bn/beta': 1 });
+    expect(loadCheckpoint(join(dir, 'a.safetensors')).optimizers).toEqual({});
   });
 
   it('restoreParams refuses a checkpoint of another network', () => {

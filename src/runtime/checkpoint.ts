@@ -226,6 +226,8 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
 export interface CheckpointContents {
   params: ParamStore;
   optimizer?: Optimizer | OptimizerState;
+  /** Further optimizers by name (a supernet's α optimizer next to its weight optimizer). */
+  optimizers?: Readonly<Record<string, Optimizer | OptimizerState>>;
   /** Any JSON-serializable record (epoch, config, metrics…). */
   metadata?: Record<string, unknown>;
 }
@@ -234,8 +236,12 @@ export interface LoadedCheckpoint {
   /** A store with the saved values, shapes and parameter kinds. */
   params: ParamStore;
   optimizer?: OptimizerState;
+  optimizers: Record<string, OptimizerState>;
   metadata: Record<string, unknown>;
 }
+
+/** Slots of a named optimizer are stored as `optimizer/@<name>/<slot>/<param>`. */
+const NAMED_PREFIX = '@';
 
 export function saveCheckpoint(path: string, contents: CheckpointContents): void {
   const { params } = contents;
@@ -262,6 +268,25 @@ export function saveCheckpoint(path: string, contents: CheckpointContents): void
       tensors.set(`${OPTIM_PREFIX}${key}`, { dtype: 'F32', shape: [value.length], data: value });
     }
   }
+  const named: Record<string, Omit<OptimizerState, 'slots'>> = {};
+  for (const [name, optimizer] of Object.entries(contents.optimizers ?? {})) {
+    if (name.includes('/') || name.length === 0) {
+      throw new NaskitError(
+        'invalid_argument',
+        `checkpoint: optimizer name '${name}' must be non-empty without '/'`,
+      );
+    }
+    const state = 'exportState' in optimizer ? optimizer.exportState() : optimizer;
+    named[name] = { kind: state.kind, hyper: state.hyper, steps: state.steps };
+    for (const [key, value] of state.slots) {
+      tensors.set(`${OPTIM_PREFIX}${NAMED_PREFIX}${name}/${key}`, {
+        dtype: 'F32',
+        shape: [value.length],
+        data: value,
+      });
+    }
+  }
+  if (Object.keys(named).length > 0) meta['naskit.optimizers'] = JSON.stringify(named);
   writeFileAtomic(path, encodeSafetensors(tensors, meta));
 }
 
@@ -286,6 +311,14 @@ export function loadCheckpoint(path: string): LoadedCheckpoint {
   const noDecay = new Set(parseMeta<string[]>(metadata, 'naskit.no_decay', path));
   const params = new ParamStore();
   const slots = new Map<string, Float32Array>();
+  const namedMeta =
+    metadata['naskit.optimizers'] === undefined
+      ? {}
+      : parseMeta<Record<string, Omit<OptimizerState, 'slots'>>>(metadata, 'naskit.optimizers', path);
+  const optimizers: Record<string, OptimizerState> = {};
+  for (const [name, o] of Object.entries(namedMeta)) {
+    optimizers[name] = { kind: o.kind, hyper: o.hyper, steps: o.steps, slots: new Map() };
+  }
   for (const [name, t] of tensors) {
     if (!(t.data instanceof Float32Array)) {
       throw new NaskitError(
@@ -293,11 +326,22 @@ export function loadCheckpoint(path: string): LoadedCheckpoint {
         `${path}: tensor '${name}' is ${t.dtype}, checkpoints hold F32 only`,
       );
     }
-    if (name.startsWith(OPTIM_PREFIX)) slots.set(name.slice(OPTIM_PREFIX.length), t.data);
+    if (name.startsWith(OPTIM_PREFIX + NAMED_PREFIX)) {
+      const rest = name.slice(OPTIM_PREFIX.length + NAMED_PREFIX.length);
+      const cut = rest.indexOf('/');
+      const owner = optimizers[rest.slice(0, cut)];
+      if (cut < 0 || !owner) {
+        throw new NaskitError(
+          'data_corrupt',
+          `${path}: tensor '${name}' belongs to no optimizer in 'naskit.optimizers'`,
+        );
+      }
+      owner.slots.set(rest.slice(cut + 1), t.data);
+    } else if (name.startsWith(OPTIM_PREFIX)) slots.set(name.slice(OPTIM_PREFIX.length), t.data);
     else
       params.add(name, t.data, { shape: t.shape, trainable: !buffers.has(name), noDecay: noDecay.has(name) });
   }
-  const result: LoadedCheckpoint = { params, metadata: parseMeta(metadata, 'naskit.user', path) };
+  const result: LoadedCheckpoint = { params, optimizers, metadata: parseMeta(metadata, 'naskit.user', path) };
   if (metadata['naskit.optimizer'] !== undefined) {
     const o = parseMeta<Omit<OptimizerState, 'slots'>>(metadata, 'naskit.optimizer', path);
     result.optimizer = { kind: o.kind, hyper: o.hyper, steps: o.steps, slots };

@@ -1,0 +1,477 @@
+/**
+ * The supernet trainer shared by the weight-sharing searches.
+ * - `mixed` (DARTS): each step first takes an α step (Adam) on a validation batch — first order: the
+ *   gradient of the validation loss at the current weights — then a weight step (SGD) on a training
+ *   batch. α and weights have their own optimizers and programs (each program differentiates only what
+ *   its optimizer steps).
+ * - `single-path` (SPOS / GeNAS): each step draws one path from the sampler and trains only its ops;
+ *   parameters off the path are not stepped (no momentum, no weight decay), as PyTorch skips
+ *   parameters without a gradient.
+ * Weights: SGD (momentum, optional Nesterov, weight decay), gradient-norm clipping, a per-epoch cosine
+ * schedule from `lr` to `lrMin` (epoch e uses the value at e; DARTS' code steps its scheduler before
+ * the epoch and so starts one value later).
+ *
+ * Every random choice is forked from the seed by epoch (data order, augmentation, validation batches,
+ * paths), so training resumed from an epoch-end checkpoint continues exactly as an uninterrupted run.
+ * The checkpoint (one safetensors file, written atomically) holds weights, α, BN statistics, both
+ * optimizers' states and the per-epoch records; the weights at initialization are kept beside it
+ * (GeNAS' angle score needs them).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { BatchLoader, type Batch } from '../../data/batches.js';
+import type { ImageDataset } from '../../data/dataset.js';
+import type { Normalization } from '../../data/normalize.js';
+import { buildEvalGraph } from '../../runtime/train-program.js';
+import { loadCheckpoint, restoreParams, saveCheckpoint } from '../../runtime/checkpoint.js';
+import { Adam, type Optimizer, Sgd, clipGradNorm, optimizerFromState } from '../../runtime/optim.js';
+import { ParamStore } from '../../runtime/params.js';
+import { makeSchedule, type Schedule } from '../../runtime/schedule.js';
+import type { AnySpace } from '../../spaces/space.js';
+import type { Supernet, SupernetConfig, SupernetMode } from '../../spaces/network-config.js';
+import { NaskitError } from '../../util/errors.js';
+import { Rng } from '../../util/rng.js';
+import { type Path, type SupernetPrograms, isAlpha, supernetPrograms } from './programs.js';
+
+export interface SupernetHyper {
+  epochs: number;
+  batchSize: number;
+  /** Weights: SGD peak rate, cosine to `lrMin` over the epochs. */
+  lr: number;
+  lrMin: number;
+  momentum: number;
+  nesterov: boolean;
+  weightDecay: number;
+  /** Global gradient-norm clip of the weight gradients (0 = off). */
+  gradClip: number;
+  /** α (mixed mode): Adam. */
+  alphaLr: number;
+  alphaBeta1: number;
+  alphaBeta2: number;
+  alphaWeightDecay: number;
+}
+
+/** DARTS' search settings (spec §3), which SPOS/GeNAS share for the weights. */
+export const DEFAULT_HYPER: SupernetHyper = {
+  epochs: 50,
+  batchSize: 64,
+  lr: 0.025,
+  lrMin: 0.001,
+  momentum: 0.9,
+  nesterov: false,
+  weightDecay: 3e-4,
+  gradClip: 5,
+  alphaLr: 3e-4,
+  alphaBeta1: 0.5,
+  alphaBeta2: 0.999,
+  alphaWeightDecay: 1e-3,
+};
+
+export interface SupernetData {
+  /** Images the weights are trained on. */
+  train: ImageDataset;
+  /** Images the α steps (mixed) and evaluations use. */
+  valid: ImageDataset;
+  normalization: Normalization;
+  /** Random crop with this padding + horizontal flip on training and α batches (CIFAR: 4). */
+  cropFlipPadding?: number;
+}
+
+/** Draws a single-path step's path. */
+export type PathSampler = (rng: Rng) => number[];
+
+export interface EpochRecord {
+  epoch: number;
+  lr: number;
+  train_loss: number;
+  /** Percent. */
+  train_accuracy: number;
+  /** Mixed mode: mean over the α steps' validation batches (before each α update). */
+  valid_loss?: number;
+  valid_accuracy?: number;
+  seconds: number;
+  /** Mixed mode: softmax(α) per edge row, by α name. */
+  alpha?: Record<string, number[][]>;
+  /** Mixed mode: the architecture α derives, in the space's canonical string. */
+  derived?: string;
+}
+
+export interface StepInfo {
+  epoch: number;
+  /** Step within the epoch, from 1. */
+  step: number;
+  steps: number;
+  loss: number;
+}
+
+export interface SupernetTrainerOptions {
+  space: AnySpace;
+  supernet: Omit<SupernetConfig, 'mode'>;
+  mode: SupernetMode;
+  hyper: SupernetHyper;
+  data: SupernetData;
+  seed: number;
+  threads?: number;
+  /** Single-path: the path of each step (default: the space's own uniform sampler). */
+  sampler?: PathSampler;
+  /** Where `checkpoint.safetensors` and `init.safetensors` live; resumes from it when present. */
+  checkpointDir?: string;
+  /**
+   * What must match for a checkpoint to be resumed (space, supernet config, data, hyperparameters);
+   * recorded in the checkpoint. A mismatch is refused, naming the first difference.
+   */
+  identity?: Record<string, unknown>;
+  /** Batch of the evaluation and BN-statistics programs. */
+  evalBatch?: number;
+  /** Compile one program per path even when the space can feed the path (for comparisons). */
+  noFedPath?: boolean;
+  onStep?: (info: StepInfo) => void;
+  onEpoch?: (record: EpochRecord) => void | Promise<void>;
+}
+
+export const CHECKPOINT_FILE = 'checkpoint.safetensors';
+export const INIT_FILE = 'init.safetensors';
+const FORMAT = 'naskit-supernet/1';
+
+export class SupernetTrainer {
+  readonly supernet: Supernet;
+  readonly params: ParamStore;
+  readonly programs: SupernetPrograms;
+  readonly records: EpochRecord[] = [];
+  /** Epochs completed (and checkpointed). */
+  epoch = 0;
+  private readonly weights: Optimizer;
+  private alphaOpt: Optimizer;
+  private readonly schedule: Schedule;
+  private readonly rng: Rng;
+  private readonly trainLoader: BatchLoader;
+  private readonly validLoader: BatchLoader;
+  private readonly sampler: PathSampler;
+  private readonly activeCache = new Map<string, ReadonlySet<string>>();
+
+  constructor(readonly options: SupernetTrainerOptions) {
+    const { space, hyper, data, mode } = options;
+    if (!space.supernet) {
+      throw new NaskitError('invalid_argument', `space '${space.name}' has no supernet; use nb201 or darts`);
+    }
+    if (mode !== 'mixed' && mode !== 'single-path') {
+      throw new NaskitError(
+        'invalid_argument',
+        `unknown supernet mode '${String(mode)}'; use mixed or single-path`,
+      );
+    }
+    checkHyper(hyper);
+    this.supernet = space.supernet({ ...options.supernet, mode });
+    this.rng = new Rng(options.seed);
+    // All weights of the supernet: the mixed build declares every op of every edge (and α).
+    const full = mode === 'mixed' ? this.supernet : space.supernet({ ...options.supernet, mode: 'mixed' });
+    const all = ParamStore.fromGraph(buildEvalGraph(full, 1).graph, this.rng.fork('init'));
+    // α is not trained in single-path mode; keep the store to the shared weights.
+    this.params = new ParamStore();
+    for (const n of all.names())
+      if (mode === 'mixed' || !isAlpha(n)) this.params.add(n, all.get(n), all.info(n));
+    for (const [what, set] of [
+      ['training', data.train],
+      ['validation', data.valid],
+    ] as const) {
+      if (set.n < hyper.batchSize) {
+        throw new NaskitError(
+          'invalid_argument',
+          `the ${what} split has ${set.n} images, fewer than one batch of ${hyper.batchSize}; use more images or a smaller batch`,
+        );
+      }
+    }
+    const crop = data.cropFlipPadding !== undefined ? { cropFlipPadding: data.cropFlipPadding } : {};
+    this.trainLoader = new BatchLoader(data.train, {
+      batchSize: hyper.batchSize,
+      normalization: data.normalization,
+      shuffle: true,
+      dropLast: true,
+      rng: this.rng.fork('train-batches'),
+      ...crop,
+    });
+    this.validLoader = new BatchLoader(data.valid, {
+      batchSize: hyper.batchSize,
+      normalization: data.normalization,
+      shuffle: true,
+      dropLast: true,
+      rng: this.rng.fork('valid-batches'),
+      ...crop,
+    });
+    this.weights = new Sgd({
+      momentum: hyper.momentum,
+      nesterov: hyper.nesterov,
+      weightDecay: hyper.weightDecay,
+    });
+    this.alphaOpt = new Adam({
+      beta1: hyper.alphaBeta1,
+      beta2: hyper.alphaBeta2,
+      weightDecay: hyper.alphaWeightDecay,
+    });
+    this.schedule = makeSchedule({ kind: 'cosine', lr: hyper.lr, etaMin: hyper.lrMin, total: hyper.epochs });
+    this.sampler = options.sampler ?? ((rng) => this.supernet.pathOf(space.sample(rng)));
+    this.programs = supernetPrograms(
+      this.supernet,
+      {
+        batch: hyper.batchSize,
+        evalBatch: options.evalBatch ?? 100,
+        ...(options.threads ? { threads: options.threads } : {}),
+      },
+      !options.noFedPath,
+    );
+  }
+
+  get mode(): SupernetMode {
+    return this.supernet.mode;
+  }
+
+  get stepsPerEpoch(): number {
+    return this.trainLoader.batchesPerEpoch;
+  }
+
+  /** Resume from the checkpoint in `checkpointDir` if there is one; otherwise keep the initial weights. */
+  resume(): boolean {
+    const dir = this.options.checkpointDir;
+    if (!dir) return false;
+    const path = join(dir, CHECKPOINT_FILE);
+    if (!existsSync(path)) {
+      mkdirSync(dir, { recursive: true });
+      saveCheckpoint(join(dir, INIT_FILE), { params: this.params, metadata: this.metadata() });
+      return false;
+    }
+    const loaded = loadCheckpoint(path);
+    const meta = loaded.metadata;
+    if (meta.format !== FORMAT) {
+      throw new NaskitError(
+        'data_corrupt',
+        `${path} is not a supernet checkpoint (format ${JSON.stringify(meta.format)})`,
+      );
+    }
+    const mismatch = firstDifference(meta.identity, this.identity());
+    if (mismatch) {
+      throw new NaskitError(
+        'invalid_argument',
+        `${path} was written by a different supernet training (${mismatch}); use the same settings to resume, or another output folder`,
+      );
+    }
+    try {
+      restoreParams(this.params, loaded.params);
+    } catch (err) {
+      throw new NaskitError(
+        'shape_mismatch',
+        `${path} does not fit ${this.supernet.name}: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+    if (!loaded.optimizer) throw new NaskitError('data_corrupt', `${path} has no weight-optimizer state`);
+    this.weights.importState(loaded.optimizer);
+    const alpha = loaded.optimizers.alpha;
+    if (alpha) this.alphaOpt = optimizerFromState(alpha);
+    this.epoch = Number(meta.epoch);
+    this.records.splice(0, this.records.length, ...((meta.records as EpochRecord[]) ?? []));
+    return true;
+  }
+
+  identity(): Record<string, unknown> {
+    // Through JSON, as the checkpoint holds it (undefined fields dropped).
+    return JSON.parse(
+      JSON.stringify({
+        space: this.options.space.name,
+        supernet: this.supernet.name,
+        config: this.options.supernet,
+        hyper: this.options.hyper,
+        seed: this.options.seed,
+        ...(this.options.identity ?? {}),
+      }),
+    ) as Record<string, unknown>;
+  }
+
+  private metadata(): Record<string, unknown> {
+    return { format: FORMAT, identity: this.identity(), epoch: this.epoch, records: this.records };
+  }
+
+  /** Train the remaining epochs, checkpointing after each; returns the per-epoch records. */
+  async train(): Promise<EpochRecord[]> {
+    for (let e = this.epoch; e < this.options.hyper.epochs; e++) {
+      const record = await this.runEpoch(e);
+      this.records.push(record);
+      this.epoch = e + 1;
+      if (this.options.checkpointDir) {
+        saveCheckpoint(join(this.options.checkpointDir, CHECKPOINT_FILE), {
+          params: this.params,
+          optimizer: this.weights,
+          optimizers: this.mode === 'mixed' ? { alpha: this.alphaOpt } : {},
+          metadata: this.metadata(),
+        });
+      }
+      await this.options.onEpoch?.(record);
+    }
+    return this.records;
+  }
+
+  /** The validation batches of epoch `e`: shuffled passes over the validation split, cycled. */
+  private *validBatches(e: number): Generator<Batch> {
+    for (let pass = 0; ; pass++) yield* this.validLoader.epoch(e * 1000 + pass);
+  }
+
+  async runEpoch(e: number): Promise<EpochRecord> {
+    const started = performance.now();
+    const lr = this.schedule(e);
+    const pathRng = this.rng.fork(`paths/${e}`);
+    const valid = this.mode === 'mixed' ? this.validBatches(e) : null;
+    let loss = 0;
+    let correct = 0;
+    let seen = 0;
+    let vLoss = 0;
+    let vCorrect = 0;
+    let vSeen = 0;
+    let k = 0;
+    const steps = this.stepsPerEpoch;
+    for (const batch of this.trainLoader.epoch(e)) {
+      if (valid) {
+        const v = await this.alphaStep(valid.next().value as Batch);
+        vLoss += v.loss * v.n;
+        vCorrect += v.correct;
+        vSeen += v.n;
+      }
+      const path = this.mode === 'single-path' ? this.sampler(pathRng) : null;
+      const r = await this.weightStep(batch, path, lr);
+      loss += r.loss * batch.size;
+      correct += r.correct;
+      seen += batch.size;
+      this.options.onStep?.({ epoch: e, step: ++k, steps, loss: r.loss });
+    }
+    const record: EpochRecord = {
+      epoch: e,
+      lr,
+      train_loss: loss / seen,
+      train_accuracy: (100 * correct) / seen,
+      seconds: (performance.now() - started) / 1000,
+    };
+    if (this.mode === 'mixed') {
+      record.valid_loss = vLoss / vSeen;
+      record.valid_accuracy = (100 * vCorrect) / vSeen;
+      record.alpha = this.alphaSoftmax();
+      record.derived = this.options.space.format(this.derive());
+    }
+    return record;
+  }
+
+  /** One α step (Adam) on a validation batch; returns that batch's loss before the update. */
+  async alphaStep(batch: Batch): Promise<{ loss: number; correct: number; n: number }> {
+    const step = await this.programs.alpha();
+    const r = await step.run(this.params, batch.input, batch.labels);
+    this.alphaOpt.step(this.params, r.grads, this.options.hyper.alphaLr);
+    return { loss: r.loss, correct: r.correct, n: batch.size };
+  }
+
+  /** One weight step (SGD) on a training batch, on `path` in single-path mode. */
+  async weightStep(batch: Batch, path: Path | null, lr: number): Promise<{ loss: number; correct: number }> {
+    const { program, feeds } = await this.programs.train(path);
+    const r = await program.run(this.params, batch.input, batch.labels, feeds);
+    let grads = r.grads;
+    if (path && this.programs.fedPath) {
+      const active = this.activeParams(path);
+      grads = new Map([...grads].filter(([n]) => active.has(n)));
+    }
+    if (this.options.hyper.gradClip > 0) clipGradNorm(grads, this.options.hyper.gradClip);
+    this.weights.step(this.params, grads, lr);
+    return { loss: r.loss, correct: r.correct };
+  }
+
+  /** Trainable parameters a path uses (its own network's), cached by path. */
+  activeParams(path: Path): ReadonlySet<string> {
+    const key = path.join(',');
+    let set = this.activeCache.get(key);
+    if (!set) {
+      const graph = buildEvalGraph(this.supernet.withPath(path), 1).graph;
+      set = new Set(graph.trainableParams().map((p) => p.name));
+      if (this.activeCache.size >= 4096) this.activeCache.clear();
+      this.activeCache.set(key, set);
+    }
+    return set;
+  }
+
+  /** softmax(α) per row, by α name (mixed mode). */
+  alphaSoftmax(): Record<string, number[][]> {
+    const out: Record<string, number[][]> = {};
+    for (const a of this.supernet.alphas) {
+      const values = this.params.get(a.name);
+      const cols = this.supernet.ops.length;
+      out[a.name] = a.edges.map((_, r) => {
+        const row = Array.from(values.subarray(r * cols, (r + 1) * cols));
+        const max = Math.max(...row);
+        const exps = row.map((v) => Math.exp(v - max));
+        const sum = exps.reduce((s, v) => s + v, 0);
+        return exps.map((v) => v / sum);
+      });
+    }
+    return out;
+  }
+
+  /** The architecture the current α selects (mixed mode). */
+  derive(): unknown {
+    return this.supernet.derive((name) => this.params.get(name));
+  }
+
+  /** A uniform path from the sampler (for evaluations and benches). */
+  samplePath(rng: Rng): number[] {
+    return this.sampler(rng);
+  }
+
+  /** The training and validation loaders' batches of an epoch (benches, tests). */
+  trainBatches(e: number): Generator<Batch> {
+    return this.trainLoader.epoch(e);
+  }
+
+  validBatch(e: number): Batch {
+    return this.validBatches(e).next().value as Batch;
+  }
+
+  async release(): Promise<void> {
+    await this.programs.release();
+  }
+}
+
+function checkHyper(h: SupernetHyper): void {
+  const positive = ['epochs', 'batchSize', 'lr', 'alphaLr'] as const;
+  for (const key of positive) {
+    if (!(h[key] > 0) || !Number.isFinite(h[key])) {
+      throw new NaskitError('invalid_argument', `supernet training: ${key} must be > 0, got ${h[key]}`);
+    }
+  }
+  for (const key of ['epochs', 'batchSize'] as const) {
+    if (!Number.isInteger(h[key])) {
+      throw new NaskitError(
+        'invalid_argument',
+        `supernet training: ${key} must be an integer, got ${h[key]}`,
+      );
+    }
+  }
+  const nonNegative = ['lrMin', 'momentum', 'weightDecay', 'gradClip', 'alphaWeightDecay'] as const;
+  for (const key of nonNegative) {
+    if (!(h[key] >= 0)) {
+      throw new NaskitError('invalid_argument', `supernet training: ${key} must be >= 0, got ${h[key]}`);
+    }
+  }
+  if (h.lrMin > h.lr) {
+    throw new NaskitError('invalid_argument', `supernet training: lrMin ${h.lrMin} is above lr ${h.lr}`);
+  }
+}
+
+/** The first path at which two JSON values differ, e.g. "hyper.epochs: 30 vs 50"; null when equal. */
+export function firstDifference(a: unknown, b: unknown, at = ''): string | null {
+  if (typeof a !== typeof b || Array.isArray(a) !== Array.isArray(b) || (a === null) !== (b === null)) {
+    return `${at || 'value'}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`;
+  }
+  if (a && typeof a === 'object') {
+    const ao = a as Record<string, unknown>;
+    const bo = b as Record<string, unknown>;
+    for (const key of new Set([...Object.keys(ao), ...Object.keys(bo)])) {
+      const d = firstDifference(ao[key], bo[key], at ? `${at}.${key}` : key);
+      if (d) return d;
+    }
+    return null;
+  }
+  return a === b ? null : `${at || 'value'}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`;
+}
