@@ -14,6 +14,7 @@ import { benchQuery } from './bench-query.js';
 import { benchPredictor } from '../predictors/bench.js';
 import { resolveDataDir } from '../util/data-dir.js';
 import { BENCH_PROXIES, benchProxies } from '../proxies/bench.js';
+import { benchSupernet } from '../experiments/supernet/bench.js';
 
 function formatProfile(p: EngineProfile): string[] {
   const lines = [
@@ -240,6 +241,70 @@ export function register(program: Command): void {
       ];
       if (r.together)
         lines.push(`  together   ${r.together.sec_per_arch.toFixed(3).padStart(8)} s/arch (shared runs)`);
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+
+  bench
+    .command('supernet')
+    .description(
+      'Supernet training cost: program load time, median weight step and α step (mixed), or single-path steps ' +
+        'against the same cells as standalone networks; optionally PyTorch side by side',
+    )
+    .option('--space <name>', 'nb201 or darts', 'nb201')
+    .option('--mode <mode>', 'mixed or single-path', 'mixed')
+    .option('--channels <n>', 'supernet width (first-stage C)', parsePositiveInt, 16)
+    .option('--cells <n>', 'nb201: cells per stage (5); darts: cells (8)', parsePositiveInt)
+    .option('--batch <n>', 'batch size (default: nb201 64, darts 16)', parsePositiveInt)
+    .option('--resolution <px>', 'input side: 32 or 16', parsePositiveInt, 32)
+    .option('--threads <n>', 'ONNX Runtime intra-op threads (default: core count)', parsePositiveInt)
+    .option('--repeats <n>', 'timed repetitions per figure (median reported)', parsePositiveInt, 10)
+    .option('--warmup <n>', 'untimed warm-up repetitions', parseNonNegativeInt, 3)
+    .option('--paths <n>', 'single-path: random paths to average over', parsePositiveInt, 20)
+    .option(
+      '--compare-torch',
+      'mixed: also time the same supernet in PyTorch (python3 with torch) in this run',
+    )
+    .option('--json', 'print one JSON object')
+    .action(async (opts) => {
+      if (opts.threads) setDefaultThreads(opts.threads);
+      const r = await benchSupernet({
+        space: opts.space,
+        mode: opts.mode,
+        channels: opts.channels,
+        cells: opts.cells,
+        batch: opts.batch,
+        resolution: opts.resolution,
+        threads: opts.threads,
+        repeats: opts.repeats,
+        warmup: opts.warmup,
+        paths: opts.paths,
+        compareTorch: Boolean(opts.compareTorch),
+      });
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(r)}\n`);
+        return;
+      }
+      const lines = [
+        `supernet      ${r.space} ${r.mode}, C=${r.channels}, cells ${r.cells}, ${r.resolution}×${r.resolution}, batch ${r.batch}, ${r.threads} threads, ${r.weights} weights`,
+        `load          ${r.load_s} s (build + ONNX Runtime session${r.mode === 'mixed' ? 's: weight and α programs' : ''})`,
+        `weight step   ${r.train_step_ms} ms (${r.mode === 'mixed' ? 'median' : `mean over ${r.paths} paths of each path's median`}; forward + backward + clip + SGD)`,
+      ];
+      if (r.alpha_step_ms !== undefined)
+        lines.push(`α step        ${r.alpha_step_ms} ms (median; forward + backward of α + Adam)`);
+      if (r.standalone_step_ms !== undefined) {
+        lines.push(`standalone    ${r.standalone_step_ms} ms (the same cells as their own networks)`);
+        lines.push(
+          `ratio         ${r.standalone_ratio} (${r.fed_path ? 'one program, path fed' : 'one program per path'})`,
+        );
+      }
+      if (r.torch_error) lines.push(`pytorch       ${r.torch_error}`);
+      else if (r.torch_train_step_ms !== undefined) {
+        lines.push(
+          `pytorch       weight step ${r.torch_train_step_ms} ms, α step ${r.torch_alpha_step_ms} ms (${r.torch_weights} weights)`,
+        );
+        lines.push(`ratio         naskit / pytorch weight step = ${r.train_step_ratio_vs_torch}`);
+      }
+      lines.push(`peak RSS      ${r.peak_rss_mb} MB`);
       process.stdout.write(`${lines.join('\n')}\n`);
     });
 }

@@ -12,6 +12,7 @@ import { register as registerRun } from './run.js';
 import { register as registerReport } from './report.js';
 import { register as registerExport } from './export.js';
 import { register as registerProxies } from './proxies.js';
+import { register as registerSupernet } from './supernet.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -25,4 +26,5 @@ export const commands: RegisterCommand[] = [
   registerExport,
   registerPredict,
   registerProxies,
+  registerSupernet,
 ];

@@ -5,9 +5,6 @@
  * running-stat write-back included) and the peak RSS. Optionally runs the same network in PyTorch
  * (scripts/torch_nb201_bench.py) in the same invocation for a side-by-side figure.
  */
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { TrainStep } from '../runtime/train-program.js';
 import { Program } from '../runtime/session.js';
 import { ParamStore } from '../runtime/params.js';
@@ -20,6 +17,7 @@ import { Rng } from '../util/rng.js';
 import { NaskitError } from '../util/errors.js';
 import type { NetworkSpec } from '../graph/network.js';
 import { kernelTimes, sumMs, type OpTime } from '../runtime/profile.js';
+import { medianMs, round, runPythonReference } from './python-reference.js';
 
 export interface EngineBenchOptions {
   threads?: number;
@@ -65,19 +63,6 @@ export interface EngineBenchResult {
 
 const ALL_CONV3 =
   '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|';
-
-async function medianMs(fn: () => Promise<unknown>, repeats: number, warmup: number): Promise<number> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const t = process.hrtime.bigint();
-    await fn();
-    times.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  const mid = times.length >> 1;
-  return times.length % 2 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2;
-}
 
 export async function benchEngine(options: EngineBenchOptions = {}): Promise<EngineBenchResult> {
   const batch = options.batch ?? 64;
@@ -176,40 +161,20 @@ async function profileStep(
   };
 }
 
-function round(x: number, digits = 1): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-}
-
 function runTorch(
   threads: number,
   batch: number,
   repeats: number,
   warmup: number,
 ): EngineBenchResult['torch'] {
-  const script = fileURLToPath(new URL('../../scripts/torch_nb201_bench.py', import.meta.url));
-  if (!existsSync(script)) return { error: `missing ${script}` };
-  // pyenv-style pythons often lack torch while the system one (Debian python3-torch) has it.
-  const candidates = process.env.NASKIT_PYTHON
-    ? [process.env.NASKIT_PYTHON]
-    : ['python3', '/usr/bin/python3'];
-  const args = [script, '--threads', String(threads), '--batch', String(batch), '--repeats', String(repeats)];
-  args.push('--warmup', String(warmup));
-  let res: SpawnSyncReturns<string> | null = null;
-  for (const python of candidates) {
-    res = spawnSync(python, args, { encoding: 'utf8' });
-    if (res.status === 0) break;
-  }
-  if (!res || res.status !== 0) {
-    const why = (res?.stderr || res?.error?.message || 'unknown error').trim().split('\n').slice(-1)[0];
-    return { error: `PyTorch comparison did not run (tried ${candidates.join(', ')}): ${why}` };
-  }
-  const parsed = JSON.parse(res.stdout.trim().split('\n').slice(-1)[0]!) as {
+  const args = ['--threads', String(threads), '--batch', String(batch), '--repeats', String(repeats)];
+  const parsed = runPythonReference<{
     engine: string;
     forward_ms: number;
     train_step_ms: number;
     threads: number;
-  };
+  }>('torch_nb201_bench.py', [...args, '--warmup', String(warmup)]);
+  if ('error' in parsed) return parsed;
   return {
     engine: parsed.engine,
     forward_ms: round(parsed.forward_ms),

@@ -1,0 +1,257 @@
+/**
+ * `naskit supernet train`: train a weight-sharing supernet on real images, resumable from its
+ * epoch-end checkpoint, writing into one folder:
+ *   checkpoint.safetensors  weights, α, BN statistics, both optimizers, per-epoch records, settings
+ *   init.safetensors        the weights at initialization (GeNAS' angle score)
+ *   epochs.jsonl            one record per finished epoch (losses, accuracies, lr, α, derived cell)
+ *   summary.json            the settings and the last epoch, when training is complete
+ */
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from '../../runtime/checkpoint.js';
+import { getSpace } from '../../spaces/index.js';
+import {
+  CHECKPOINT_FILE,
+  DEFAULT_HYPER,
+  type EpochRecord,
+  SupernetTrainer,
+  type SupernetHyper,
+} from '../../train/supernet/trainer.js';
+import { NaskitError } from '../../util/errors.js';
+import type { Progress } from '../progress.js';
+import { loadSearchData, type SearchData } from './data.js';
+
+const positiveInt = z.number().int().positive();
+
+export const supernetJobSchema = z
+  .object({
+    space: z.enum(['nb201', 'darts']),
+    mode: z.enum(['mixed', 'single-path']),
+    dataset: z.string().default('cifar10'),
+    dataDir: z.string().optional(),
+    trainImages: positiveInt.optional(),
+    validFraction: z.number().gt(0).lt(1).default(0.5),
+    resolution: z.union([z.literal(32), z.literal(16), z.literal(28)]).optional(),
+    augment: z.boolean().default(true),
+    channels: positiveInt.optional(),
+    cells: positiveInt.optional(),
+    epochs: positiveInt.default(DEFAULT_HYPER.epochs),
+    batch: positiveInt.default(DEFAULT_HYPER.batchSize),
+    lr: z.number().positive().default(DEFAULT_HYPER.lr),
+    lrMin: z.number().min(0).default(DEFAULT_HYPER.lrMin),
+    momentum: z.number().min(0).lt(1).default(DEFAULT_HYPER.momentum),
+    nesterov: z.boolean().default(DEFAULT_HYPER.nesterov),
+    weightDecay: z.number().min(0).default(DEFAULT_HYPER.weightDecay),
+    gradClip: z.number().min(0).default(DEFAULT_HYPER.gradClip),
+    alphaLr: z.number().positive().default(DEFAULT_HYPER.alphaLr),
+    alphaWeightDecay: z.number().min(0).default(DEFAULT_HYPER.alphaWeightDecay),
+    seed: z.number().int().min(0).default(0),
+    threads: positiveInt.optional(),
+    out: z.string(),
+  })
+  .strict();
+
+export type SupernetJobInput = z.input<typeof supernetJobSchema>;
+export type SupernetJob = z.output<typeof supernetJobSchema>;
+
+export interface SupernetSummary {
+  space: string;
+  mode: string;
+  supernet: string;
+  dataset: string;
+  data_source: string;
+  resolution: number;
+  train_images: number;
+  valid_images: number;
+  augment_padding: number | null;
+  channels: number | null;
+  cells: number | null;
+  params: number;
+  epochs: number;
+  steps_per_epoch: number;
+  resumed_from_epoch: number;
+  seconds: number;
+  last: EpochRecord;
+  checkpoint: string;
+}
+
+export function parseSupernetJob(input: SupernetJobInput): SupernetJob {
+  const parsed = supernetJobSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.join('.') || 'options';
+    throw new NaskitError('invalid_argument', `supernet training: ${field}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** Check the output folder before any data is loaded: a folder (or nothing yet), writable. */
+export function prepareOutDir(out: string): string {
+  const dir = resolve(out);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new NaskitError('invalid_argument', `--out ${dir} exists and is not a folder; choose a folder`);
+  }
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new NaskitError(
+      'invalid_argument',
+      `cannot create --out folder ${dir}: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
+  }
+  return dir;
+}
+
+export function hyperOf(job: SupernetJob): SupernetHyper {
+  return {
+    ...DEFAULT_HYPER,
+    epochs: job.epochs,
+    batchSize: job.batch,
+    lr: job.lr,
+    lrMin: job.lrMin,
+    momentum: job.momentum,
+    nesterov: job.nesterov,
+    weightDecay: job.weightDecay,
+    gradClip: job.gradClip,
+    alphaLr: job.alphaLr,
+    alphaWeightDecay: job.alphaWeightDecay,
+  };
+}
+
+/** The trainer of a job (data loaded); also used to reopen a trained supernet for scoring. */
+export function trainerFor(
+  job: SupernetJob,
+  data: SearchData,
+  dir: string | undefined,
+  extra = {},
+): SupernetTrainer {
+  const space = getSpace(job.space);
+  return new SupernetTrainer({
+    space,
+    supernet: {
+      classes: data.classes,
+      inputShape: [data.channels, data.resolution, data.resolution],
+      ...(job.channels ? { channels: job.channels } : {}),
+      ...(job.cells ? { cells: job.cells } : {}),
+    },
+    mode: job.mode,
+    hyper: hyperOf(job),
+    data,
+    seed: job.seed,
+    ...(job.threads ? { threads: job.threads } : {}),
+    ...(dir ? { checkpointDir: dir } : {}),
+    // Everything that shapes the data; the folder, threads and data dir do not change results.
+    identity: {
+      job: jobIdentity(job),
+      dataset: job.dataset,
+      trainImages: data.train.n + data.valid.n,
+      validFraction: job.validFraction,
+      resolution: data.resolution,
+      augment: job.augment,
+    },
+    ...extra,
+  });
+}
+
+/** The job's fields that shape results (not where it writes, reads data from, or how many threads). */
+export function jobIdentity(job: SupernetJob): Omit<SupernetJob, 'out' | 'dataDir' | 'threads'> {
+  const { out: _out, dataDir: _dataDir, threads: _threads, ...rest } = job;
+  return rest;
+}
+
+export async function runSupernetTraining(
+  input: SupernetJobInput,
+  progress: Progress,
+): Promise<SupernetSummary> {
+  const job = parseSupernetJob(input);
+  const dir = prepareOutDir(job.out);
+  const started = performance.now();
+  const data = loadSearchData({
+    dataset: job.dataset,
+    ...(job.dataDir ? { dataDir: job.dataDir } : {}),
+    ...(job.trainImages ? { trainImages: job.trainImages } : {}),
+    validFraction: job.validFraction,
+    ...(job.resolution ? { resolution: job.resolution } : {}),
+    augment: job.augment,
+    seed: job.seed,
+  });
+  const epochsFile = join(dir, 'epochs.jsonl');
+  const trainer = trainerFor(job, data, dir, {
+    onStep: (s: { epoch: number; step: number; steps: number; loss: number }) =>
+      progress.update(s.step, `loss ${s.loss.toFixed(3)}`),
+    onEpoch: (r: EpochRecord) => {
+      progress.stop();
+      writeEpochs(epochsFile, trainer.records);
+      progress.log(formatEpoch(r, job.epochs));
+      if (r.epoch + 1 < job.epochs)
+        progress.start(`epoch ${r.epoch + 2}/${job.epochs}`, trainer.stepsPerEpoch);
+    },
+  });
+  try {
+    const resumed = trainer.resume();
+    const from = trainer.epoch;
+    if (resumed) {
+      writeEpochs(epochsFile, trainer.records);
+      progress.log(`resuming ${trainer.supernet.name} from epoch ${from} (${join(dir, CHECKPOINT_FILE)})`);
+    }
+    if (from < job.epochs) progress.start(`epoch ${from + 1}/${job.epochs}`, trainer.stepsPerEpoch);
+    await trainer.train();
+    progress.stop();
+    const summary: SupernetSummary = {
+      space: job.space,
+      mode: job.mode,
+      supernet: trainer.supernet.name,
+      dataset: data.dataset,
+      data_source: data.source,
+      resolution: data.resolution,
+      train_images: data.train.n,
+      valid_images: data.valid.n,
+      augment_padding: data.cropFlipPadding ?? null,
+      channels: job.channels ?? null,
+      cells: job.cells ?? null,
+      params: trainer.params.numel('trainable'),
+      epochs: job.epochs,
+      steps_per_epoch: trainer.stepsPerEpoch,
+      resumed_from_epoch: from,
+      seconds: (performance.now() - started) / 1000,
+      last: trainer.records[trainer.records.length - 1]!,
+      checkpoint: join(dir, CHECKPOINT_FILE),
+    };
+    writeFileAtomic(join(dir, 'summary.json'), Buffer.from(`${JSON.stringify(summary, null, 2)}\n`));
+    return summary;
+  } finally {
+    progress.stop();
+    await trainer.release();
+  }
+}
+
+function writeEpochs(path: string, records: readonly EpochRecord[]): void {
+  writeFileAtomic(
+    path,
+    Buffer.from(records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : '')),
+  );
+}
+
+export function readEpochs(path: string): EpochRecord[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim().length > 0)
+    .map((l) => JSON.parse(l) as EpochRecord);
+}
+
+export function formatEpoch(r: EpochRecord, epochs: number): string {
+  const parts = [
+    `epoch ${r.epoch + 1}/${epochs}`,
+    `lr ${r.lr.toFixed(4)}`,
+    `train loss ${r.train_loss.toFixed(3)} acc ${r.train_accuracy.toFixed(1)}%`,
+  ];
+  if (r.valid_loss !== undefined)
+    parts.push(`valid loss ${r.valid_loss.toFixed(3)} acc ${r.valid_accuracy!.toFixed(1)}%`);
+  if (r.derived) parts.push(`derived ${r.derived}`);
+  parts.push(`${r.seconds.toFixed(1)} s`);
+  return parts.join(' | ');
+}
