@@ -17,7 +17,7 @@ export type Path = readonly number[];
 /** Train-mode forward whose outputs are the BN running-stat updates (for BN recalibration). */
 export class StatsPass {
   /** Each statistic's momentum, read once by the BN recalibration (see subnet-eval.ts). */
-  momentum: ReadonlyMap<string, Float32Array> | null = null;
+  readonly momentum = new Map<string, Float32Array>();
 
   private constructor(
     private readonly program: Program,

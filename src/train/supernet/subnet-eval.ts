@@ -47,25 +47,31 @@ export interface SubnetScore {
   n: number;
 }
 
-async function momentumOf(
+/**
+ * The momentum of every statistic this batch's pass updated. A statistic the path does not use is
+ * passed through unchanged, so with zeros fed its output is exactly zero; one with an unknown momentum
+ * and a non-zero output is probed once by feeding ones (output − zeros output = 1 − momentum).
+ */
+async function momentaFor(
   pass: StatsPass,
   params: ParamSource,
   input: Float32Array,
   feeds: ExtraFeeds,
+  zerosOut: ReadonlyMap<string, Float32Array>,
 ): Promise<ReadonlyMap<string, Float32Array>> {
-  if (pass.momentum) return pass.momentum;
-  const zeros = new OverlayParams(params);
-  const ones = new OverlayParams(params);
-  for (const n of pass.stateNames) {
-    const len = params.get(n).length;
-    zeros.set(n, new Float32Array(len));
-    ones.set(n, new Float32Array(len).fill(1));
+  const known = pass.momentum;
+  const unknown = pass.stateNames.filter((n) => !known.has(n) && zerosOut.get(n)!.some((v) => v !== 0));
+  if (unknown.length > 0) {
+    const ones = new OverlayParams(params);
+    for (const n of pass.stateNames) ones.set(n, new Float32Array(params.get(n).length).fill(1));
+    const b = await pass.run(ones, input, feeds);
+    for (const n of unknown)
+      known.set(
+        n,
+        zerosOut.get(n)!.map((v, i) => 1 - (b.get(n)![i]! - v)),
+      );
   }
-  const a = await pass.run(zeros, input, feeds);
-  const b = await pass.run(ones, input, feeds);
-  // b − a = 1 − momentum for every channel.
-  pass.momentum = new Map(pass.stateNames.map((n) => [n, a.get(n)!.map((v, i) => 1 - (b.get(n)![i]! - v))]));
-  return pass.momentum;
+  return known;
 }
 
 /** Fresh BN statistics of `path` on the calibration images, as an overlay over `params`. */
@@ -91,14 +97,16 @@ export async function recalibrate(
   const sums = new Map<string, Float64Array>();
   const zeros = new OverlayParams(params);
   for (const n of pass.stateNames) zeros.set(n, new Float32Array(params.get(n).length));
-  let momentum: ReadonlyMap<string, Float32Array> | null = null;
+  let first = true;
   for (const batch of loader.epoch(0)) {
-    momentum ??= await momentumOf(pass, params, batch.input, feeds);
     const out = await pass.run(zeros, batch.input, feeds);
+    const momentum = first ? await momentaFor(pass, params, batch.input, feeds, out) : pass.momentum;
+    first = false;
     for (const [n, v] of out) {
+      const m = momentum.get(n);
+      if (!m || (!sums.has(n) && v.every((x) => x === 0))) continue; // not on this path
       let s = sums.get(n);
       if (!s) sums.set(n, (s = new Float64Array(v.length)));
-      const m = momentum.get(n)!;
       for (let i = 0; i < v.length; i++) s[i]! += v[i]! / m[i]!;
     }
   }
