@@ -15,6 +15,12 @@ import { resolveParams, type ParamValue } from '../search/strategy.js';
 import { getProxy } from '../proxies/index.js';
 import { NaskitError } from '../util/errors.js';
 import { resolveDataDir } from '../util/data-dir.js';
+import {
+  addSupernetOptions,
+  isSupernetStrategy,
+  supernetSearchCommand,
+  type SupernetSearchFlags,
+} from './supernet-search.js';
 
 interface SearchFlags {
   space: string;
@@ -35,14 +41,18 @@ interface SearchFlags {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('search')
     .description(
       'run a search strategy on a tabular benchmark over several seeds (honest: test of best-val arch)',
     )
     .requiredOption('--space <name>', 'search space: nb201, nb101, tnb101-micro, ...')
     .option('--dataset <name>', 'dataset or task of the benchmark', 'cifar10')
-    .option('--strategy <name>', 'rs | re | ls | bananas', 're')
+    .option(
+      '--strategy <name>',
+      'rs | re | ls | bananas (tabular); genas (trains a supernet on images)',
+      're',
+    )
     .option('--budget <queries>', 'queries per run (default 100 unless --time-budget is given)')
     .option('--time-budget <seconds>', 'simulated training seconds per run (tables with a cost model only)')
     .option('--seeds <count>', 'number of runs', '10')
@@ -67,10 +77,12 @@ export function register(program: Command): void {
       '--proxy-cache <file>',
       'resumable JSONL cache of the --warm-start scores (shared by seeds and runs)',
     )
-    .option('--json', 'print one JSON object instead of tables')
-    .action(async (flags: SearchFlags) => {
-      process.stdout.write(await searchCommand(flags));
-    });
+    .option('--json', 'print one JSON object instead of tables');
+  addSupernetOptions(command).action(async (flags: SearchFlags & SupernetSearchFlags) => {
+    process.stdout.write(
+      isSupernetStrategy(flags.strategy) ? await supernetSearchCommand(flags) : await searchCommand(flags),
+    );
+  });
 }
 
 function collect(value: string, previous: string[]): string[] {

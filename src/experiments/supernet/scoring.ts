@@ -1,0 +1,219 @@
+/**
+ * Scores of architectures under a trained supernet's inherited weights — everything GeNAS and its
+ * baselines rank by — computed once per architecture and kept in an append-only `scores.jsonl`, so an
+ * interrupted scoring or search resumes without rescoring and several objectives and seeds share the
+ * work. Per architecture: BN recalibrated on the calibration images (clean weights), then
+ * - loss and accuracy (percent) on the validation images (PBS),
+ * - the losses at each noise level and the derived flatness scores (FBS; see train/supernet/flatness.ts),
+ * - the angle between the path's weights at initialization and now (ABS).
+ * The noise of a candidate is drawn from a generator forked from the noise seed by the architecture's
+ * key (faithful mode: each candidate its own draw) or by nothing (shared mode: the same draw for all),
+ * so a score never depends on the order in which candidates are scored.
+ */
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { subset } from '../../data/dataset.js';
+import { loadCheckpoint } from '../../runtime/checkpoint.js';
+import type { AnySpace } from '../../spaces/space.js';
+import { angleOf } from '../../train/supernet/angle.js';
+import { flatnessOf, type NoiseMode } from '../../train/supernet/flatness.js';
+import { INIT_FILE } from '../../train/supernet/trainer.js';
+import { NaskitError } from '../../util/errors.js';
+import { Rng } from '../../util/rng.js';
+import type { OpenedSupernet } from './eval-job.js';
+
+export interface CellRecord {
+  arch: string;
+  key: string;
+  loss: number;
+  /** Percent. */
+  accuracy: number;
+  levels: number[];
+  depth: number;
+  slopes: number[];
+  flatness: number;
+  flatness_only: number;
+  angle: number;
+  seconds: number;
+}
+
+export interface ScorerSettings {
+  sigmas: readonly number[];
+  noise: NoiseMode;
+  noiseSeed: number;
+  calibrationImages: number;
+  /** Validation images (the first N of the validation half); default all. */
+  validImages?: number;
+}
+
+export class CellScorer {
+  private readonly cache = new Map<string, CellRecord>();
+  private readonly initial;
+  private readonly calibration;
+  private readonly valid;
+  private readonly file: string | null;
+
+  constructor(
+    readonly opened: OpenedSupernet,
+    readonly space: AnySpace,
+    readonly settings: ScorerSettings,
+    /** Folder of scores.jsonl (resumable cache); null keeps scores in memory only. */
+    dir: string | null,
+  ) {
+    const { data } = opened;
+    const initPath = join(opened.checkpoint, '..', INIT_FILE);
+    if (!existsSync(initPath)) {
+      throw new NaskitError(
+        'data_missing',
+        `${initPath} is missing: the angle score needs the supernet's weights at initialization`,
+      );
+    }
+    this.initial = loadCheckpoint(initPath).params;
+    const rng = new Rng(settings.noiseSeed).fork('calibration');
+    const n = Math.min(settings.calibrationImages, data.train.n);
+    this.calibration = subset(data.train, rng.sampleIndices(data.train.n, n));
+    const v = Math.min(settings.validImages ?? data.valid.n, data.valid.n);
+    this.valid =
+      v === data.valid.n
+        ? data.valid
+        : subset(
+            data.valid,
+            Array.from({ length: v }, (_, i) => i),
+          );
+    this.file = dir ? join(dir, 'scores.jsonl') : null;
+    if (this.file && existsSync(this.file)) this.load(this.file);
+  }
+
+  get calibrationImages(): number {
+    return this.calibration.n;
+  }
+
+  get validImages(): number {
+    return this.valid.n;
+  }
+
+  /** Identity of the scores: a cache written under other settings is refused. */
+  private header(): Record<string, unknown> {
+    return {
+      type: 'settings',
+      supernet: this.opened.checkpoint,
+      epoch: this.opened.epoch,
+      sigmas: this.settings.sigmas,
+      noise: this.settings.noise,
+      noise_seed: this.settings.noiseSeed,
+      calibration_images: this.calibration.n,
+      valid_images: this.valid.n,
+    };
+  }
+
+  private load(file: string): void {
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const header = JSON.stringify(this.header());
+    lines.forEach((line, i) => {
+      if (line.trim() === '') return;
+      let record: Record<string, unknown>;
+      try {
+        record = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        if (i >= lines.length - 2) return; // a torn last line from an interrupted run
+        throw new NaskitError('data_corrupt', `${file}:${i + 1} is not JSON`);
+      }
+      if (record.type === 'settings') {
+        if (JSON.stringify(record) !== header) {
+          throw new NaskitError(
+            'invalid_argument',
+            `${file} holds scores computed with other settings (${JSON.stringify(record)}); use another output folder or the same settings`,
+          );
+        }
+      } else this.cache.set(record.key as string, record as unknown as CellRecord);
+    });
+  }
+
+  known(key: string): CellRecord | undefined {
+    return this.cache.get(key);
+  }
+
+  get size(): number {
+    return this.cache.size;
+  }
+
+  async score(arch: unknown): Promise<CellRecord> {
+    const key = this.space.key(arch);
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const started = performance.now();
+    const { trainer, data } = this.opened;
+    const path = trainer.supernet.pathOf(arch);
+    const active = trainer.activeParams(path);
+    const noiseRng = new Rng(this.settings.noiseSeed).fork(
+      this.settings.noise === 'shared' ? 'noise' : `noise/${key}`,
+    );
+    const flat = await flatnessOf(
+      trainer.programs,
+      trainer.params,
+      path,
+      active,
+      { calibration: this.calibration, valid: this.valid, normalization: data.normalization },
+      { sigmas: this.settings.sigmas, noise: this.settings.noise, rng: noiseRng },
+    );
+    const record: CellRecord = {
+      arch: this.space.format(arch),
+      key,
+      ...flat,
+      angle: angleOf(this.initial, trainer.params, active),
+      seconds: (performance.now() - started) / 1000,
+    };
+    this.cache.set(key, record);
+    if (this.file) {
+      if (!existsSync(this.file)) appendFileSync(this.file, `${JSON.stringify(this.header())}\n`);
+      appendFileSync(this.file, `${JSON.stringify(record)}\n`);
+    }
+    return record;
+  }
+}
+
+export const OBJECTIVES = [
+  'flatness',
+  'flatness-only',
+  'angle',
+  'accuracy',
+  'loss',
+  'angle+flatness',
+  'accuracy+flatness',
+  'angle+flatness-only',
+  'accuracy+flatness-only',
+] as const;
+export type Objective = (typeof OBJECTIVES)[number];
+
+/**
+ * The value an objective maximizes. Combined scores follow GeNAS: angle/π (in [0, 1]) or accuracy as
+ * a fraction (in [0, 1]) plus γ·(1/σ₁)·flatness, where (1/σ₁)·flatness ≈ 1/L for the faithful score.
+ */
+export function objectiveValue(objective: Objective, r: CellRecord, sigma1: number, gamma: number): number {
+  const flat = (v: number): number => (gamma / sigma1) * v;
+  switch (objective) {
+    case 'flatness':
+      return r.flatness;
+    case 'flatness-only':
+      return r.flatness_only;
+    case 'angle':
+      return r.angle;
+    case 'accuracy':
+      return r.accuracy / 100;
+    case 'loss':
+      return -r.loss;
+    case 'angle+flatness':
+      return r.angle + flat(r.flatness);
+    case 'accuracy+flatness':
+      return r.accuracy / 100 + flat(r.flatness);
+    case 'angle+flatness-only':
+      return r.angle + flat(r.flatness_only);
+    case 'accuracy+flatness-only':
+      return r.accuracy / 100 + flat(r.flatness_only);
+    default:
+      throw new NaskitError(
+        'invalid_argument',
+        `unknown objective '${String(objective)}'; choose one of ${OBJECTIVES.join(', ')}`,
+      );
+  }
+}

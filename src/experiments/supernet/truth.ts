@@ -1,0 +1,40 @@
+/**
+ * Ground truth for supernet searches on NB201: the table's 200-epoch test accuracy on the three NB201
+ * datasets and the parameter count (CIFAR-10 network). Read only for reporting, never by a search.
+ */
+import { openBenchmark } from '../../benchmarks/catalog.js';
+import type { TabularBenchmark } from '../../benchmarks/table.js';
+import { NB201_DATASETS } from '../../benchmarks/nb201.js';
+import type { AnySpace } from '../../spaces/space.js';
+
+export interface Truth {
+  cifar10: number;
+  cifar100: number;
+  'ImageNet16-120': number;
+}
+
+export interface TruthTables {
+  of(arch: unknown): { true: Truth; params_m: number } | null;
+}
+
+/** NB201's tables when the space is nb201 and the data folder has them; otherwise null. */
+export async function openTruth(space: AnySpace, dataDir: string | undefined): Promise<TruthTables | null> {
+  if (space.name !== 'nb201') return null;
+  let tables: TabularBenchmark[];
+  try {
+    tables = await Promise.all(
+      NB201_DATASETS.map((dataset) =>
+        openBenchmark({ space, dataset, ...(dataDir ? { dataDir } : {}), source: 'table' }),
+      ),
+    );
+  } catch {
+    return null;
+  }
+  return {
+    of(arch) {
+      const truth = {} as Truth;
+      NB201_DATASETS.forEach((d, i) => (truth[d] = tables[i]!.query(arch, 'test_acc')));
+      return { true: truth, params_m: tables[0]!.query(arch, 'params') };
+    },
+  };
+}
