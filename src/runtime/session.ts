@@ -24,6 +24,11 @@ export interface CompileOptions {
   /** Run ORT's common-subexpression pass too (off by default, see `compile`); for comparisons. */
   ortCse?: boolean;
   /**
+   * Run every graph transformer ORT registers, even on graphs above `LARGE_GRAPH_NODES` and the
+   * passes that cannot fire on naskit graphs (see `disabledOrtPasses`); for comparisons.
+   */
+  allOrtPasses?: boolean;
+  /**
    * The program runs only a few times (a zero-cost proxy's per-architecture program): skip ORT's
    * graph optimizations and memory-pattern planning, which cost more than they save over 1-3 runs.
    * On NB201 grasp programs (2-4k nodes) session creation took 40-60% less and runs were no slower;
@@ -47,6 +52,85 @@ interface InputSpec {
   name: string;
   shape: readonly number[];
   dtype: DType;
+}
+
+/**
+ * ORT 1.30 graph transformers that cannot fire on naskit graphs: they match quantization (QDQ) nodes
+ * or transformer-model patterns (attention, GELU, LayerNorm) that naskit never emits. Each pass still
+ * walks the whole graph on every round, and on large graphs a pass costs about as much as the ones that
+ * do work (~1 s of CPU each on a 47k-node DARTS supernet training graph, where ORT ran 90 passes).
+ */
+const NEVER_FIRING_PASSES = [
+  'DoubleQDQPairsRemover',
+  'QDQPropagationTransformer',
+  'QDQS8ToU8Transformer',
+  'QDQSelectorActionTransformer',
+  'QDQFinalCleanupTransformer',
+  'WeightBiasQuantization',
+  'EnsureUniqueDQForNodeUnit',
+  'WhereDummyDq',
+  'MatMulIntegerToFloatFusion',
+  'DynamicQuantizeMatMulFusion',
+  'MatMulNBitsFusion',
+  'FuseFp16InitializerToFp32NodeTransformer',
+  'NhwcTransformer',
+  'SliceConcatToSpaceToDepthFusion',
+  'GeluFusionL2',
+  'FastGeluFusion',
+  'QuickGeluFusion',
+  'BiasGeluFusion',
+  'LayerNormFusionL1',
+  'SimplifiedLayerNormFusion',
+  'SkipLayerNormFusion',
+  'BiasSkipLayerNormFusion',
+  'EmbedLayerNormFusion',
+  'AttentionFusion',
+  'GroupQueryAttentionFusion',
+  'GroupQueryAttentionPreNormFusion',
+  'BiasDropoutFusion',
+];
+
+/**
+ * Graphs with more nodes than this (DARTS-scale mixed supernets) run only `LARGE_GRAPH_PASSES`. ORT's
+ * per-pass cost grows faster than linearly in the node count (12k nodes: 7 s for the whole session,
+ * 47k: 94 s), while the training programs of such graphs are dominated by convolution kernels that
+ * these few passes already serve (NCHWc layout, fused transposes, folded constants).
+ */
+export const LARGE_GRAPH_NODES = 20_000;
+
+/** The passes large graphs keep; every other pass of levels 1-3 is switched off by name. */
+const LARGE_GRAPH_SKIPPED_PASSES = [
+  'Level1_RuleBasedTransformer',
+  'ReshapeFusion',
+  'MatMulAddFusion',
+  'TransposeOptimizer',
+  'Level2_RuleBasedTransformer',
+  'GemmActivationFusion',
+  'ConvActivationFusion',
+  'MatMulScaleFusion',
+  'MatMulActivationFusion',
+  'GatherSliceToSplitFusion',
+  'GatherToSliceFusion',
+  'BiasSoftmaxFusion',
+  'ConvAddActivationFusion',
+];
+
+/**
+ * The `disable_specified_optimizers` value for a graph of `nodeCount` nodes. ORT splits it on ';' (a
+ * comma-separated list reads as one unknown name and disables nothing) and caps it at 1024 characters.
+ */
+export function disabledOrtPasses(
+  nodeCount: number,
+  options: Pick<CompileOptions, 'ortCse' | 'allOrtPasses'> = {},
+): string {
+  // naskit merges equal subexpressions when it builds a graph (Graph.apply); ORT's own pass then
+  // only loops: on a DARTS supernet's training graph it reported a change in each of its 10 rounds,
+  // so every other pass ran 10 times (`naskit bench compile --compare-ort-cse`: 242 s to create the
+  // session instead of 94 s at 47k nodes).
+  const cse = options.ortCse ? [] : ['CommonSubexpressionElimination'];
+  if (options.allOrtPasses) return cse.join(';');
+  const large = nodeCount > LARGE_GRAPH_NODES ? LARGE_GRAPH_SKIPPED_PASSES : [];
+  return [...cse, ...NEVER_FIRING_PASSES, ...large].join(';');
 }
 
 let defaultThreads = availableParallelism();
@@ -113,6 +197,7 @@ export class Program {
     });
     const threads = options.threads ?? defaultThreads;
     const profileDir = options.profile ? mkdtempSync(join(tmpdir(), 'naskit-profile-')) : undefined;
+    const disabled = disabledOrtPasses(model.nodeCount, options);
     let session: ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(model.bytes, {
@@ -121,13 +206,7 @@ export class Program {
         graphOptimizationLevel: options.fewRuns ? 'disabled' : 'all',
         executionMode: 'sequential',
         ...(options.fewRuns ? { enableMemPattern: false } : {}),
-        // naskit merges equal subexpressions when it builds a graph (Graph.apply); ORT's own pass then
-        // only loops: on a DARTS supernet's training graph it reported a change in each of its 10
-        // rounds, so every other pass ran 10 times (`naskit bench compile --compare-ort-cse`: 242 s
-        // to create the session instead of 94 s at 47k nodes).
-        ...(options.ortCse
-          ? {}
-          : { extra: { optimization: { disable_specified_optimizers: 'CommonSubexpressionElimination' } } }),
+        ...(disabled ? { extra: { optimization: { disable_specified_optimizers: disabled } } } : {}),
         ...(profileDir ? { enableProfiling: true, profileFilePrefix: join(profileDir, 'ort') } : {}),
       });
     } catch (err) {

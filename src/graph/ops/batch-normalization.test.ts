@@ -140,6 +140,35 @@ describe('BatchNormalization gradients (float64 central differences)', () => {
       opts,
     ));
 
+  // Non-affine BN (DARTS supernets): scale and bias are the constants 1 and 0, and the rule reads x̂
+  // from the node's output instead of centring x again.
+  const fixedAffine = (x: Tensor) => {
+    const make = x.dtype === 'float64' ? Float64Array : Float32Array;
+    return [x.graph.constant(new make(3).fill(1), [3]), x.graph.constant(new make(3), [3])] as const;
+  };
+
+  it('training without affine parameters', () =>
+    checkGrad(
+      (x, m, v) => {
+        const [s, b] = fixedAffine(x!);
+        return batchNorm(x!, s, b, m!, v!, { training: true }).y;
+      },
+      [{ shape: [2, 3, 3, 3], values: randn(new Rng(5), 54, 2, 3) }, ...stats],
+      opts,
+    ));
+
+  it('training without affine parameters, gradient also flowing through the batch statistics', () =>
+    checkGrad(
+      (x, m, v) => {
+        const [s, b] = fixedAffine(x!);
+        const out = batchNorm(x!, s, b, m!, v!, { training: true });
+        const stat = (t: Tensor) => reshape(t, [1, 3, 1, 1]);
+        return add(add(out.y, stat(out.batchVar!)), stat(out.batchMean!));
+      },
+      [{ shape: [4, 3, 2, 2], values: randn(new Rng(6), 48, -1, 2) }, ...stats],
+      opts,
+    ));
+
   it('training in float32 with the float32 tolerance', () =>
     checkGrad(
       (x, s, b, m, v) => batchNorm(x!, s!, b!, m!, v!, { training: true }).y,

@@ -30,5 +30,12 @@ export const Reshape = defineOp({
 });
 
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  // Explicit targets (no 0 = "copy this dim") may skip no-op reshapes and collapse reshape chains:
+  // the same values from fewer nodes, which keeps large autodiff graphs small for ORT.
+  if (!shape.includes(0)) {
+    if (shape.length === x.rank && shape.every((d, i) => d === x.shape[i])) return x;
+    const inner = x.producer;
+    if (inner?.op === Reshape && inner.inputs[0]) return reshape(inner.inputs[0], shape);
+  }
   return x.graph.apply1(Reshape, [x, x.graph.int64s(shape, 'shape')]);
 }

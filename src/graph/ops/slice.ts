@@ -113,6 +113,12 @@ export const Slice = defineOp({
  * ONNX Slice: along each of `axes`, elements start, start + step, … up to (not including) end.
  * Negative starts/ends count from the end; out-of-range values are clamped as in numpy.
  */
+/** Whether slicing an axis of length `dim` returns it unchanged (all of it, in order). */
+function keepsWholeAxis(dim: number, axis: number, start: number, end: number, step: number): boolean {
+  const r = axisRange(dim, axis, start, end, step);
+  return r.count === dim && (dim === 1 || (r.first === 0 && step === 1));
+}
+
 export function slice(
   x: Tensor,
   axes: readonly number[],
@@ -132,6 +138,11 @@ export function slice(
         (steps ? `, steps ${formatShape(steps)}` : '') +
         ' must have one entry per axis',
     );
+  }
+  if (
+    axes.every((axis, i) => keepsWholeAxis(x.shape.at(axis)!, axis, starts[i]!, ends[i]!, steps?.[i] ?? 1))
+  ) {
+    return x; // e.g. flipping a 1x1 kernel: no node at all
   }
   const operands = [x, g.int64s(starts, 'starts'), g.int64s(ends, 'ends'), g.int64s(axes, 'axes')];
   if (steps && steps.some((s) => s !== 1)) operands.push(g.int64s(steps, 'steps'));

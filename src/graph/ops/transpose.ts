@@ -2,6 +2,7 @@ import { attr, type Tensor } from '../graph.js';
 import { NaskitError, formatShape } from '../../util/errors.js';
 import { defineOp } from '../op.js';
 import { requireInput } from '../shape.js';
+import { reshape } from './reshape.js';
 
 function permOf(rank: number, value: unknown): number[] {
   return value === undefined
@@ -34,6 +35,26 @@ export const Transpose = defineOp({
 /** Permute axes (`perm[i]` = input axis that becomes output axis i); reverses them when omitted. */
 export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   if (perm && perm.length === x.rank && perm.every((p, i) => p === i)) return x;
+  // A transpose of a transpose is one transpose (or none): the same values from fewer nodes, which
+  // keeps large autodiff graphs small for ORT's session creation.
+  const inner = x.producer;
+  if (perm && perm.length === x.rank && inner?.op === Transpose && inner.inputs[0]) {
+    const source = inner.inputs[0];
+    const first = permOf(source.rank, inner.attrs.perm?.value);
+    return transpose(
+      source,
+      perm.map((p) => first[p]!),
+    );
+  }
+  // Moving only length-1 axes leaves the data in place: a Reshape, which merges with its neighbours.
+  const order = permOf(x.rank, perm);
+  const moved = order.filter((p) => x.shape[p] !== 1);
+  if (moved.every((p, i) => i === 0 || p > moved[i - 1]!)) {
+    return reshape(
+      x,
+      order.map((p) => x.shape[p]!),
+    );
+  }
   return x.graph.apply1(Transpose, [x], perm ? { perm: attr.ints(perm) } : {});
 }
 
