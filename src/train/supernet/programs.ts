@@ -84,6 +84,8 @@ export interface SupernetPrograms {
   train(path: Path | null): Promise<Bound<TrainStep>>;
   /** Forward + backward of α only (mixed mode). */
   alpha(): Promise<TrainStep>;
+  /** Forward + backward of α and weights together (mixed mode; second-order DARTS). */
+  full(): Promise<TrainStep>;
   forward(path: Path | null): Promise<Bound<Forward>>;
   stats(path: Path | null): Promise<Bound<StatsPass>>;
   /** Whether one program serves every path (no compile per path). */
@@ -129,12 +131,14 @@ export function supernetPrograms(
     const alpha = once(() =>
       track(TrainStep.create(supernet, { batch: options.batch, wrt: isAlpha, ...threads })),
     );
+    const full = once(() => track(TrainStep.create(supernet, { batch: options.batch, ...threads })));
     const forward = once(() => track(Forward.create(supernet, { batch: options.evalBatch, ...threads })));
     const stats = once(() => track(StatsPass.create(supernet, options.evalBatch, options.threads)));
     return {
       fedPath: false,
       train: async () => ({ program: await train(), feeds: {} }),
       alpha,
+      full,
       forward: async () => ({ program: await forward(), feeds: {} }),
       stats: async () => ({ program: await stats(), feeds: {} }),
       release: () => releaseAll(made),
@@ -160,6 +164,7 @@ export function supernetPrograms(
       fedPath: true,
       train: async (path) => ({ program: await train(), feeds: feeds(path) }),
       alpha: noAlpha,
+      full: noAlpha,
       forward: async (path) => ({ program: await forward(), feeds: feeds(path) }),
       stats: async (path) => ({ program: await stats(), feeds: feeds(path) }),
       release: () => releaseAll(made),
@@ -179,6 +184,7 @@ export function supernetPrograms(
       feeds: {},
     }),
     alpha: noAlpha,
+    full: noAlpha,
     forward: async (path) => ({
       program: await forwards.get(needPath(path), () =>
         Forward.create(net(path), { batch: options.evalBatch, ...threads }),

@@ -245,3 +245,41 @@ describe('sub-network evaluation with inherited weights', () => {
     }
   });
 });
+
+describe('second-order DARTS α gradient', () => {
+  // A float32 finite-difference check of d/dα L_val(w − ξ∇L_tr(w, α), α) is noise-bound on a ReLU
+  // supernet (the quotient moves by 10× between steps of 1e-2 and 3e-3), so the test checks the limits
+  // the formula must meet: first order at ξ → 0, and a second-order term linear in ξ for small ξ.
+  it('reduces to the first-order gradient at ξ → 0 and adds a term proportional to ξ', async () => {
+    const trainer = new SupernetTrainer(
+      trainerOptions({
+        mode: 'mixed',
+        order: 2,
+        alphaScale: 0.5,
+        hyper: { ...DEFAULT_HYPER, epochs: 1, batchSize: 16, weightDecay: 0 },
+      }),
+    );
+    try {
+      const [train] = [...trainer.trainBatches(0)];
+      const valid = trainer.validBatch(0);
+      const at = async (xi: number) =>
+        (await trainer.secondOrderGrads(valid, train!, xi)).grads.get('alpha/cell')!;
+      const first = (
+        await (await trainer.programs.alpha()).run(trainer.params.clone(), valid.input, valid.labels)
+      ).grads.get('alpha/cell')!;
+      expect(maxAbsDiff(await at(1e-9), first)).toBeLessThan(1e-5);
+      const small = (await at(1e-3)).map((v, i) => v - first[i]!);
+      const double = (await at(2e-3)).map((v, i) => v - first[i]!);
+      const size = Math.max(...Array.from(small, Math.abs));
+      expect(size).toBeGreaterThan(1e-5);
+      expect(
+        maxAbsDiff(
+          double,
+          small.map((v) => 2 * v),
+        ),
+      ).toBeLessThan(0.5 * 2 * size);
+    } finally {
+      await trainer.release();
+    }
+  });
+});

@@ -24,7 +24,15 @@ import type { ImageDataset } from '../../data/dataset.js';
 import type { Normalization } from '../../data/normalize.js';
 import { buildEvalGraph } from '../../runtime/train-program.js';
 import { loadCheckpoint, restoreParams, saveCheckpoint } from '../../runtime/checkpoint.js';
-import { Adam, type Optimizer, Sgd, clipGradNorm, optimizerFromState } from '../../runtime/optim.js';
+import {
+  Adam,
+  type Optimizer,
+  type OptimizerState,
+  Sgd,
+  clipGradNorm,
+  optimizerFromState,
+} from '../../runtime/optim.js';
+import { ALPHA_INIT_STD } from '../../spaces/mixed-op.js';
 import { ParamStore } from '../../runtime/params.js';
 import { makeSchedule, type Schedule } from '../../runtime/schedule.js';
 import type { AnySpace } from '../../spaces/space.js';
@@ -32,6 +40,7 @@ import type { Supernet, SupernetConfig, SupernetMode } from '../../spaces/networ
 import { NaskitError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
 import { type Path, type SupernetPrograms, isAlpha, supernetPrograms } from './programs.js';
+import { OverlayParams, measure } from './subnet-eval.js';
 
 export interface SupernetHyper {
   epochs: number;
@@ -125,8 +134,22 @@ export interface SupernetTrainerOptions {
   evalBatch?: number;
   /** Compile one program per path even when the space can feed the path (for comparisons). */
   noFedPath?: boolean;
+  /** Mixed: DARTS' first-order (1) or second-order (2, finite-difference Hessian-vector product) α step. */
+  order?: 1 | 2;
+  /** Mixed: α is drawn from N(0, alphaScale²) (DARTS: 1e-3). */
+  alphaScale?: number;
+  /** Programs of the same supernet to share (several starts of one search); not released by this trainer. */
+  programs?: SupernetPrograms;
   onStep?: (info: StepInfo) => void;
   onEpoch?: (record: EpochRecord) => void | Promise<void>;
+}
+
+export interface TrainerSnapshot {
+  params: ParamStore;
+  weights: OptimizerState;
+  alpha: OptimizerState;
+  epoch: number;
+  records: number;
 }
 
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
@@ -148,6 +171,7 @@ export class SupernetTrainer {
   private readonly validLoader: BatchLoader;
   private readonly sampler: PathSampler;
   private readonly activeCache = new Map<string, ReadonlySet<string>>();
+  private readonly ownsPrograms: boolean;
 
   constructor(readonly options: SupernetTrainerOptions) {
     const { space, hyper, data, mode } = options;
@@ -166,6 +190,15 @@ export class SupernetTrainer {
     // All weights of the supernet: the mixed build declares every op of every edge (and α).
     const full = mode === 'mixed' ? this.supernet : space.supernet({ ...options.supernet, mode: 'mixed' });
     const all = ParamStore.fromGraph(buildEvalGraph(full, 1).graph, this.rng.fork('init'));
+    const scale = options.alphaScale ?? ALPHA_INIT_STD;
+    if (!(scale > 0)) throw new NaskitError('invalid_argument', `alphaScale must be > 0, got ${scale}`);
+    for (const n of all.names()) {
+      if (isAlpha(n) && scale !== ALPHA_INIT_STD)
+        all.set(
+          n,
+          all.get(n).map((v) => (v * scale) / ALPHA_INIT_STD),
+        );
+    }
     // α is not trained in single-path mode; keep the store to the shared weights.
     this.params = new ParamStore();
     for (const n of all.names())
@@ -210,15 +243,18 @@ export class SupernetTrainer {
     });
     this.schedule = makeSchedule({ kind: 'cosine', lr: hyper.lr, etaMin: hyper.lrMin, total: hyper.epochs });
     this.sampler = options.sampler ?? ((rng) => this.supernet.pathOf(space.sample(rng)));
-    this.programs = supernetPrograms(
-      this.supernet,
-      {
-        batch: hyper.batchSize,
-        evalBatch: options.evalBatch ?? 100,
-        ...(options.threads ? { threads: options.threads } : {}),
-      },
-      !options.noFedPath,
-    );
+    this.ownsPrograms = !options.programs;
+    this.programs =
+      options.programs ??
+      supernetPrograms(
+        this.supernet,
+        {
+          batch: hyper.batchSize,
+          evalBatch: options.evalBatch ?? 100,
+          ...(options.threads ? { threads: options.threads } : {}),
+        },
+        !options.noFedPath,
+      );
   }
 
   get mode(): SupernetMode {
@@ -296,17 +332,21 @@ export class SupernetTrainer {
       const record = await this.runEpoch(e);
       this.records.push(record);
       this.epoch = e + 1;
-      if (this.options.checkpointDir) {
-        saveCheckpoint(join(this.options.checkpointDir, CHECKPOINT_FILE), {
-          params: this.params,
-          optimizer: this.weights,
-          optimizers: this.mode === 'mixed' ? { alpha: this.alphaOpt } : {},
-          metadata: this.metadata(),
-        });
-      }
+      this.checkpoint();
       await this.options.onEpoch?.(record);
     }
     return this.records;
+  }
+
+  /** Train up to epoch `end` (exclusive), checkpointing after each (successive halving's rungs). */
+  async trainTo(end: number): Promise<void> {
+    for (let e = this.epoch; e < Math.min(end, this.options.hyper.epochs); e++) {
+      const record = await this.runEpoch(e);
+      this.records.push(record);
+      this.epoch = e + 1;
+      this.checkpoint();
+      await this.options.onEpoch?.(record);
+    }
   }
 
   /** The validation batches of epoch `e`: shuffled passes over the validation split, cycled. */
@@ -329,7 +369,7 @@ export class SupernetTrainer {
     const steps = this.stepsPerEpoch;
     for (const batch of this.trainLoader.epoch(e)) {
       if (valid) {
-        const v = await this.alphaStep(valid.next().value as Batch);
+        const v = await this.alphaStep(valid.next().value as Batch, batch, lr);
         vLoss += v.loss * v.n;
         vCorrect += v.correct;
         vSeen += v.n;
@@ -357,12 +397,94 @@ export class SupernetTrainer {
     return record;
   }
 
-  /** One α step (Adam) on a validation batch; returns that batch's loss before the update. */
-  async alphaStep(batch: Batch): Promise<{ loss: number; correct: number; n: number }> {
+  /**
+   * One α step (Adam) on a validation batch; returns that batch's loss before the update. Second
+   * order needs the training batch and the current weight learning rate (DARTS' unrolled step).
+   */
+  async alphaStep(
+    batch: Batch,
+    train?: Batch,
+    lr = this.options.hyper.lr,
+  ): Promise<{ loss: number; correct: number; n: number }> {
+    if ((this.options.order ?? 1) === 2) {
+      if (!train) throw new NaskitError('invalid_argument', 'a second-order α step needs the training batch');
+      const r = await this.secondOrderGrads(batch, train, lr);
+      this.alphaOpt.step(this.params, r.grads, this.options.hyper.alphaLr);
+      return { loss: r.loss, correct: r.correct, n: batch.size };
+    }
     const step = await this.programs.alpha();
     const r = await step.run(this.params, batch.input, batch.labels);
     this.alphaOpt.step(this.params, r.grads, this.options.hyper.alphaLr);
     return { loss: r.loss, correct: r.correct, n: batch.size };
+  }
+
+  /**
+   * DARTS' second-order α gradient (architect.py): the unrolled weights w' = w − ξ(μ·buf + ∇w L_tr + wd·w)
+   * with ξ the current weight rate; dα = ∇α L_val(w', α) − ξ·[∇α L_tr(w⁺) − ∇α L_tr(w⁻)]/(2ε), where
+   * w± = w ± ε·v, v = ∇w' L_val(w', α) and ε = 0.01/‖v‖. The auxiliary passes work on copies: their BN
+   * statistics do not reach the supernet (DARTS' unrolled model has its own; its two HVP passes update
+   * the real model's, which naskit leaves out).
+   */
+  async secondOrderGrads(
+    valid: Batch,
+    train: Batch,
+    xi: number,
+  ): Promise<{ loss: number; correct: number; grads: Map<string, Float32Array> }> {
+    const h = this.options.hyper;
+    const scratch = new OverlayParams(this.params);
+    const weightsStep = (await this.programs.train(null)).program;
+    const alphaStep = await this.programs.alpha();
+    const full = await this.programs.full();
+    const gTrain = (await weightsStep.run(scratch, train.input, train.labels)).grads;
+    const momentum = this.weights.exportState().slots;
+    const unrolled = new OverlayParams(this.params);
+    for (const [name, g] of gTrain) {
+      const w = this.params.get(name);
+      const buf = momentum.get(`momentum/${name}`);
+      const wd = this.params.decays(name) ? h.weightDecay : 0;
+      unrolled.set(
+        name,
+        w.map((v, i) => v - xi * ((buf ? h.momentum * buf[i]! : 0) + g[i]! + wd * v)),
+      );
+    }
+    const atUnrolled = await full.run(unrolled, valid.input, valid.labels);
+    let norm = 0;
+    for (const [name, g] of atUnrolled.grads) if (!isAlpha(name)) for (const v of g) norm += v * v;
+    const eps = 0.01 / Math.sqrt(norm);
+    const shifted = async (sign: number): Promise<Map<string, Float32Array>> => {
+      const w = new OverlayParams(this.params);
+      for (const [name, g] of atUnrolled.grads) {
+        if (isAlpha(name)) continue;
+        const base = this.params.get(name);
+        w.set(
+          name,
+          base.map((v, i) => v + sign * eps * g[i]!),
+        );
+      }
+      return (await alphaStep.run(w, train.input, train.labels)).grads;
+    };
+    const plus = await shifted(1);
+    const minus = await shifted(-1);
+    const grads = new Map<string, Float32Array>();
+    for (const a of this.supernet.alphas) {
+      const direct = atUnrolled.grads.get(a.name)!;
+      const p = plus.get(a.name)!;
+      const m = minus.get(a.name)!;
+      grads.set(
+        a.name,
+        direct.map((v, i) => v - (xi * (p[i]! - m[i]!)) / (2 * eps)),
+      );
+    }
+    return { loss: atUnrolled.loss, correct: atUnrolled.correct, grads };
+  }
+
+  /** J: mean cross-entropy of the relaxed (mixed) supernet on `images`, eval mode (DARTS' upper objective). */
+  async validationLoss(images: ImageDataset): Promise<{ loss: number; accuracy: number }> {
+    const s = await measure(this.programs, this.params, null, {
+      valid: images,
+      normalization: this.options.data.normalization,
+    });
+    return { loss: s.loss, accuracy: s.accuracy };
   }
 
   /** One weight step (SGD) on a training batch, on `path` in single-path mode. */
@@ -429,7 +551,46 @@ export class SupernetTrainer {
   }
 
   async release(): Promise<void> {
-    await this.programs.release();
+    if (this.ownsPrograms) await this.programs.release();
+  }
+
+  /** Write the epoch-end checkpoint (train() does this after every epoch). */
+  checkpoint(): void {
+    if (!this.options.checkpointDir) return;
+    saveCheckpoint(join(this.options.checkpointDir, CHECKPOINT_FILE), {
+      params: this.params,
+      optimizer: this.weights,
+      optimizers: this.mode === 'mixed' ? { alpha: this.alphaOpt } : {},
+      metadata: this.metadata(),
+    });
+  }
+
+  /** Everything training changes, to go back to (basin hopping's reject). */
+  snapshot(): TrainerSnapshot {
+    return {
+      params: this.params.clone(),
+      weights: this.weights.exportState(),
+      alpha: this.alphaOpt.exportState(),
+      epoch: this.epoch,
+      records: this.records.length,
+    };
+  }
+
+  restore(s: TrainerSnapshot): void {
+    this.params.copyFrom(s.params);
+    this.weights.importState(s.weights);
+    this.alphaOpt = optimizerFromState(s.alpha);
+    this.epoch = s.epoch;
+    this.records.splice(s.records);
+  }
+
+  /** Add N(0, std²) to every α entry (basin hopping's perturbation). */
+  perturbAlpha(std: number, rng: Rng): void {
+    for (const a of this.supernet.alphas)
+      this.params.set(
+        a.name,
+        this.params.get(a.name).map((v) => v + rng.normal(0, std)),
+      );
   }
 }
 
