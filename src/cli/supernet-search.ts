@@ -6,10 +6,11 @@ import type { Command } from 'commander';
 import { createProgress } from '../experiments/progress.js';
 import { GENAS_DEFAULTS, runGenas, type GenasResult } from '../experiments/supernet/genas-job.js';
 import { OBJECTIVES } from '../experiments/supernet/scoring.js';
+import { runDartsSearch, type DartsResult } from '../experiments/supernet/darts-job.js';
 import { NaskitError } from '../util/errors.js';
 import { parseList, parseNonNegativeInt, parseNumber, parsePositiveInt } from './parse.js';
 
-export const SUPERNET_STRATEGIES = ['genas'] as const;
+export const SUPERNET_STRATEGIES = ['genas', 'darts', 'darts-global'] as const;
 
 export function isSupernetStrategy(name: string): boolean {
   return (SUPERNET_STRATEGIES as readonly string[]).includes(name.toLowerCase());
@@ -41,6 +42,21 @@ export function addSupernetOptions(command: Command): Command {
     .option('--valid-images <n>', 'genas: validation images each candidate is measured on', parsePositiveInt)
     .option('--generations <n>', 'genas: evolution generations (20)', parsePositiveInt)
     .option('--population <n>', 'genas: evolution population (50)', parsePositiveInt)
+    .option('--order <n>', 'darts: first (1) or second (2) order α gradient', parsePositiveInt)
+    .option(
+      '--best-of <n>',
+      'darts: independent runs per seed, the lowest supernet validation loss J kept',
+      parsePositiveInt,
+    )
+    .option('--starts <k>', 'darts-global: starts (α scales 1e-3, 0.5, 1, 2 cycled)', parsePositiveInt)
+    .option(
+      '--hops <n>',
+      'darts-global: basin-hopping attempts on the survivor (0 = halving only)',
+      parseNonNegativeInt,
+    )
+    .option('--alpha-lr <x>', 'darts: Adam learning rate of α', parseNumber)
+    .option('--batch <n>', 'supernet batch size', parsePositiveInt)
+    .option('--j-images <n>', 'darts: validation images the supernet loss J is measured on', parsePositiveInt)
     .option('--threads <n>', 'ONNX Runtime threads (default: core count)', parsePositiveInt)
     .option(
       '--out <dir>',
@@ -74,6 +90,13 @@ export interface SupernetSearchFlags {
   population?: number;
   threads?: number;
   out?: string;
+  order?: number;
+  bestOf?: number;
+  starts?: number;
+  hops?: number;
+  alphaLr?: number;
+  batch?: number;
+  jImages?: number;
 }
 
 export async function supernetSearchCommand(flags: SupernetSearchFlags): Promise<string> {
@@ -86,6 +109,38 @@ export async function supernetSearchCommand(flags: SupernetSearchFlags): Promise
   }
   const seeds = parsePositiveInt(flags.seeds);
   const seed = parseNonNegativeInt(flags.seed);
+  const strategy = flags.strategy.toLowerCase();
+  if (strategy === 'darts' || strategy === 'darts-global') {
+    const progress = createProgress(flags.quiet || flags.json ? 'quiet' : 'auto');
+    const result = await runDartsSearch(
+      {
+        space,
+        strategy,
+        ...(flags.order ? { order: flags.order as 1 | 2 } : {}),
+        ...(flags.bestOf ? { bestOf: flags.bestOf } : {}),
+        halving: {
+          ...(flags.starts ? { starts: flags.starts } : {}),
+          ...(flags.hops !== undefined ? { hops: flags.hops } : {}),
+        },
+        dataset: flags.dataset,
+        ...(flags.trainImages ? { trainImages: flags.trainImages } : {}),
+        ...(flags.resolution ? { resolution: flags.resolution } : {}),
+        ...(flags.channels ? { channels: flags.channels } : {}),
+        ...(flags.cells ? { cells: flags.cells } : {}),
+        ...(flags.epochs ? { epochs: flags.epochs } : {}),
+        ...(flags.batch ? { batch: flags.batch } : {}),
+        ...(flags.alphaLr ? { alphaLr: flags.alphaLr } : {}),
+        ...(flags.jImages ? { jImages: flags.jImages } : {}),
+        seeds,
+        seed,
+        ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
+        ...(flags.threads ? { threads: flags.threads } : {}),
+        out: flags.out ?? `runs/${strategy}-${space}-${flags.dataset}`,
+      },
+      progress,
+    );
+    return flags.json ? `${JSON.stringify(dartsJson(result))}\n` : formatDarts(result);
+  }
   const defaults = GENAS_DEFAULTS[space];
   const progress = createProgress(flags.quiet || flags.json ? 'quiet' : 'auto');
   const result = await runGenas(
@@ -100,7 +155,7 @@ export async function supernetSearchCommand(flags: SupernetSearchFlags): Promise
         dataset: flags.dataset,
         channels: flags.channels ?? defaults.channels,
         cells: flags.cells ?? defaults.cells,
-        resolution: (flags.resolution ?? defaults.resolution) as 16,
+        resolution: flags.resolution ?? defaults.resolution,
         trainImages: flags.trainImages ?? defaults.trainImages,
         epochs: flags.epochs ?? defaults.epochs,
       },
@@ -127,6 +182,48 @@ export async function supernetSearchCommand(flags: SupernetSearchFlags): Promise
     progress,
   );
   return flags.json ? `${JSON.stringify(result)}\n` : formatGenas(result);
+}
+
+/** The issue's JSON contract: runs with seed, arch, J, params and truth, their mean and std, compute. */
+function dartsJson(r: DartsResult): Record<string, unknown> {
+  return {
+    strategy: r.strategy,
+    space: r.space,
+    order: r.order,
+    best_of: r.best_of,
+    scale: r.scale,
+    runs: r.runs.map(({ curve: _curve, alpha: _alpha, trace: _trace, ...run }) => run),
+    mean: r.mean,
+    std: r.std,
+    compute: r.compute,
+    seconds: r.seconds,
+  };
+}
+
+function formatDarts(r: DartsResult): string {
+  const s = r.scale;
+  const lines = [
+    `${r.strategy}${r.scheme ? ` (${r.scheme})` : ''} on ${r.space}, order ${r.order}${r.best_of > 1 ? `, best of ${r.best_of} by J` : ''}; ` +
+      `C=${s.channels}, cells ${s.cells}, ${s.resolution}×${s.resolution}, ${s.trainImages} images, ${s.epochs} epochs, α lr ${s.alphaLr}; J on ${r.J_images} validation images`,
+    ...r.runs.map(
+      (run) =>
+        `  seed ${run.seed}: ${run.arch}  J ${run.J.toFixed(4)}  parameter-free ${(100 * run.param_free).toFixed(0)}%  decisiveness ${run.decisiveness.toFixed(3)}` +
+        (run.true
+          ? `  true ${run.true.cifar10.toFixed(2)} / ${run.true.cifar100.toFixed(2)} / ${run.true['ImageNet16-120'].toFixed(2)}`
+          : '') +
+        `  (${run.compute} supernet-epochs)`,
+    ),
+  ];
+  if (r.mean && r.std) {
+    lines.push(
+      `  mean ± std (cifar10 / cifar100 / ImageNet16-120): ` +
+        (['cifar10', 'cifar100', 'ImageNet16-120'] as const)
+          .map((k) => `${r.mean![k].toFixed(2)} ± ${r.std![k].toFixed(2)}`)
+          .join(' / '),
+    );
+  }
+  lines.push(`  ${r.seconds.toFixed(0)} s`);
+  return `${lines.join('\n')}\n`;
 }
 
 function formatGenas(r: GenasResult): string {

@@ -12,7 +12,10 @@ export function register(program: Command): void {
       'Train a network on a dataset, evaluate it on the test split, save a checkpoint and export ONNX',
     )
     .option('--model <name>', 'built-in model: simple-cnn', 'simple-cnn')
-    .option('--space <space>', 'train an architecture of this search space instead (nb201)')
+    .option(
+      '--space <space>',
+      'train an architecture of this search space instead (nb201, darts, nb101, tnb101-micro, tnb101-macro)',
+    )
     .option('--arch <arch>', 'the architecture, in the space canonical string form')
     .option('--dataset <name>', `dataset: ${DATASET_NAMES.join(', ')}`, 'fashion-mnist')
     .option(
@@ -22,8 +25,13 @@ export function register(program: Command): void {
     .option('--epochs <n>', 'training epochs', parsePositiveInt, 3)
     .option('--batch <n>', 'batch size', parsePositiveInt, 128)
     .option('--lr <x>', 'peak learning rate (SGD, Nesterov momentum 0.9, cosine schedule)', parseNumber, 0.1)
-    .option('--channels <n>', 'NB201: channels of the first stage', parsePositiveInt)
-    .option('--cells <n>', 'NB201: cells per stage', parsePositiveInt)
+    .option('--channels <n>', 'network width (nb201: first-stage C; darts: C)', parsePositiveInt)
+    .option('--cells <n>', 'network depth (nb201: cells per stage; darts: cells)', parsePositiveInt)
+    .option(
+      '--train-images <n>',
+      'train on a seeded stratified subset of the training images',
+      parsePositiveInt,
+    )
     .option('--seed <n>', 'random seed', parseNonNegativeInt, 0)
     .option('--threads <n>', 'ONNX Runtime threads (default: core count)', parsePositiveInt)
     .option('--out <dir>', 'output directory', 'runs/train')
@@ -46,6 +54,7 @@ export function register(program: Command): void {
           out: opts.out,
           channels: opts.channels,
           cells: opts.cells,
+          trainImages: opts.trainImages,
         },
         progress,
       );

@@ -12,14 +12,14 @@ import { exportOnnx } from '../runtime/export.js';
 import { exportParity } from '../runtime/export-check.js';
 import { ParamStore } from '../runtime/params.js';
 import { buildTrainGraph } from '../runtime/train-program.js';
-import { nb201 } from '../spaces/index.js';
-import { nb201Network } from '../spaces/nb201/network.js';
+import { getSpace } from '../spaces/index.js';
 import { evaluate, trainNetwork, type EpochRecord } from '../train/trainer.js';
 import { BatchLoader } from '../data/batches.js';
 import { NaskitError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { loadDataset, type LoadedDataset } from './datasets.js';
 import type { Progress } from './progress.js';
+import { takeImages } from './supernet/data.js';
 
 export interface TrainJobOptions {
   model?: string;
@@ -33,9 +33,11 @@ export interface TrainJobOptions {
   seed: number;
   threads?: number;
   out: string;
-  /** NB201 width (channels of the first stage) and cells per stage. */
+  /** Width and depth of a space's network (see NetworkConfig: nb201 first-stage C and cells per stage, darts C and cells). */
   channels?: number;
   cells?: number;
+  /** Train on a seeded, class-stratified subset of this many training images (default: all). */
+  trainImages?: number;
 }
 
 export interface TrainJobSummary {
@@ -67,22 +69,30 @@ export function networkFor(
   const inputShape = [data.train.channels, data.train.height, data.train.width] as const;
   const classes = data.train.classes;
   if (options.space) {
-    if (options.space !== 'nb201') {
+    const space = getSpace(options.space);
+    if (!space.build) {
+      throw new NaskitError('invalid_argument', `space '${space.name}' has no trainable network builder`);
+    }
+    if (!options.arch) {
       throw new NaskitError(
         'invalid_argument',
-        `training is available for --space nb201; got '${options.space}'`,
+        `--space ${space.name} needs --arch "<architecture in the space canonical string form>"`,
       );
     }
-    if (!options.arch)
-      throw new NaskitError('invalid_argument', '--space nb201 needs --arch "<NB201 string>"');
-    const arch = nb201.parse(options.arch);
-    const net = nb201Network(arch, {
+    const arch = space.parse(options.arch);
+    const net = space.build(arch, {
       classes,
       inputShape,
       ...(options.channels ? { channels: options.channels } : {}),
-      ...(options.cells ? { cellsPerStage: options.cells } : {}),
+      ...(options.cells ? { cells: options.cells } : {}),
     });
-    return { net, arch: nb201.format(arch) };
+    return { net, arch: space.format(arch) };
+  }
+  if (options.arch) {
+    throw new NaskitError(
+      'invalid_argument',
+      '--arch needs --space (e.g. --space nb201 or --space darts) to say which space it belongs to',
+    );
   }
   const model = options.model ?? 'simple-cnn';
   if (model !== 'simple-cnn') {
@@ -96,7 +106,13 @@ export function networkFor(
 
 export async function runTrainJob(options: TrainJobOptions, progress: Progress): Promise<TrainJobSummary> {
   const started = Date.now();
-  const data = loadDataset(options.dataset, options.dataDir);
+  const loaded = loadDataset(options.dataset, options.dataDir);
+  const data = options.trainImages
+    ? {
+        ...loaded,
+        train: takeImages(loaded.train, options.trainImages, new Rng(options.seed).fork('train-images')),
+      }
+    : loaded;
   const { net, arch } = networkFor(options, data);
   const rng = new Rng(options.seed);
   const params = ParamStore.fromGraph(buildTrainGraph(net, options.batchSize).graph, rng.fork('init'));

@@ -32,7 +32,7 @@ export const supernetJobSchema = z
     dataDir: z.string().optional(),
     trainImages: positiveInt.optional(),
     validFraction: z.number().gt(0).lt(1).default(0.5),
-    resolution: z.union([z.literal(32), z.literal(16), z.literal(28)]).optional(),
+    resolution: positiveInt.optional(),
     augment: z.boolean().default(true),
     channels: positiveInt.optional(),
     cells: positiveInt.optional(),

@@ -1,0 +1,358 @@
+/**
+ * `naskit search --strategy darts|darts-global`: differentiable search on a mixed supernet over real
+ * images, per seed:
+ * - darts: one DARTS run (first or second order) from DARTS' α initialization; with `bestOf` N > 1,
+ *   N independent runs and the one with the lowest J kept (the equal-compute control);
+ * - darts-global: less-local DARTS (src/search/supernet/global.ts): diverse starts, successive halving
+ *   by J, optional basin hopping.
+ * J is the relaxed supernet's mean cross-entropy on a fixed set of validation images (eval mode); the
+ * derived cell's true NB201 accuracy is read from the table for reporting only. Every start keeps its
+ * own epoch checkpoint and the scheme's decisions are stored, so a killed search resumes where it was.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { subset } from '../../data/dataset.js';
+import { writeFileAtomic } from '../../runtime/checkpoint.js';
+import { countTrainableParams } from '../../nn/param-count.js';
+import { meanStd } from '../../predictors/metrics.js';
+import {
+  DEFAULT_HALVING,
+  successiveHalving,
+  type HalvingSettings,
+  type Start,
+} from '../../search/supernet/global.js';
+import { getSpace } from '../../spaces/index.js';
+import type { AnySpace } from '../../spaces/space.js';
+import { supernetPrograms } from '../../train/supernet/programs.js';
+import {
+  DEFAULT_HYPER,
+  type EpochRecord,
+  SupernetTrainer,
+  type SupernetHyper,
+} from '../../train/supernet/trainer.js';
+import { NaskitError } from '../../util/errors.js';
+import { Rng } from '../../util/rng.js';
+import type { Progress } from '../progress.js';
+import { loadSearchData } from './data.js';
+import { formatEpoch, prepareOutDir } from './train-job.js';
+import { openTruth, type Truth, type TruthTables } from './truth.js';
+
+/** Default scale per space: the README experiment's on NB201, a small end-to-end scale on DARTS. */
+export const DARTS_DEFAULTS = {
+  nb201: { channels: 8, cells: 1, resolution: 16, trainImages: 10_000, epochs: 30, alphaLr: 3e-3, batch: 64 },
+  darts: { channels: 8, cells: 5, resolution: 16, trainImages: 2_000, epochs: 4, alphaLr: 3e-4, batch: 32 },
+} as const;
+
+/** Ops without parameters, by space (a cell made of them is the "collapse"). */
+const PARAMETER_FREE: Record<string, ReadonlySet<string>> = {
+  nb201: new Set(['none', 'skip_connect', 'avg_pool_3x3']),
+  darts: new Set(['none', 'skip_connect', 'max_pool_3x3', 'avg_pool_3x3']),
+};
+
+export interface DartsSearchInput {
+  space: 'nb201' | 'darts';
+  strategy: 'darts' | 'darts-global';
+  order?: 1 | 2;
+  /** darts: independent runs per seed, the lowest J kept (1 = vanilla DARTS). */
+  bestOf?: number;
+  halving?: Partial<HalvingSettings>;
+  dataset?: string;
+  trainImages?: number;
+  resolution?: number;
+  channels?: number;
+  cells?: number;
+  epochs?: number;
+  batch?: number;
+  alphaLr?: number;
+  /** Validation images J is measured on (default: the whole validation half). */
+  jImages?: number;
+  seeds: number;
+  seed?: number;
+  dataDir?: string;
+  threads?: number;
+  out: string;
+}
+
+export interface CurvePoint {
+  epoch: number;
+  derived: string;
+  param_free: number;
+  decisiveness: number;
+  train_loss: number;
+  valid_loss: number | null;
+  true: Truth | null;
+}
+
+export interface DartsRun {
+  seed: number;
+  arch: string;
+  J: number;
+  params: number | null;
+  param_free: number;
+  decisiveness: number;
+  true: Truth | null;
+  compute: number;
+  start: number;
+  alpha_scale: number;
+  trace: string[];
+  curve: CurvePoint[];
+  alpha: Record<string, number[][]>[];
+}
+
+export interface DartsResult {
+  strategy: string;
+  space: string;
+  order: 1 | 2;
+  best_of: number;
+  scheme: string | null;
+  scale: Record<string, number | string>;
+  J_images: number;
+  runs: DartsRun[];
+  mean: Truth | null;
+  std: Truth | null;
+  /** Supernet-epochs per seed (mean). */
+  compute: number;
+  seconds: number;
+}
+
+export async function runDartsSearch(input: DartsSearchInput, progress: Progress): Promise<DartsResult> {
+  const space = getSpace(input.space);
+  const defaults = DARTS_DEFAULTS[input.space];
+  if (!defaults)
+    throw new NaskitError(
+      'invalid_argument',
+      `--strategy ${input.strategy} runs on --space nb201 or darts, not '${input.space}'`,
+    );
+  const order = input.order ?? 1;
+  if (order !== 1 && order !== 2)
+    throw new NaskitError('invalid_argument', `--order must be 1 or 2, got ${String(order)}`);
+  const bestOf = input.strategy === 'darts' ? (input.bestOf ?? 1) : 1;
+  if (!Number.isInteger(bestOf) || bestOf < 1)
+    throw new NaskitError('invalid_argument', `--best-of must be a positive integer, got ${bestOf}`);
+  if (!Number.isInteger(input.seeds) || input.seeds < 1)
+    throw new NaskitError('invalid_argument', `--seeds must be a positive integer, got ${input.seeds}`);
+  const halving: HalvingSettings = { ...DEFAULT_HALVING, ...(input.halving ?? {}) };
+  const out = prepareOutDir(input.out);
+  const started = performance.now();
+  const scale = {
+    dataset: input.dataset ?? 'cifar10',
+    trainImages: input.trainImages ?? defaults.trainImages,
+    resolution: input.resolution ?? defaults.resolution,
+    channels: input.channels ?? defaults.channels,
+    cells: input.cells ?? defaults.cells,
+    epochs: input.epochs ?? defaults.epochs,
+    batch: input.batch ?? defaults.batch,
+    alphaLr: input.alphaLr ?? defaults.alphaLr,
+  };
+  const data = loadSearchData({
+    dataset: scale.dataset,
+    ...(input.dataDir ? { dataDir: input.dataDir } : {}),
+    trainImages: scale.trainImages,
+    resolution: scale.resolution,
+    seed: 0,
+  });
+  const jN = Math.min(input.jImages ?? data.valid.n, data.valid.n);
+  const jImages =
+    jN === data.valid.n
+      ? data.valid
+      : subset(
+          data.valid,
+          Array.from({ length: jN }, (_, i) => i),
+        );
+  const hyper: SupernetHyper = {
+    ...DEFAULT_HYPER,
+    epochs: scale.epochs,
+    batchSize: scale.batch,
+    alphaLr: scale.alphaLr,
+  };
+  const supernetConfig = {
+    classes: data.classes,
+    inputShape: [data.channels, data.resolution, data.resolution] as const,
+    channels: scale.channels,
+    cells: scale.cells,
+  };
+  const shared = supernetPrograms(space.supernet!({ ...supernetConfig, mode: 'mixed' }), {
+    batch: scale.batch,
+    evalBatch: Math.min(250, jImages.n),
+    ...(input.threads ? { threads: input.threads } : {}),
+  });
+  const truth = await openTruth(space, input.dataDir);
+  const runs: DartsRun[] = [];
+  try {
+    const base = input.seed ?? 0;
+    for (let seed = base; seed < base + input.seeds; seed++) {
+      const dir = join(out, `seed-${seed}`);
+      const memoPath = join(dir, 'decisions.json');
+      const memo = new Map<string, number>(
+        existsSync(memoPath)
+          ? (Object.entries(JSON.parse(readFileSync(memoPath, 'utf8'))) as [string, number][])
+          : [],
+      );
+      const makeStart = async (
+        index: number,
+        alphaScale: number,
+      ): Promise<Start & { trainer: SupernetTrainer }> => {
+        const trainer = new SupernetTrainer({
+          space,
+          supernet: supernetConfig,
+          mode: 'mixed',
+          hyper,
+          data,
+          seed: seed * 1000 + index,
+          order,
+          alphaScale,
+          programs: shared,
+          checkpointDir: join(dir, `start-${index}`),
+          identity: {
+            strategy: input.strategy,
+            trainImages: scale.trainImages,
+            resolution: scale.resolution,
+            dataset: scale.dataset,
+          },
+          ...(input.threads ? { threads: input.threads } : {}),
+          onStep: (s) => progress.update(s.step, `loss ${s.loss.toFixed(3)}`),
+          onEpoch: (r) => {
+            progress.stop();
+            progress.log(`seed ${seed} start ${index}: ${formatEpoch(r, scale.epochs)}`);
+          },
+        });
+        if (trainer.resume()) progress.log(`seed ${seed} start ${index}: resumed at epoch ${trainer.epoch}`);
+        return {
+          trainer,
+          index,
+          alphaScale,
+          epoch: () => trainer.epoch,
+          trainTo: async (end) => {
+            if (trainer.epoch < end)
+              progress.start(`seed ${seed} start ${index} epoch ${trainer.epoch + 1}`, trainer.stepsPerEpoch);
+            await trainer.trainTo(end);
+          },
+          objective: async () => (await trainer.validationLoss(jImages)).loss,
+          save: () => trainer.snapshot(),
+          restore: (s) => trainer.restore(s as ReturnType<SupernetTrainer['snapshot']>),
+          perturb: (std, rng) => trainer.perturbAlpha(std, rng),
+          checkpoint: () => trainer.checkpoint(),
+        };
+      };
+      let chosen: Start & { trainer: SupernetTrainer };
+      let J: number;
+      let compute: number;
+      let trace: string[] = [];
+      if (input.strategy === 'darts-global') {
+        const starts = new Map<number, Start & { trainer: SupernetTrainer }>();
+        const result = await successiveHalving(halving).run({
+          start: async (index, alphaScale) => {
+            const s = await makeStart(index, alphaScale);
+            starts.set(index, s);
+            return s;
+          },
+          epochs: scale.epochs,
+          rng: new Rng(seed).fork('global'),
+          memo,
+          saveMemo: () => writeFileAtomic(memoPath, Buffer.from(JSON.stringify(Object.fromEntries(memo)))),
+          log: (m) => progress.log(`seed ${seed}: ${m}`),
+        });
+        chosen = starts.get(result.best.index)!;
+        J = result.J;
+        compute = result.compute;
+        trace = result.trace;
+      } else {
+        const candidates: { start: Start & { trainer: SupernetTrainer }; J: number }[] = [];
+        for (let k = 0; k < bestOf; k++) {
+          const s = await makeStart(k, DEFAULT_HALVING.alphaScales[0]!);
+          await s.trainTo(scale.epochs);
+          candidates.push({ start: s, J: await s.objective() });
+        }
+        candidates.sort((a, b) => a.J - b.J || a.start.index - b.start.index);
+        if (bestOf > 1) trace = candidates.map((c) => `start ${c.start.index}: J ${c.J.toFixed(4)}`);
+        chosen = candidates[0]!.start;
+        J = candidates[0]!.J;
+        compute = bestOf * scale.epochs;
+      }
+      const trainer = chosen.trainer;
+      const arch = trainer.derive();
+      const t = truth?.of(arch) ?? null;
+      const run: DartsRun = {
+        seed,
+        arch: space.format(arch),
+        J,
+        params: t ? t.params_m : evaluationParams(space, arch),
+        param_free: parameterFreeFraction(space, arch),
+        decisiveness: decisiveness(trainer.alphaSoftmax()),
+        true: t?.true ?? null,
+        compute,
+        start: chosen.index,
+        alpha_scale: chosen.alphaScale,
+        trace,
+        curve: trainer.records.map((r) => curvePoint(space, r, truth)),
+        alpha: trainer.records.map((r) => r.alpha ?? {}),
+      };
+      runs.push(run);
+      writeFileAtomic(join(dir, 'result.json'), Buffer.from(`${JSON.stringify(run, null, 2)}\n`));
+      progress.log(
+        `seed ${seed}: ${run.arch} J ${J.toFixed(4)}, parameter-free ${(100 * run.param_free).toFixed(0)}%, decisiveness ${run.decisiveness.toFixed(3)}` +
+          (t ? `, true cifar10 ${t.true.cifar10.toFixed(2)}` : ''),
+      );
+    }
+  } finally {
+    await shared.release();
+  }
+  const keys = ['cifar10', 'cifar100', 'ImageNet16-120'] as const;
+  const withTruth = runs.every((r) => r.true !== null);
+  const stat = (k: (typeof keys)[number]) => meanStd(runs.map((r) => r.true![k]));
+  const result: DartsResult = {
+    strategy: input.strategy,
+    space: input.space,
+    order,
+    best_of: bestOf,
+    scheme: input.strategy === 'darts-global' ? successiveHalving(halving).name : null,
+    scale,
+    J_images: jImages.n,
+    runs,
+    mean: withTruth ? (Object.fromEntries(keys.map((k) => [k, stat(k).mean])) as unknown as Truth) : null,
+    std: withTruth ? (Object.fromEntries(keys.map((k) => [k, stat(k).std])) as unknown as Truth) : null,
+    compute: runs.reduce((s, r) => s + r.compute, 0) / runs.length,
+    seconds: (performance.now() - started) / 1000,
+  };
+  writeFileAtomic(
+    join(out, `${input.strategy}${order === 2 ? '-2nd' : ''}${bestOf > 1 ? `-best-of-${bestOf}` : ''}.json`),
+    Buffer.from(`${JSON.stringify(result, null, 2)}\n`),
+  );
+  return result;
+}
+
+function curvePoint(space: AnySpace, r: EpochRecord, truth: TruthTables | null): CurvePoint {
+  const arch = space.parse(r.derived!);
+  return {
+    epoch: r.epoch,
+    derived: r.derived!,
+    param_free: parameterFreeFraction(space, arch),
+    decisiveness: decisiveness(r.alpha ?? {}),
+    train_loss: r.train_loss,
+    valid_loss: r.valid_loss ?? null,
+    true: truth?.of(arch)?.true ?? null,
+  };
+}
+
+/** Fraction of the cell's chosen ops that have no parameters (none / skip / pooling). */
+export function parameterFreeFraction(space: AnySpace, arch: unknown): number {
+  const free = PARAMETER_FREE[space.name] ?? new Set<string>();
+  const supernet = space.supernet!({ classes: 10, inputShape: [3, 32, 32], mode: 'single-path' });
+  const ops = supernet
+    .pathOf(arch)
+    .filter((k) => k >= 0)
+    .map((k) => supernet.ops[k]!);
+  return ops.length === 0 ? 0 : ops.filter((o) => free.has(o)).length / ops.length;
+}
+
+/** Mean over edges of the largest softmax(α) entry (1/ops = undecided, 1 = one-hot). */
+export function decisiveness(alpha: Record<string, number[][]>): number {
+  const rows = Object.values(alpha).flat();
+  return rows.length === 0 ? 0 : rows.reduce((s, r) => s + Math.max(...r), 0) / rows.length;
+}
+
+/** Millions of parameters of the space's evaluation network of `arch` (CIFAR-10, the space's default size). */
+function evaluationParams(space: AnySpace, arch: unknown): number | null {
+  if (!space.build) return null;
+  return countTrainableParams(space.build(arch, { classes: 10, inputShape: [3, 32, 32] })) / 1e6;
+}
