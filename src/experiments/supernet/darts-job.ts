@@ -36,6 +36,7 @@ import type { Progress } from '../progress.js';
 import { loadSearchData } from './data.js';
 import { formatEpoch, prepareOutDir } from './train-job.js';
 import { openTruth, type Truth, type TruthTables } from './truth.js';
+import { writeDartsReport } from './report.js';
 
 /** Default scale per space: the README experiment's on NB201, a small end-to-end scale on DARTS. */
 export const DARTS_DEFAULTS = {
@@ -318,6 +319,7 @@ export async function runDartsSearch(input: DartsSearchInput, progress: Progress
     join(out, `${input.strategy}${order === 2 ? '-2nd' : ''}${bestOf > 1 ? `-best-of-${bestOf}` : ''}.json`),
     Buffer.from(`${JSON.stringify(result, null, 2)}\n`),
   );
+  await writeDartsReport(out, result, space.supernet!({ ...supernetConfig, mode: 'mixed' }).ops);
   return result;
 }
 

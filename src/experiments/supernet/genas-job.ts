@@ -19,6 +19,7 @@ import { openSupernet } from './eval-job.js';
 import { CellScorer, objectiveValue, OBJECTIVES, type Objective } from './scoring.js';
 import { prepareOutDir, runSupernetTraining, type SupernetJobInput } from './train-job.js';
 import { openTruth, type Truth } from './truth.js';
+import { writeGenasReport } from './report.js';
 
 /**
  * Default scale per space: what the README experiment used on NB201 (so `naskit search --strategy
@@ -198,6 +199,20 @@ export async function runGenas(input: GenasInput, progress: Progress): Promise<G
     writeFileAtomic(
       join(out, `genas-${objective}.json`),
       Buffer.from(`${JSON.stringify(result, null, 2)}\n`),
+    );
+    const top = scorer
+      .records()
+      .sort(
+        (a, b) =>
+          objectiveValue(objective, b, sigmas[0]!, gamma) - objectiveValue(objective, a, sigmas[0]!, gamma),
+      )
+      .slice(0, 5);
+    await writeGenasReport(
+      out,
+      `naskit GeNAS on ${input.space}: ${objective}`,
+      `noise ${noise}, σ ${sigmas.join(', ')}, γ ${gamma}; ${scorer.size} cells scored; BN on ${scorer.calibrationImages} images, measured on ${scorer.validImages}`,
+      top,
+      sigmas,
     );
     return result;
   } finally {

@@ -137,6 +137,11 @@ export class CellScorer {
     return this.cache.size;
   }
 
+  /** Every scored architecture, in scoring order. */
+  records(): CellRecord[] {
+    return [...this.cache.values()];
+  }
+
   async score(arch: unknown): Promise<CellRecord> {
     const key = this.space.key(arch);
     const cached = this.cache.get(key);

@@ -3,7 +3,7 @@
  * less-local DARTS resumes to the same result, second-order DARTS runs, GeNAS searches over cached
  * scores, and on the DARTS space a searched genotype is trained from scratch and exported to ONNX.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -48,6 +48,9 @@ describe('differentiable search', () => {
     expect(run.compute).toBeGreaterThanOrEqual(4 + 1);
     expect(run.decisiveness).toBeGreaterThan(0.2);
     expect(run.param_free).toBeGreaterThanOrEqual(0);
+    const html = readFileSync(join(work, 'global', 'report.html'), 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).toContain('softmax(α) per edge and op over epochs');
     const b = await runDartsSearch(input, quiet);
     expect(b.runs.map(({ arch, J, compute }) => ({ arch, J, compute }))).toEqual(
       a.runs.map(({ arch, J, compute }) => ({ arch, J, compute })),
@@ -100,6 +103,7 @@ describe('GeNAS', () => {
     );
     expect(acc.cells_scored).toBeGreaterThanOrEqual(scored);
     for (const run of acc.runs) expect(nb201.parse(run.arch)).toBeTruthy();
+    expect(readFileSync(join(work, 'genas', 'report.html'), 'utf8')).toContain('Loss against noise level');
     await expect(runGenas({ ...base, objective: 'vibes' }, quiet)).rejects.toThrow(
       /unknown --objective 'vibes'/,
     );

@@ -1,0 +1,166 @@
+/**
+ * report.html of a supernet search: one self-contained page (inline SVG, no scripts).
+ * - Differentiable search: per seed, the α heat map (softmax per edge and op, one panel per epoch
+ *   column) and the collapse curve (true NB201 accuracy and parameter-free fraction of the derived
+ *   cell per epoch).
+ * - GeNAS: the validation loss against the noise level σ (σ = 0 is the unperturbed loss) of the
+ *   top candidates by the search's objective.
+ */
+import { join } from 'node:path';
+import type { TopLevelSpec } from 'vega-lite';
+import { writeFileAtomic } from '../../runtime/checkpoint.js';
+import { escapeHtml } from '../run/report/html.js';
+import { renderVegaLite } from '../run/report/render.js';
+import type { DartsResult } from './darts-job.js';
+import type { CellRecord } from './scoring.js';
+
+const CSS = `body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; padding: 0 1rem; }
+h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
+code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .8rem; }`;
+
+const inline = (svg: string): string => svg.replace(/\s+xmlns(:xlink)?="[^"]*"/g, '');
+
+function page(title: string, body: string): string {
+  return `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>${escapeHtml(title)}</title>\n<style>${CSS}</style>\n</head>\n<body>\n<h1>${escapeHtml(title)}</h1>\n${body}\n</body>\n</html>\n`;
+}
+
+export function alphaHeatmapSpec(run: DartsResult['runs'][number], ops: readonly string[]): TopLevelSpec {
+  const values = run.alpha.flatMap((byName, epoch) =>
+    Object.entries(byName).flatMap(([name, rows]) =>
+      rows.flatMap((row, edge) =>
+        row.map((w, k) => ({
+          epoch: epoch + 1,
+          edge: `${name.replace('alpha/', '')} ${edge}`,
+          op: ops[k] ?? String(k),
+          weight: w,
+        })),
+      ),
+    ),
+  );
+  return {
+    data: { values },
+    facet: { column: { field: 'op', type: 'nominal', title: null } },
+    spec: {
+      width: 130,
+      height: { step: 12 },
+      mark: 'rect',
+      encoding: {
+        x: { field: 'epoch', type: 'ordinal', title: 'epoch', axis: { labelOverlap: true } },
+        y: { field: 'edge', type: 'nominal', title: 'edge', sort: null },
+        color: {
+          field: 'weight',
+          type: 'quantitative',
+          title: 'softmax(α)',
+          scale: { domain: [0, 1], scheme: 'viridis' },
+        },
+      },
+    },
+  } as TopLevelSpec;
+}
+
+export function collapseSpec(result: DartsResult): TopLevelSpec {
+  const values = result.runs.flatMap((run) =>
+    run.curve.flatMap((p) => [
+      {
+        seed: `seed ${run.seed}`,
+        epoch: p.epoch + 1,
+        measure: 'parameter-free ops (%)',
+        value: 100 * p.param_free,
+      },
+      ...(p.true
+        ? [
+            {
+              seed: `seed ${run.seed}`,
+              epoch: p.epoch + 1,
+              measure: 'true CIFAR-10 test accuracy (%)',
+              value: p.true.cifar10,
+            },
+          ]
+        : []),
+      {
+        seed: `seed ${run.seed}`,
+        epoch: p.epoch + 1,
+        measure: 'decisiveness (mean max softmax α, %)',
+        value: 100 * p.decisiveness,
+      },
+    ]),
+  );
+  return {
+    data: { values },
+    facet: { column: { field: 'measure', type: 'nominal', title: null } },
+    spec: {
+      width: 300,
+      height: 220,
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: { field: 'epoch', type: 'quantitative' },
+        y: { field: 'value', type: 'quantitative', scale: { zero: false }, title: null },
+        color: { field: 'seed', type: 'nominal', title: null },
+      },
+    },
+    resolve: { scale: { y: 'independent' } },
+  } as TopLevelSpec;
+}
+
+export async function writeDartsReport(
+  dir: string,
+  result: DartsResult,
+  ops: readonly string[],
+): Promise<string> {
+  const parts = [
+    `<p>${escapeHtml(result.strategy)}${result.scheme ? ` (${escapeHtml(result.scheme)})` : ''}, order ${result.order}, ${escapeHtml(JSON.stringify(result.scale))}; J on ${result.J_images} validation images; ${result.compute} supernet-epochs per seed.</p>`,
+    '<h2>Collapse curve: the derived cell per epoch</h2>',
+    `<figure>${inline(await renderVegaLite(collapseSpec(result)))}</figure>`,
+  ];
+  for (const run of result.runs) {
+    parts.push(
+      `<h2>Seed ${run.seed}: <code>${escapeHtml(run.arch)}</code></h2>`,
+      `<p>J ${run.J.toFixed(4)}, parameter-free ${(100 * run.param_free).toFixed(0)}%, decisiveness ${run.decisiveness.toFixed(3)}${run.true ? `, true ${run.true.cifar10.toFixed(2)} / ${run.true.cifar100.toFixed(2)} / ${run.true['ImageNet16-120'].toFixed(2)}` : ''}</p>`,
+      run.trace.length ? `<pre>${escapeHtml(run.trace.join('\n'))}</pre>` : '',
+      `<figure>${inline(await renderVegaLite(alphaHeatmapSpec(run, ops)))}<figcaption>softmax(α) per edge and op over epochs</figcaption></figure>`,
+    );
+  }
+  const path = join(dir, 'report.html');
+  writeFileAtomic(path, Buffer.from(page(`naskit ${result.strategy} on ${result.space}`, parts.join('\n'))));
+  return path;
+}
+
+export function lossSigmaSpec(records: readonly CellRecord[], sigmas: readonly number[]): TopLevelSpec {
+  const values = records.flatMap((r) => [
+    { arch: r.arch, sigma: 0, loss: r.loss },
+    ...r.levels.map((l, i) => ({ arch: r.arch, sigma: sigmas[i]!, loss: l })),
+  ]);
+  return {
+    data: { values },
+    width: 520,
+    height: 300,
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'sigma', type: 'quantitative', title: 'noise level σ (cumulative)' },
+      y: { field: 'loss', type: 'quantitative', scale: { zero: false }, title: 'validation loss' },
+      color: {
+        field: 'arch',
+        type: 'nominal',
+        title: null,
+        legend: { orient: 'bottom', columns: 1, labelLimit: 700 },
+      },
+    },
+  } as TopLevelSpec;
+}
+
+export async function writeGenasReport(
+  dir: string,
+  title: string,
+  summary: string,
+  top: readonly CellRecord[],
+  sigmas: readonly number[],
+): Promise<string> {
+  const body = [
+    `<p>${escapeHtml(summary)}</p>`,
+    '<h2>Loss against noise level, top candidates</h2>',
+    `<figure>${inline(await renderVegaLite(lossSigmaSpec(top, sigmas)))}</figure>`,
+  ].join('\n');
+  const path = join(dir, 'report.html');
+  writeFileAtomic(path, Buffer.from(page(title, body)));
+  return path;
+}
