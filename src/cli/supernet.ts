@@ -10,7 +10,7 @@ import { scoreWithSupernet } from '../experiments/supernet/eval-job.js';
 import { formatEpoch, runSupernetTraining } from '../experiments/supernet/train-job.js';
 import { DEFAULT_HYPER } from '../train/supernet/trainer.js';
 import { NaskitError } from '../util/errors.js';
-import { parseNonNegativeInt, parseNumber, parsePositiveInt } from './parse.js';
+import { parseList, parseNonNegativeInt, parseNumber, parsePositiveInt } from './parse.js';
 
 const TRAIN_HELP = `
 Output folder (--out): checkpoint.safetensors (weights, α, optimizers, records; written at every
@@ -125,7 +125,8 @@ export function register(program: Command): void {
   supernet
     .command('eval')
     .description(
-      "Score architectures with a trained supernet's weights (BN recalibrated per architecture; no retraining)",
+      "Score architectures with a trained supernet's weights, BN recalibrated per architecture, no retraining: " +
+        'validation loss and accuracy, GeNAS flatness (and flatness-only) and the angle; with NB201 tables, their rank correlations with the true accuracy',
     )
     .requiredOption(
       '--supernet <path>',
@@ -133,6 +134,11 @@ export function register(program: Command): void {
     )
     .option('--arch <arch...>', 'architectures in the space canonical string form')
     .option('--archs-file <file>', 'a file with one architecture per line')
+    .option(
+      '--sample <n>',
+      'also score this many distinct random architectures of the space',
+      parsePositiveInt,
+    )
     .option(
       '--calibration-images <n>',
       "training images for each architecture's BN statistics",
@@ -144,8 +150,17 @@ export function register(program: Command): void {
       'validation images to measure on (default: the whole validation half)',
       parsePositiveInt,
     )
+    .option('--sigmas <list>', 'noise levels of the flatness score (cumulative, as GeNAS)', (v) =>
+      parseList(v).map(Number),
+    )
+    .option(
+      '--noise <mode>',
+      "'faithful' (each architecture its own noise draw) or 'shared' (one draw for all)",
+      'faithful',
+    )
+    .option('--out <dir>', 'keep the scores in DIR/scores.jsonl (resumable)')
     .option('--data-dir <dir>', 'data directory (default: $NASKIT_DATA)')
-    .option('--seed <n>', 'seed of the calibration images', parseNonNegativeInt, 0)
+    .option('--seed <n>', 'seed of --sample', parseNonNegativeInt, 0)
     .option('--threads <n>', 'ONNX Runtime threads (default: core count)', parsePositiveInt)
     .option('--quiet', 'no progress output')
     .option('--json', 'print the scores as JSON')
@@ -159,15 +174,23 @@ export function register(program: Command): void {
             .filter((l) => l.length > 0 && !l.startsWith('#')),
         );
       }
-      if (archs.length === 0)
-        throw new NaskitError('invalid_argument', 'give architectures with --arch or --archs-file');
+      if (opts.noise !== 'faithful' && opts.noise !== 'shared') {
+        throw new NaskitError(
+          'invalid_argument',
+          `--noise must be faithful or shared, got '${String(opts.noise)}'`,
+        );
+      }
       const progress = createProgress(opts.quiet || opts.json ? 'quiet' : 'auto');
       const result = await scoreWithSupernet(
         {
           supernet: opts.supernet,
           archs,
+          ...(opts.sample ? { sample: opts.sample } : {}),
           calibrationImages: opts.calibrationImages,
-          validImages: opts.validImages,
+          ...(opts.validImages ? { validImages: opts.validImages } : {}),
+          ...(opts.sigmas ? { sigmas: opts.sigmas } : {}),
+          noise: opts.noise,
+          ...(opts.out ? { out: opts.out } : {}),
           dataDir: opts.dataDir,
           threads: opts.threads,
           seed: opts.seed,
@@ -179,10 +202,28 @@ export function register(program: Command): void {
         return;
       }
       const lines = [
-        `supernet ${result.supernet} (epoch ${result.epoch}); BN on ${result.calibration_images} images, measured on ${result.valid_images}`,
+        `supernet ${result.supernet} (epoch ${result.epoch}); BN on ${result.calibration_images} images, measured on ${result.valid_images}; ` +
+          `σ ${result.sigmas.join('/')} (${result.noise} noise); ${result.seconds_per_cell.toFixed(2)} s per cell`,
       ];
-      for (const s of result.scores)
-        lines.push(`${s.accuracy.toFixed(2).padStart(6)}%  loss ${s.loss.toFixed(4)}  ${s.arch}`);
+      if (result.scores.length <= 20) {
+        for (const s of result.scores) {
+          lines.push(
+            `${s.accuracy.toFixed(2).padStart(6)}%  loss ${s.loss.toFixed(4)}  flatness ${s.flatness.toExponential(3)}  flatness-only ${s.flatness_only.toExponential(3)}  angle ${s.angle.toFixed(4)}  ${s.arch}`,
+          );
+        }
+      }
+      if (result.correlations.length > 0) {
+        lines.push(
+          `rank correlation with the NB201 test accuracy over ${result.scores.length} cells (Kendall τ / Spearman ρ):`,
+        );
+        for (const score of [...new Set(result.correlations.map((c) => c.score))]) {
+          const row = result.correlations.filter((c) => c.score === score);
+          lines.push(
+            `  ${score.padEnd(14)} ${row.map((c) => `${c.dataset} ${c.kendall.toFixed(3)} / ${c.spearman.toFixed(3)}`).join('   ')}`,
+          );
+        }
+      }
+      for (const p of result.pairs) lines.push(`τ(${p.a}, ${p.b}) = ${p.kendall.toFixed(3)}`);
       process.stdout.write(`${lines.join('\n')}\n`);
     });
 }

@@ -6,16 +6,18 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { subset } from '../../data/dataset.js';
 import { loadCheckpoint, restoreParams } from '../../runtime/checkpoint.js';
 import { getSpace } from '../../spaces/index.js';
-import { evaluatePath, type SubnetScore } from '../../train/supernet/subnet-eval.js';
+import { checkSigmas, DEFAULT_SIGMAS, type NoiseMode } from '../../train/supernet/flatness.js';
+import { kendall, spearman } from '../../predictors/metrics.js';
 import { CHECKPOINT_FILE, type SupernetTrainer } from '../../train/supernet/trainer.js';
 import { NaskitError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
 import type { Progress } from '../progress.js';
 import { loadSearchData, type SearchData } from './data.js';
-import { parseSupernetJob, trainerFor, type SupernetJob } from './train-job.js';
+import { parseSupernetJob, prepareOutDir, trainerFor, type SupernetJob } from './train-job.js';
+import { CellScorer, type CellRecord } from './scoring.js';
+import { openTruth } from './truth.js';
 
 export interface OpenedSupernet {
   job: SupernetJob;
@@ -82,70 +84,149 @@ export function openSupernet(
 
 export interface ScoreOptions {
   supernet: string;
-  archs: readonly string[];
+  /** Architectures to score, in the space's canonical string form. */
+  archs?: readonly string[];
+  /** Also score this many distinct random architectures of the space (seeded by `seed`). */
+  sample?: number;
   /** Training images for each architecture's BN statistics (default 500). */
   calibrationImages?: number;
   /** Validation images the loss and accuracy are measured on (default: the whole validation half). */
   validImages?: number;
+  sigmas?: readonly number[];
+  noise?: NoiseMode;
+  noiseSeed?: number;
+  /** Folder for the resumable score cache (scores.jsonl); none keeps scores in memory. */
+  out?: string;
   dataDir?: string;
   threads?: number;
   seed?: number;
 }
 
-export interface CellScore extends SubnetScore {
-  arch: string;
+/** Rank correlations of one score with the truth (higher score = better architecture). */
+export interface Correlation {
+  score: string;
+  dataset: string;
+  kendall: number;
+  spearman: number;
+  n: number;
 }
 
-export async function scoreWithSupernet(
-  options: ScoreOptions,
-  progress: Progress,
-): Promise<{
+export interface ScoreResult {
   supernet: string;
   epoch: number;
   calibration_images: number;
   valid_images: number;
-  scores: CellScore[];
-}> {
+  noise: NoiseMode;
+  sigmas: readonly number[];
+  scores: CellRecord[];
+  /** NB201 only, when the table is present. */
+  correlations: Correlation[];
+  /** τ between score pairs (e.g. angle vs flatness: GeNAS Table 1). */
+  pairs: { a: string; b: string; kendall: number }[];
+  seconds_per_cell: number;
+}
+
+/** Scores that rank architectures, each oriented so that higher is better. */
+const RANKED: Record<string, (r: CellRecord) => number> = {
+  accuracy: (r) => r.accuracy,
+  '-loss': (r) => -r.loss,
+  flatness: (r) => r.flatness,
+  'flatness-only': (r) => r.flatness_only,
+  angle: (r) => r.angle,
+};
+
+export async function scoreWithSupernet(options: ScoreOptions, progress: Progress): Promise<ScoreResult> {
+  const calibrationImages = options.calibrationImages ?? 500;
   const opened = openSupernet(options.supernet, {
-    ...options,
-    evalBatch: Math.min(100, options.calibrationImages ?? 500),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.threads ? { threads: options.threads } : {}),
+    evalBatch: Math.min(100, calibrationImages),
   });
-  const { trainer, data } = opened;
   const space = getSpace(opened.job.space);
   try {
-    const archs = options.archs.map((text) => space.parse(text));
-    const rng = new Rng(options.seed ?? 0);
-    const calibrationN = Math.min(options.calibrationImages ?? 500, data.train.n);
-    const validN = Math.min(options.validImages ?? data.valid.n, data.valid.n);
-    const calibration = subset(data.train, rng.fork('calibration').sampleIndices(data.train.n, calibrationN));
-    const valid =
-      validN === data.valid.n
-        ? data.valid
-        : subset(
-            data.valid,
-            Array.from({ length: validN }, (_, i) => i),
-          );
-    const scores: CellScore[] = [];
+    const archs = (options.archs ?? []).map((text) => space.parse(text));
+    if (options.sample) {
+      const rng = new Rng(options.seed ?? 0).fork('sample');
+      const seen = new Set(archs.map((a) => space.key(a)));
+      const limit = space.size === null ? options.sample : Math.min(options.sample, space.size - seen.size);
+      for (let added = 0; added < limit;) {
+        const a = space.sample(rng);
+        if (seen.has(space.key(a))) continue;
+        seen.add(space.key(a));
+        archs.push(a);
+        added++;
+      }
+    }
+    if (archs.length === 0)
+      throw new NaskitError('invalid_argument', 'give architectures with --arch, --archs-file or --sample N');
+    const sigmas = options.sigmas ?? DEFAULT_SIGMAS;
+    checkSigmas(sigmas);
+    const noise = options.noise ?? 'faithful';
+    const scorer = new CellScorer(
+      opened,
+      space,
+      {
+        sigmas,
+        noise,
+        noiseSeed: options.noiseSeed ?? 0,
+        calibrationImages,
+        ...(options.validImages ? { validImages: options.validImages } : {}),
+      },
+      options.out ? prepareOutDir(options.out) : null,
+    );
+    const records: CellRecord[] = [];
+    const started = performance.now();
+    let computed = 0;
     progress.start('scoring', archs.length);
     for (const arch of archs) {
-      const path = trainer.supernet.pathOf(arch);
-      const s = await evaluatePath(trainer.programs, trainer.params, path, {
-        calibration,
-        valid,
-        normalization: data.normalization,
-      });
-      scores.push({ arch: space.format(arch), ...s });
-      progress.update(scores.length);
+      const cached = scorer.known(space.key(arch)) !== undefined;
+      records.push(await scorer.score(arch));
+      if (!cached) computed++;
+      progress.update(records.length);
     }
     progress.stop();
+    const seconds = (performance.now() - started) / 1000;
+    const truth = await openTruth(space, options.dataDir);
+    const correlations: Correlation[] = [];
+    if (truth) {
+      const t = records.map((r) => truth.of(space.parse(r.arch))!.true);
+      for (const [score, f] of Object.entries(RANKED)) {
+        const x = records.map(f);
+        for (const dataset of ['cifar10', 'cifar100', 'ImageNet16-120'] as const) {
+          const y = t.map((v) => v[dataset]);
+          correlations.push({
+            score,
+            dataset,
+            kendall: kendall(x, y),
+            spearman: spearman(x, y),
+            n: x.length,
+          });
+        }
+      }
+    }
+    const pair = (a: string, b: string) => ({
+      a,
+      b,
+      kendall: kendall(records.map(RANKED[a]!), records.map(RANKED[b]!)),
+    });
     return {
       supernet: opened.checkpoint,
       epoch: opened.epoch,
-      calibration_images: calibrationN,
-      valid_images: validN,
-      scores,
+      calibration_images: scorer.calibrationImages,
+      valid_images: scorer.validImages,
+      noise,
+      sigmas,
+      scores: records,
+      correlations,
+      pairs: [
+        pair('angle', 'flatness'),
+        pair('angle', 'flatness-only'),
+        pair('flatness', '-loss'),
+        pair('flatness-only', '-loss'),
+      ],
+      seconds_per_cell: computed > 0 ? seconds / computed : 0,
     };
   } finally {
-    await trainer.release();
+    await opened.trainer.release();
   }
 }
