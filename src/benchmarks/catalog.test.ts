@@ -49,13 +49,10 @@ describe('benchmark catalog errors (no data needed)', () => {
 });
 
 describe.skipIf(!dir)('real benchmark tables (shared data)', () => {
-  it('NB201 cifar10: loads fast, rows follow the official index, metrics match the README figures', async () => {
+  // Load speed is measured by `naskit bench query` (docs/benchmarks.md), not here: a timed test fails on a busy machine.
+  it('NB201 cifar10: rows follow the official index, metrics match the README figures', async () => {
     const heap = process.memoryUsage().heapUsed;
-    const t0 = performance.now();
     const bench = await openBenchmark({ space: 'nb201', dataset: 'cifar10', dataDir: dir! });
-    const ms = performance.now() - t0;
-    // The target is < 1 s on an idle machine (bench-query measures it); the margin absorbs a busy CI box.
-    expect(ms).toBeLessThan(3000);
     expect(process.memoryUsage().heapUsed - heap).toBeLessThan(200e6);
     expect(bench.size).toBe(15625);
     expect(bench.rowOf(BEST_TEST_C10)).toBe(6111);

@@ -1,13 +1,22 @@
 /**
  * Where benchmark tables and image sets live: `--data-dir DIR`, else `$NASKIT_DATA`, laid out like the
- * project's shared data folder (nb201/, nb101/, tnb101/, zc/, images/).
+ * project's shared data folder (nb201/, nb101/, tnb101/, zc/, images/), else the tables shipped in the
+ * package's own `data/` folder (no images: CIFAR-10 then needs one of the first two).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { NaskitError } from './errors.js';
 
+/** The package's `data/` folder (benchmark tables with their sources; see data/README.md). */
+export function bundledDataDir(): string {
+  // src/util and dist/util are both two levels below the package root.
+  return fileURLToPath(new URL('../../data', import.meta.url));
+}
+
 export function resolveDataDir(flag?: string): string {
-  const dir = flag ?? process.env.NASKIT_DATA;
+  const bundled = bundledDataDir();
+  const dir = flag ?? process.env.NASKIT_DATA ?? (existsSync(bundled) ? bundled : undefined);
   if (!dir) {
     throw new NaskitError(
       'data_missing',
@@ -20,6 +29,12 @@ export function resolveDataDir(flag?: string): string {
     throw new NaskitError(
       'data_missing',
       `data directory ${abs} does not exist (from ${flag ? '--data-dir' : 'NASKIT_DATA'})`,
+    );
+  }
+  if (!statSync(abs).isDirectory()) {
+    throw new NaskitError(
+      'data_missing',
+      `data directory ${abs} (from ${flag ? '--data-dir' : 'NASKIT_DATA'}) is a file, not a folder; point it at a folder laid out like shared/data`,
     );
   }
   return abs;
