@@ -28,29 +28,6 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], options: GradOptions 
   if (!isFloat(loss.dtype)) {
     throw new NaskitError('dtype_mismatch', `grad: loss ${loss} must be floating point`);
   }
-  for (const w of wrt) {
-    if (w.graph !== g) throw new NaskitError('invalid_argument', `grad: ${w} belongs to another graph`);
-  }
-
-  // Nodes that depend on some wrt tensor (forward reachability, in creation = topological order).
-  const wrtSet = new Set<Tensor>(wrt);
-  const dependsOnWrt = new Set<Tensor>(wrt);
-  for (const node of g.nodes) {
-    if (node.inputs.some((t) => t !== null && dependsOnWrt.has(t))) {
-      for (const out of node.outputs) if (isFloat(out.dtype)) dependsOnWrt.add(out);
-    }
-  }
-  // Nodes the loss depends on (backward reachability).
-  const lossNeeds = new Set<Node>();
-  const lossProducer = loss.producer;
-  if (lossProducer) lossNeeds.add(lossProducer);
-  for (let i = g.nodes.length - 1; i >= 0; i--) {
-    const node = g.nodes[i]!;
-    if (!lossNeeds.has(node)) continue;
-    for (const t of node.inputs) if (t?.producer) lossNeeds.add(t.producer);
-  }
-
-  const pending = new Map<Tensor, Tensor[]>();
   const seed =
     options.seed ?? g.constant(makeData(loss.dtype, new Array(loss.size).fill(1)), loss.shape, 'grad_seed');
   if (!sameShape(seed.shape, loss.shape)) {
@@ -59,7 +36,65 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], options: GradOptions 
       `grad: seed shape ${formatShape(seed.shape)} differs from loss shape ${formatShape(loss.shape)}`,
     );
   }
-  pending.set(loss, [seed]);
+  const grads = gradOfOutputs([{ output: loss, seed }], wrt);
+  return wrt.map((w, i) => {
+    const gw = grads[i];
+    if (gw) return gw;
+    if (!options.allowUnused) {
+      throw new NaskitError(
+        'invalid_argument',
+        `grad: the loss ${loss.name} does not depend on ${w}; pass allowUnused to get zeros`,
+      );
+    }
+    return g.constant(makeData(w.dtype, new Array(w.size).fill(0)), w.shape, `${w.name}_zero_grad`);
+  });
+}
+
+/** One output of a vector-Jacobian product and the gradient flowing into it. */
+export interface GradSeed {
+  readonly output: Tensor;
+  readonly seed: Tensor;
+}
+
+/**
+ * Gradients of Σ_i ⟨outputs_i, seed_i⟩ w.r.t. each `wrt` entry, null where no seeded output depends
+ * on it. `grad` is the one-output case; a control-flow node differentiates its branches with this.
+ */
+export function gradOfOutputs(seeds: readonly GradSeed[], wrt: readonly Tensor[]): (Tensor | null)[] {
+  const g = seeds[0]?.output.graph ?? wrt[0]?.graph;
+  if (!g) return [];
+  for (const t of [...wrt, ...seeds.flatMap((s) => [s.output, s.seed])]) {
+    if (t.graph !== g) throw new NaskitError('invalid_argument', `grad: ${t} belongs to another graph`);
+  }
+
+  // Nodes that depend on some wrt tensor (forward reachability, in creation = topological order).
+  const dependsOnWrt = new Set<Tensor>(wrt);
+  for (const node of g.nodes) {
+    if (node.inputs.some((t) => t !== null && dependsOnWrt.has(t))) {
+      for (const out of node.outputs) if (isFloat(out.dtype)) dependsOnWrt.add(out);
+    }
+  }
+  // Nodes the seeded outputs depend on (backward reachability).
+  const lossNeeds = new Set<Node>();
+  for (const { output } of seeds) if (output.producer) lossNeeds.add(output.producer);
+  for (let i = g.nodes.length - 1; i >= 0; i--) {
+    const node = g.nodes[i]!;
+    if (!lossNeeds.has(node)) continue;
+    for (const t of node.inputs) if (t?.producer) lossNeeds.add(t.producer);
+  }
+
+  const pending = new Map<Tensor, Tensor[]>();
+  for (const { output, seed } of seeds) {
+    if (!sameShape(seed.shape, output.shape)) {
+      throw new NaskitError(
+        'shape_mismatch',
+        `grad: seed ${seed} does not have the shape of output ${output}`,
+      );
+    }
+    const list = pending.get(output);
+    if (list) list.push(seed);
+    else pending.set(output, [seed]);
+  }
   const done = new Map<Tensor, Tensor>();
 
   const collect = (t: Tensor): Tensor | null => {
@@ -79,7 +114,8 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], options: GradOptions 
     if (!lossNeeds.has(node)) continue;
     const needs = node.inputs.map((t) => t !== null && dependsOnWrt.has(t) && isFloat(t.dtype));
     if (!needs.some(Boolean)) continue;
-    const outGrads = node.outputs.map((o) => collect(o));
+    // Outputs are read once: a control-flow node's rule may append outputs to the node.
+    const outGrads = [...node.outputs].map((o) => collect(o));
     if (outGrads.every((x) => x === null)) continue;
     if (node.op.nonDifferentiable) continue;
     if (!node.op.vjp) {
@@ -94,14 +130,14 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], options: GradOptions 
     }
     const ctx: VjpContext = {
       node,
-      inputs: node.inputs,
-      outputs: node.outputs,
+      inputs: [...node.inputs],
+      outputs: [...node.outputs],
       attrs: node.attrs,
       grads: outGrads,
       needsGrad: (k) => needs[k] === true,
     };
     const inGrads = g.scope(`${node.name}/grad`, () => node.op.vjp!(ctx));
-    node.inputs.forEach((input, k) => {
+    ctx.inputs.forEach((input, k) => {
       const gk = inGrads[k];
       if (!input || !needs[k] || !gk) return;
       const fitted = g.scope(`${node.name}/grad`, () => fitToShape(gk, input, node));
@@ -111,17 +147,7 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], options: GradOptions 
     });
   }
 
-  return wrt.map((w) => {
-    const gw = collect(w);
-    if (gw) return gw;
-    if (!wrtSet.has(w) || !options.allowUnused) {
-      throw new NaskitError(
-        'invalid_argument',
-        `grad: the loss ${loss.name} does not depend on ${w}; pass allowUnused to get zeros`,
-      );
-    }
-    return g.constant(makeData(w.dtype, new Array(w.size).fill(0)), w.shape, `${w.name}_zero_grad`);
-  });
+  return wrt.map((w) => collect(w));
 }
 
 /** Sum a broadcast gradient back to its operand's shape; reject anything else. */

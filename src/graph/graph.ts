@@ -33,7 +33,10 @@ export type TensorSource =
   | { kind: 'input' } // fed at run time (data, labels)
   | { kind: 'param' } // fed from a parameter store, or baked in as an initializer on export
   | { kind: 'constant'; data: TensorData } // always an initializer
-  | { kind: 'node'; node: Node; index: number };
+  | { kind: 'node'; node: Node; index: number }
+  // A branch graph's stand-in for a tensor of an enclosing graph (ONNX outer-scope reference by name).
+  // Captured constants keep their 'constant' source so shape/axes operands stay readable.
+  | { kind: 'outer'; origin: Tensor };
 
 export interface TensorSpec {
   readonly shape: readonly number[];
@@ -86,6 +89,12 @@ export function sizeOf(shape: readonly number[]): number {
   return n;
 }
 
+/** Names shared by a root graph and its branch graphs: an ONNX model names each value once. */
+class NameRegistry {
+  readonly used = new Set<string>();
+  counter = 0;
+}
+
 export class Graph {
   readonly nodes: Node[] = [];
   readonly inputs: Tensor[] = [];
@@ -93,14 +102,95 @@ export class Graph {
   readonly constants: Tensor[] = [];
   /** Per-parameter metadata (initializer, trainable, weight decay), keyed by full parameter name. */
   readonly paramOptions = new Map<string, ParamOptions>();
-  private readonly names = new Set<string>();
+  private readonly registry: NameRegistry;
   /** Nodes and small constants by content, so equal subexpressions are built once (see `apply`). */
   private readonly nodesByKey = new Map<string, Node>();
   private readonly constantsByKey = new Map<string, Tensor>();
-  private counter = 0;
+  private readonly paramsByName = new Map<string, Tensor>();
+  /** Branch graphs only: enclosing-graph tensor → its local stand-in, and back. */
+  private readonly captures = new Map<Tensor, Tensor>();
+  private readonly origins = new Map<Tensor, Tensor>();
   private scopes: string[] = [];
 
-  constructor(readonly name = 'naskit') {}
+  /**
+   * `parent` makes this a branch graph (a sub-graph of a control-flow node, see `control.ts`): it
+   * shares the parent's names and current scope, reads the parent's tensors through `capture`, and
+   * hoists its parameters and constants to the root graph.
+   */
+  constructor(
+    readonly name = 'naskit',
+    readonly parent: Graph | null = null,
+  ) {
+    this.registry = parent ? parent.registry : new NameRegistry();
+    if (parent) this.scopes = [...parent.scopes];
+  }
+
+  get root(): Graph {
+    return this.parent ? this.parent.root : this;
+  }
+
+  /** A branch graph under this one, for one branch of a control-flow node. */
+  branch(name: string): Graph {
+    return new Graph(`${this.name}/${name}`, this);
+  }
+
+  /**
+   * This graph's stand-in for `t`, a tensor of this graph or of an enclosing one (captured level by
+   * level, so every enclosing branch graph knows what it reads from outside).
+   */
+  capture(t: Tensor): Tensor {
+    if (t.graph === this) return t;
+    if (!this.parent) {
+      throw new NaskitError(
+        'invalid_argument',
+        `graph '${this.name}': tensor ${t.name} belongs to another graph ('${t.graph.name}'), not to this one or a graph enclosing it`,
+      );
+    }
+    const outer = this.parent.capture(t);
+    let local = this.captures.get(outer);
+    if (!local) {
+      const source: TensorSource =
+        outer.source.kind === 'constant' ? outer.source : { kind: 'outer', origin: outer };
+      local = new Tensor(this, outer.name, outer.shape, outer.dtype, source);
+      this.captures.set(outer, local);
+      this.origins.set(local, outer);
+    }
+    return local;
+  }
+
+  /** The local stand-in of a parent-graph tensor, if this branch graph captured it. */
+  capturedOf(outer: Tensor): Tensor | undefined {
+    return this.captures.get(outer);
+  }
+
+  /** The parent-graph tensor a captured stand-in reads, if `t` is one. */
+  originOf(t: Tensor): Tensor | undefined {
+    return this.origins.get(t);
+  }
+
+  /** A parameter of this (root) graph by full name. */
+  findParam(name: string): Tensor | undefined {
+    return this.paramsByName.get(name);
+  }
+
+  /**
+   * Give `node` more inputs and outputs after it was built: a control-flow node exports, when it is
+   * differentiated, the intermediates its backward pass reads. Output names are `base` (unscoped),
+   * made unique.
+   */
+  extendNode(node: Node, inputs: readonly Tensor[], outputs: readonly TensorSpec[], base: string): Tensor[] {
+    const nodeInputs = node.inputs as (Tensor | null)[];
+    for (const t of inputs) if (!nodeInputs.includes(t)) nodeInputs.push(t);
+    return outputs.map((spec) => {
+      const t = new Tensor(this, this.freshName(base), [...spec.shape], spec.dtype, {
+        kind: 'node',
+        node,
+        index: node.outputs.length,
+      });
+      (node.outputs as Tensor[]).push(t);
+      return t;
+    });
+  }
 
   /** Prefix node and tensor names created inside `fn` (e.g. `cell3/edge1`), for readable graphs. */
   scope<T>(prefix: string, fn: () => T): T {
@@ -114,29 +204,40 @@ export class Graph {
 
   /** A fresh, unique name under the current scope. */
   uniqueName(base: string): string {
-    const scoped = this.scopes.length > 0 ? `${this.scopes.join('/')}/${base}` : base;
-    if (!this.names.has(scoped)) {
-      this.names.add(scoped);
+    return this.freshName(this.scopes.length > 0 ? `${this.scopes.join('/')}/${base}` : base);
+  }
+
+  /** `scoped` itself if unused, else `scoped_<n>`; claimed in the names shared with branch graphs. */
+  private freshName(scoped: string): string {
+    const names = this.registry;
+    if (!names.used.has(scoped)) {
+      names.used.add(scoped);
       return scoped;
     }
-    let name = `${scoped}_${++this.counter}`;
-    while (this.names.has(name)) name = `${scoped}_${++this.counter}`;
-    this.names.add(name);
+    let name = `${scoped}_${++names.counter}`;
+    while (names.used.has(name)) name = `${scoped}_${++names.counter}`;
+    names.used.add(name);
     return name;
   }
 
   private claim(name: string, what: string): void {
-    if (this.names.has(name)) {
+    if (this.registry.used.has(name)) {
       throw new NaskitError(
         'invalid_argument',
         `graph '${this.name}': ${what} name '${name}' is already used`,
       );
     }
-    this.names.add(name);
+    this.registry.used.add(name);
   }
 
   input(name: string, shape: readonly number[], dtype: DType = 'float32'): Tensor {
     checkShape(shape, `input '${name}'`);
+    if (this.parent) {
+      throw new NaskitError(
+        'invalid_argument',
+        `graph '${this.name}' is a branch graph: declare input '${name}' on the root graph and capture it`,
+      );
+    }
     this.claim(name, 'input');
     const t = new Tensor(this, name, [...shape], dtype, { kind: 'input' });
     this.inputs.push(t);
@@ -152,15 +253,42 @@ export class Graph {
   ): Tensor {
     checkShape(shape, `param '${name}'`);
     const full = this.scopes.length > 0 ? `${this.scopes.join('/')}/${name}` : name;
+    if (this.parent) return this.capture(this.root.hoistParam(full, shape, options, dtype));
+    return this.declareParam(full, shape, options, dtype);
+  }
+
+  private declareParam(full: string, shape: readonly number[], options: ParamOptions, dtype: DType): Tensor {
     this.claim(full, 'param');
     const t = new Tensor(this, full, [...shape], dtype, { kind: 'param' });
     this.params.push(t);
+    this.paramsByName.set(full, t);
     this.paramOptions.set(full, options);
     return t;
   }
 
+  /**
+   * A parameter declared inside a branch graph lives at the root. Several builds (the branches of one
+   * switch, a forward and a backward) may declare it: they get the same tensor.
+   */
+  private hoistParam(full: string, shape: readonly number[], options: ParamOptions, dtype: DType): Tensor {
+    const known = this.paramsByName.get(full);
+    if (!known) return this.declareParam(full, shape, options, dtype);
+    if (
+      known.dtype !== dtype ||
+      known.shape.length !== shape.length ||
+      known.shape.some((d, i) => d !== shape[i])
+    ) {
+      throw new NaskitError(
+        'shape_mismatch',
+        `param '${full}' is declared as ${dtype}${formatShape(shape)} but already exists as ${known}`,
+      );
+    }
+    return known;
+  }
+
   constant(data: TensorData, shape: readonly number[], name = 'const'): Tensor {
     checkShape(shape, `constant '${name}'`);
+    if (this.parent) return this.capture(this.root.constant(data, shape, name));
     if (data.length !== sizeOf(shape)) {
       throw new NaskitError(
         'shape_mismatch',
@@ -209,10 +337,15 @@ export class Graph {
    * model stays small — ORT's own common-subexpression pass is superlinear on large training graphs.
    */
   apply(op: OpDef, inputs: readonly (Tensor | null)[], attrs: Attrs = {}, nameHint?: string): Tensor[] {
-    for (const t of inputs) {
-      if (t && t.graph !== this) {
-        throw new NaskitError('invalid_argument', `${op.type}: input ${t.name} belongs to another graph`);
-      }
+    if (inputs.some((t) => t && t.graph !== this)) {
+      // A branch graph reads enclosing tensors through stand-ins; elsewhere this is an error.
+      inputs = inputs.map((t) => {
+        if (!t || t.graph === this) return t;
+        if (!this.parent) {
+          throw new NaskitError('invalid_argument', `${op.type}: input ${t.name} belongs to another graph`);
+        }
+        return this.capture(t);
+      });
     }
     const key = op.impure ? null : nodeKey(op, inputs, attrs);
     const existing = key === null ? undefined : this.nodesByKey.get(key);
@@ -234,7 +367,7 @@ export class Graph {
     const node: Node = { id: this.nodes.length, name, aliases: [], op, inputs: [...inputs], outputs, attrs };
     specs.forEach((spec, index) => {
       const outName = specs.length === 1 ? name : `${name}:${index}`;
-      this.names.add(outName);
+      this.registry.used.add(outName);
       outputs.push(new Tensor(this, outName, [...spec.shape], spec.dtype, { kind: 'node', node, index }));
     });
     this.nodes.push(node);

@@ -5,6 +5,7 @@
 import onnxProto from 'onnx-proto';
 import { NaskitError } from '../util/errors.js';
 import type { AttrValue, DType, Graph, Node, Tensor, TensorData } from './graph.js';
+import { type BranchView, type IfTree, type SwitchOp, isSwitchOp, viewNodes } from './control.js';
 
 const { onnx } = onnxProto;
 
@@ -108,16 +109,8 @@ export function serialize(graph: Graph, options: SerializeOptions): SerializedMo
     graphOutputs.push(valueInfo(name, t, options.dynamicBatch));
   });
 
-  const nodeProtos = nodes.map((n) =>
-    onnx.NodeProto.create({
-      name: n.name,
-      opType: n.op.type,
-      domain: n.op.domain ?? '',
-      input: n.inputs.map((t) => (t ? t.name : '')),
-      output: n.outputs.map((t) => t.name),
-      attribute: Object.entries(n.attrs).map(([name, value]) => attribute(name, value)),
-    }),
-  );
+  const counter = { nodes: 0 };
+  const nodeProtos = nodes.map((n) => nodeProto(n, (t) => t.name, counter));
 
   const graphProto = onnx.GraphProto.create({
     name: graph.name,
@@ -144,8 +137,117 @@ export function serialize(graph: Graph, options: SerializeOptions): SerializedMo
     inputNames: [...inputs, ...params].map((t) => t.name),
     paramNames: params.map((t) => t.name),
     outputNames,
-    nodeCount: nodeProtos.length + extraNodes.length,
+    nodeCount: counter.nodes + extraNodes.length,
   };
+}
+
+type NameOf = (t: Tensor) => string;
+type NodeProto = InstanceType<typeof onnx.NodeProto>;
+type GraphProto = InstanceType<typeof onnx.GraphProto>;
+
+/** One graph node as ONNX; `nameOf` gives the name its inputs have where the node is emitted. */
+function nodeProto(n: Node, nameOf: NameOf, counter: { nodes: number }): NodeProto {
+  counter.nodes++;
+  if (isSwitchOp(n.op)) return switchProto(n, n.op, nameOf, counter);
+  return onnx.NodeProto.create({
+    name: n.name,
+    opType: n.op.type,
+    domain: n.op.domain ?? '',
+    input: n.inputs.map((t) => (t ? nameOf(t) : '')),
+    output: n.outputs.map((t) => t.name),
+    attribute: Object.entries(n.attrs).map(([name, value]) => attribute(name, value)),
+  });
+}
+
+/**
+ * A switch as nested `If` nodes. Every sub-graph reads enclosing values by name (ONNX outer scope);
+ * sub-graph-local names (inner If outputs, output Identities) are derived from the switch's own name.
+ */
+function switchProto(n: Node, op: SwitchOp, nameOf: NameOf, counter: { nodes: number }): NodeProto {
+  const tree = op.ifTree();
+  if (tree.kind !== 'if') throw new NaskitError('invalid_argument', `switch '${n.name}' has one branch`);
+  return ifProto(
+    tree,
+    n.name,
+    n.outputs.map((t) => t.name),
+    n.outputs,
+    nameOf,
+    counter,
+  );
+}
+
+function ifProto(
+  tree: Extract<IfTree, { kind: 'if' }>,
+  label: string,
+  outputNames: readonly string[],
+  outputs: readonly Tensor[],
+  nameOf: NameOf,
+  counter: { nodes: number },
+): NodeProto {
+  const branch = (name: string, sub: IfTree) =>
+    onnx.AttributeProto.create({
+      name,
+      type: onnx.AttributeProto.AttributeType.GRAPH,
+      g: branchGraph(sub, `${label}/${name === 'then_branch' ? 'then' : 'else'}`, outputs, nameOf, counter),
+    });
+  return onnx.NodeProto.create({
+    name: label,
+    opType: 'If',
+    input: [nameOf(tree.cond)],
+    output: [...outputNames],
+    attribute: [branch('then_branch', tree.then), branch('else_branch', tree.else)],
+  });
+}
+
+function branchGraph(
+  tree: IfTree,
+  label: string,
+  outputs: readonly Tensor[],
+  nameOf: NameOf,
+  counter: { nodes: number },
+): GraphProto {
+  if (tree.kind === 'branch') return viewGraph(tree.view, label, nameOf, counter);
+  // A further split: this sub-graph is one If whose outputs it returns (shapes may differ by branch).
+  const names = outputs.map((_, j) => `${label}#${j}`);
+  return onnx.GraphProto.create({
+    name: label,
+    node: [ifProto(tree, `${label}/if`, names, outputs, nameOf, counter)],
+    output: names.map((name, j) => typeOnlyValueInfo(name, outputs[j]!.dtype)),
+  });
+}
+
+function viewGraph(
+  view: BranchView,
+  label: string,
+  outerNameOf: NameOf,
+  counter: { nodes: number },
+): GraphProto {
+  const nameOf: NameOf = (t) => {
+    const outer = view.external.get(t) ?? view.graph.originOf(t);
+    return outer ? outerNameOf(outer) : t.name;
+  };
+  const node = viewNodes(view).map((n) => nodeProto(n, nameOf, counter));
+  const seen = new Set<string>();
+  const outputNames = view.outputs.map((t, j) => {
+    // A value from outside, or returned twice, is passed through an Identity of its own.
+    const local = t.source.kind === 'node' && !view.external.has(t) && !seen.has(t.name);
+    const name = local ? t.name : `${label}#${j}`;
+    if (!local) {
+      counter.nodes++;
+      node.push(onnx.NodeProto.create({ opType: 'Identity', input: [nameOf(t)], output: [name], name }));
+    }
+    seen.add(name);
+    return name;
+  });
+  return onnx.GraphProto.create({
+    name: label,
+    node,
+    output: outputNames.map((name, j) => valueInfo(name, view.outputs[j]!)),
+  });
+}
+
+function typeOnlyValueInfo(name: string, dtype: DType) {
+  return onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: ONNX_DTYPE[dtype] } } });
 }
 
 function valueInfo(name: string, t: Tensor, dynamicBatch = false) {

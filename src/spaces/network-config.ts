@@ -62,12 +62,22 @@ export interface Supernet<A = unknown> extends NetworkSpec {
   pathOf(arch: A): number[];
   /** This supernet running one path, as a plain network (single-path mode only). */
   withPath(path: readonly number[]): NetworkSpec;
+  /**
+   * This supernet with its path as a graph input (`PATH_INPUT`, int64 [edges.length], the values
+   * `withPath` takes), so one compiled program runs every path (single-path mode only). Each edge runs
+   * only its chosen op; parameter names are those of `withPath`. Feed it as `{ path }` in the extra
+   * feeds of `TrainStep.run` / `Forward.run`; values out of range select the first or last op.
+   */
+  fedPath?(): NetworkSpec;
   /** The architecture the α values select (the space's usual derivation rule, e.g. argmax per edge). */
   derive(alpha: (name: string) => Float32Array): A;
 }
 
 /** Key of the per-edge op choice in `NetContext.options` (single-path supernets). */
 export const PATH_OPTION = 'path';
+
+/** Name of the int64 [edges] graph input of a fed-path supernet network (`Supernet.fedPath`). */
+export const PATH_INPUT = 'path';
 
 /** Check classes and input shape; returns the config unchanged. `where` names the caller. */
 export function checkNetworkConfig<C extends NetworkConfig>(config: C, where: string): C {

@@ -6,7 +6,8 @@
  * all cells of that type; rows in edge order (node 0: inputs 0, 1; node 1: inputs 0..2; …).
  *
  * Single-path mode: `ctx.options.path` holds 28 entries (14 normal edges, then 14 reduce edges), each
- * an op index or -1 for an unused edge; `pathOf(genotype)` gives the genotype's path.
+ * an op index or -1 for an unused edge; `pathOf(genotype)` gives the genotype's path. `fedPath()`
+ * takes the same values as a graph input, one program for every path (each edge a run-time switch).
  */
 import type { Tensor } from '../../graph/graph.js';
 import type { NetContext, NetworkSpec } from '../../graph/network.js';
@@ -16,12 +17,16 @@ import { NaskitError } from '../../util/errors.js';
 import { alphaSoftmax, mixedSum } from '../mixed-op.js';
 import {
   checkNetworkConfig,
+  PATH_INPUT,
   readPath,
   rejectUnused,
   type Supernet,
   type SupernetConfig,
 } from '../network-config.js';
 import { concat } from '../../graph/ops/concat.js';
+import { add } from '../../graph/ops/add.js';
+import { gather } from '../../graph/ops/gather.js';
+import { switchLayer } from '../../nn/switch.js';
 import { applyDartsOp, dartsEdgeScope } from './cell-ops.js';
 import { makeDartsArch } from './codec.js';
 import { dartsSkeleton, type DartsCellBody, type DartsDims } from './network.js';
@@ -155,8 +160,50 @@ export function dartsSupernet(config: SupernetConfig): Supernet<DartsArch> {
         forward: (ctx, x) => forward({ ...ctx, options: { ...ctx.options, path: fixed } }, x),
       };
     },
+    fedPath(): NetworkSpec {
+      if (mode !== 'single-path') {
+        throw new NaskitError(
+          'invalid_argument',
+          `${where}: fedPath needs mode 'single-path', this one is '${mode}'`,
+        );
+      }
+      return {
+        name: `${name}[fed]`,
+        inputShape,
+        classes,
+        forward: (ctx, x) => {
+          const choices = edgeChoices(ctx, edges.length);
+          // Branch 0 is an unused edge (-1), branch k + 1 op k; both unused and `none` give zeros.
+          const body = cellFrom((c, input, type, row, stride, scope) =>
+            switchLayer(
+              c,
+              choices[(type === 'normal' ? 0 : ROWS) + row]!,
+              [input],
+              [-1, ...DARTS_SUPERNET_OPS.keys()].map(
+                (k) =>
+                  (bc: NetContext, [xb]: readonly Tensor[]) =>
+                    k < 0 || DARTS_SUPERNET_OPS[k] === 'none'
+                      ? zeroOp(xb!, stride)
+                      : applyDartsOp(bc, xb!, DARTS_SUPERNET_OPS[k]!, stride, scope, opOptions),
+              ),
+              `${scope}/switch`,
+            ),
+          );
+          return dartsSkeleton(ctx, x, dims, body).logits;
+        },
+      };
+    },
     derive: deriveDartsGenotype,
   };
+}
+
+/** The fed path's graph input and, per edge, its value + 1 (the switch's branch: 0 = unused edge). */
+function edgeChoices(ctx: NetContext, edges: number): Tensor[] {
+  const g = ctx.graph;
+  const path = g.input(PATH_INPUT, [edges], 'int64');
+  return Array.from({ length: edges }, (_, e) =>
+    add(gather(path, g.constant(BigInt64Array.of(BigInt(e)), [], 'edge')), 1),
+  );
 }
 
 /** The single-path choice of a genotype: its 8 edges per cell get their op, the other 6 are off. */
