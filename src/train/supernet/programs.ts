@@ -9,7 +9,7 @@ import { Graph } from '../../graph/graph.js';
 import { createContext, type NetworkSpec } from '../../graph/network.js';
 import { Program } from '../../runtime/session.js';
 import { Forward, TrainStep, type ExtraFeeds, type ParamSource } from '../../runtime/train-program.js';
-import type { Supernet } from '../../spaces/network-config.js';
+import { PATH_INPUT, type Supernet } from '../../spaces/network-config.js';
 import { NaskitError } from '../../util/errors.js';
 
 export type Path = readonly number[];
@@ -93,17 +93,6 @@ export interface SupernetPrograms {
   release(): Promise<void>;
 }
 
-/** Name of the int64 graph input that holds the path in a fed-path network. */
-export const PATH_INPUT = 'path';
-
-interface FedPathSupernet {
-  fedPath(): NetworkSpec;
-}
-
-function hasFedPath(supernet: Supernet): supernet is Supernet & FedPathSupernet {
-  return typeof (supernet as Partial<FedPathSupernet>).fedPath === 'function';
-}
-
 export function pathFeed(path: Path): BigInt64Array {
   return BigInt64Array.from(path, (v) => BigInt(v));
 }
@@ -154,7 +143,7 @@ export function supernetPrograms(
     return path;
   };
 
-  if (useFedPath && hasFedPath(supernet)) {
+  if (useFedPath && supernet.fedPath) {
     const net = supernet.fedPath();
     const train = once(() => track(TrainStep.create(net, { batch: options.batch, ...threads })));
     const forward = once(() => track(Forward.create(net, { batch: options.evalBatch, ...threads })));
