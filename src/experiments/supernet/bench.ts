@@ -5,8 +5,9 @@
  *   (forward + backward of α on another batch + Adam); with --compare-torch the same supernet in
  *   PyTorch (scripts/torch_supernet_bench.py) in the same invocation.
  * - single-path: over `paths` random paths (the space's uniform sampler), the mean of each path's
- *   median weight step against the mean of the same cells' median step as standalone networks
- *   (`supernet.withPath`: the same C, N, batch and BN), measured interleaved path by path.
+ *   median weight step (as training meets a path: nothing cached for it) against the mean of the same
+ *   cells' median step as standalone networks (`supernet.withPath`: the same C, N, batch and BN, the
+ *   same clipping and SGD update), measured interleaved path by path.
  */
 import { Sgd, clipGradNorm } from '../../runtime/optim.js';
 import { ParamStore } from '../../runtime/params.js';
@@ -143,7 +144,17 @@ export async function benchSupernet(options: SupernetBenchOptions = {}): Promise
     const supernetMs: number[] = [];
     const standaloneMs: number[] = [];
     for (const path of paths) {
-      supernetMs.push(await medianMs(() => trainer.weightStep(trainBatch!, path, lr), repeats, warmup));
+      // Training meets a new path at almost every step: time each step without the path's cached parameter set.
+      supernetMs.push(
+        await medianMs(
+          () => {
+            trainer.forgetPaths();
+            return trainer.weightStep(trainBatch!, path, lr);
+          },
+          repeats,
+          warmup,
+        ),
+      );
       standaloneMs.push(await standaloneStep(trainer, path, trainBatch!, threads, repeats, warmup));
     }
     const mean = (xs: number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;

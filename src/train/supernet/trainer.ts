@@ -514,6 +514,11 @@ export class SupernetTrainer {
     return set;
   }
 
+  /** Drop the cached parameter sets of paths (a bench timing steps as training meets them: each path new). */
+  forgetPaths(): void {
+    this.activeCache.clear();
+  }
+
   /** softmax(α) per row, by α name (mixed mode). */
   alphaSoftmax(): Record<string, number[][]> {
     const out: Record<string, number[][]> = {};
