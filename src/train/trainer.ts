@@ -180,7 +180,8 @@ export async function evaluate(
   return { accuracy: (100 * correct) / data.n, loss: lossSum / data.n, n: data.n };
 }
 
-function rowLoss(
+/** Cross-entropy and argmax of one row of a [batch, classes] logits array. */
+export function rowLoss(
   logits: Float32Array,
   row: number,
   classes: number,

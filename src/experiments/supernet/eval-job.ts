@@ -14,8 +14,8 @@ import { CHECKPOINT_FILE, type SupernetTrainer } from '../../train/supernet/trai
 import { NaskitError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
 import type { Progress } from '../progress.js';
-import { loadSearchData, type SearchData } from './data.js';
-import { parseSupernetJob, prepareOutDir, trainerFor, type SupernetJob } from './train-job.js';
+import type { SearchData } from './data.js';
+import { jobData, parseSupernetJob, prepareOutDir, trainerFor, type SupernetJob } from './train-job.js';
 import { CellScorer, type CellRecord } from './scoring.js';
 import { openTruth } from './truth.js';
 
@@ -58,15 +58,7 @@ export function openSupernet(
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.threads ? { threads: options.threads } : {}),
   } as never);
-  const data = loadSearchData({
-    dataset: job.dataset,
-    ...(job.dataDir ? { dataDir: job.dataDir } : {}),
-    ...(job.trainImages ? { trainImages: job.trainImages } : {}),
-    validFraction: job.validFraction,
-    ...(job.resolution ? { resolution: job.resolution } : {}),
-    augment: job.augment,
-    seed: job.seed,
-  });
+  const data = jobData(job);
   // The BN-statistics and evaluation programs run whole batches of this size.
   const evalBatch = Math.min(options.evalBatch ?? 100, data.train.n);
   const trainer = trainerFor({ ...job, mode: 'single-path' }, data, undefined, { evalBatch });

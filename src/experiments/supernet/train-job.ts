@@ -157,6 +157,19 @@ export function trainerFor(
   });
 }
 
+/** The images a job trains on (also how a trained supernet is reopened). */
+export function jobData(job: SupernetJob): SearchData {
+  return loadSearchData({
+    dataset: job.dataset,
+    ...(job.dataDir ? { dataDir: job.dataDir } : {}),
+    ...(job.trainImages ? { trainImages: job.trainImages } : {}),
+    validFraction: job.validFraction,
+    ...(job.resolution ? { resolution: job.resolution } : {}),
+    augment: job.augment,
+    seed: job.seed,
+  });
+}
+
 /** The job's fields that shape results (not where it writes, reads data from, or how many threads). */
 export function jobIdentity(job: SupernetJob): Omit<SupernetJob, 'out' | 'dataDir' | 'threads'> {
   const { out: _out, dataDir: _dataDir, threads: _threads, ...rest } = job;
@@ -170,15 +183,7 @@ export async function runSupernetTraining(
   const job = parseSupernetJob(input);
   const dir = prepareOutDir(job.out);
   const started = performance.now();
-  const data = loadSearchData({
-    dataset: job.dataset,
-    ...(job.dataDir ? { dataDir: job.dataDir } : {}),
-    ...(job.trainImages ? { trainImages: job.trainImages } : {}),
-    validFraction: job.validFraction,
-    ...(job.resolution ? { resolution: job.resolution } : {}),
-    augment: job.augment,
-    seed: job.seed,
-  });
+  const data = jobData(job);
   const epochsFile = join(dir, 'epochs.jsonl');
   const trainer = trainerFor(job, data, dir, {
     onStep: (s: { epoch: number; step: number; steps: number; loss: number }) =>

@@ -15,6 +15,7 @@ import type { ImageDataset } from '../../data/dataset.js';
 import type { Normalization } from '../../data/normalize.js';
 import type { ExtraFeeds, ParamSource } from '../../runtime/train-program.js';
 import { NaskitError } from '../../util/errors.js';
+import { rowLoss } from '../trainer.js';
 import type { Path, StatsPass, SupernetPrograms } from './programs.js';
 
 /** Parameter values with some of them replaced, leaving the underlying store untouched. */
@@ -135,19 +136,9 @@ export async function measure(
     const logits = await forward.run(params, batch.input, feeds);
     for (let r = 0; r < batch.size; r++) {
       const label = Number(batch.labels[r]);
-      let max = -Infinity;
-      let arg = 0;
-      for (let k = 0; k < classes; k++) {
-        const v = logits[r * classes + k]!;
-        if (v > max) {
-          max = v;
-          arg = k;
-        }
-      }
-      let sum = 0;
-      for (let k = 0; k < classes; k++) sum += Math.exp(logits[r * classes + k]! - max);
-      lossSum += Math.log(sum) + max - logits[r * classes + label]!;
-      if (arg === label) correct++;
+      const { loss, argmax } = rowLoss(logits, r, classes, label);
+      lossSum += loss;
+      if (argmax === label) correct++;
     }
   }
   const n = data.valid.n;
