@@ -160,7 +160,7 @@ export async function supernetSearchCommand(flags: SupernetSearchFlags): Promise
         epochs: flags.epochs ?? defaults.epochs,
       },
       calibrationImages: flags.calibrationImages ?? defaults.calibrationImages,
-      ...(flags.validImages ? { validImages: flags.validImages } : {}),
+      validImages: flags.validImages ?? defaults.validImages,
       evolution: {
         ...(flags.generations ? { generations: flags.generations } : {}),
         // GeNAS' 25 mutants + 25 crossovers make its population of 50; keep that proportion.

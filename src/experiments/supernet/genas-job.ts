@@ -26,8 +26,24 @@ import { writeGenasReport } from './report.js';
  * genas` reproduces its rows), a small end-to-end scale on DARTS.
  */
 export const GENAS_DEFAULTS = {
-  nb201: { channels: 16, cells: 2, resolution: 16, trainImages: 10_000, epochs: 50, calibrationImages: 500 },
-  darts: { channels: 8, cells: 5, resolution: 16, trainImages: 2_000, epochs: 5, calibrationImages: 200 },
+  nb201: {
+    channels: 16,
+    cells: 2,
+    resolution: 16,
+    trainImages: 10_000,
+    epochs: 40,
+    calibrationImages: 500,
+    validImages: 1_000,
+  },
+  darts: {
+    channels: 8,
+    cells: 5,
+    resolution: 16,
+    trainImages: 2_000,
+    epochs: 5,
+    calibrationImages: 200,
+    validImages: 500,
+  },
 } as const;
 
 export interface GenasInput {
