@@ -44,20 +44,24 @@ export function register(program: Command): void {
   const command = program
     .command('search')
     .description(
-      'run a search strategy on a tabular benchmark over several seeds (honest: test of best-val arch)',
+      'run a search strategy over several seeds: black-box strategies on a tabular benchmark (honest: test of ' +
+        'best-val arch), or supernet searches (DARTS, less-local DARTS, GeNAS) on images',
     )
     .requiredOption('--space <name>', 'search space: nb201, nb101, tnb101-micro, ...')
     .option('--dataset <name>', 'dataset or task of the benchmark', 'cifar10')
     .option(
       '--strategy <name>',
-      'rs | re | ls | bananas (tabular); genas (trains a supernet on images)',
+      'rs | re | ls | bananas on a table; darts | darts-global | genas train a supernet on images',
       're',
     )
     .option('--budget <queries>', 'queries per run (default 100 unless --time-budget is given)')
     .option('--time-budget <seconds>', 'simulated training seconds per run (tables with a cost model only)')
     .option('--seeds <count>', 'number of runs', '10')
     .option('--seed <base>', 'first seed; runs use base, base+1, ...', '0')
-    .option('--data-dir <dir>', 'benchmark data folder (default $NASKIT_DATA)')
+    .option(
+      '--data-dir <dir>',
+      'data folder (default $NASKIT_DATA, else the tables shipped in data/; CIFAR-10 images need one)',
+    )
     .option(
       '--table <file>',
       'your own table in the generic CSV format (arch, val_acc[, test_acc, train_time_s, ...])',
