@@ -110,7 +110,14 @@ async function killWhen(
   void exited.then(() => (finished = true));
   while (!finished) {
     const path = join(dir, 'results.jsonl');
-    if (existsSync(path) && when(parseLog(readFileSync(path), path).records)) {
+    // The child may have created the file but not yet written its header: not ready, look again.
+    let records: { type: string }[] | null = null;
+    try {
+      records = existsSync(path) ? parseLog(readFileSync(path), path).records : null;
+    } catch {
+      records = null;
+    }
+    if (records && when(records)) {
       child.kill(signal);
       killed = true;
       break;
