@@ -13,34 +13,59 @@ export interface BatchNormOptions {
   momentum?: number;
 }
 
+/** The parameters and running statistics batchNorm2d declares for `c` channels under `name`. */
+export interface BatchNormParams {
+  scale: Tensor;
+  bias: Tensor;
+  runningMean: Tensor;
+  runningVar: Tensor;
+}
+
+export function batchNormParams(
+  ctx: NetContext,
+  c: number,
+  name: string,
+  options: BatchNormOptions = {},
+): BatchNormParams {
+  const g = ctx.graph;
+  const affine = options.affine ?? true;
+  return g.scope(name, () => ({
+    scale: affine
+      ? g.param('weight', [c], { init: { kind: 'ones' }, noDecay: true })
+      : g.constant(new Float32Array(c).fill(1), [c], 'unit_scale'),
+    bias: affine
+      ? g.param('bias', [c], { init: { kind: 'zeros' }, noDecay: true })
+      : g.constant(new Float32Array(c), [c], 'zero_bias'),
+    runningMean: g.param('running_mean', [c], { init: { kind: 'zeros' }, trainable: false }),
+    runningVar: g.param('running_var', [c], { init: { kind: 'ones' }, trainable: false }),
+  }));
+}
+
+/** BN of x with the given parameters, in the context's mode; the caller records the state updates. */
+export function applyBatchNorm(
+  ctx: NetContext,
+  x: Tensor,
+  p: BatchNormParams,
+  options: BatchNormOptions = {},
+): ReturnType<typeof batchNorm> {
+  return batchNorm(x, p.scale, p.bias, p.runningMean, p.runningVar, {
+    training: ctx.training,
+    epsilon: options.eps ?? 1e-5,
+    momentum: options.momentum ?? 0.1,
+  });
+}
+
 export function batchNorm2d(
   ctx: NetContext,
   x: Tensor,
   name: string,
   options: BatchNormOptions = {},
 ): Tensor {
-  const g = ctx.graph;
-  const c = x.shape[1]!;
-  const affine = options.affine ?? true;
-  return g.scope(name, () => {
-    // Without affine, scale and bias are fixed constants rather than parameters (as PyTorch).
-    const scale = affine
-      ? g.param('weight', [c], { init: { kind: 'ones' }, noDecay: true })
-      : g.constant(new Float32Array(c).fill(1), [c], 'unit_scale');
-    const bias = affine
-      ? g.param('bias', [c], { init: { kind: 'zeros' }, noDecay: true })
-      : g.constant(new Float32Array(c), [c], 'zero_bias');
-    const runningMean = g.param('running_mean', [c], { init: { kind: 'zeros' }, trainable: false });
-    const runningVar = g.param('running_var', [c], { init: { kind: 'ones' }, trainable: false });
-    const out = batchNorm(x, scale, bias, runningMean, runningVar, {
-      training: ctx.training,
-      epsilon: options.eps ?? 1e-5,
-      momentum: options.momentum ?? 0.1,
-    });
-    if (ctx.training && out.runningMean && out.runningVar) {
-      ctx.stateUpdates.set(runningMean.name, out.runningMean);
-      ctx.stateUpdates.set(runningVar.name, out.runningVar);
-    }
-    return out.y;
-  });
+  const p = batchNormParams(ctx, x.shape[1]!, name, options);
+  const out = ctx.graph.scope(name, () => applyBatchNorm(ctx, x, p, options));
+  if (ctx.training && out.runningMean && out.runningVar) {
+    ctx.stateUpdates.set(p.runningMean.name, out.runningMean);
+    ctx.stateUpdates.set(p.runningVar.name, out.runningVar);
+  }
+  return out.y;
 }

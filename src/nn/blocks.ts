@@ -14,8 +14,16 @@ import { globalAveragePool } from '../graph/ops/global-average-pool.js';
 import { flatten } from '../graph/ops/flatten.js';
 import { concat } from '../graph/ops/concat.js';
 import { slice } from '../graph/ops/slice.js';
-import { conv2d } from './conv.js';
-import { batchNorm2d, type BatchNormOptions } from './batch-norm.js';
+import { split } from '../graph/ops/split.js';
+import { conv } from '../graph/ops/conv.js';
+import { conv2d, conv2dWeight } from './conv.js';
+import {
+  applyBatchNorm,
+  batchNorm2d,
+  batchNormParams,
+  type BatchNormOptions,
+  type BatchNormParams,
+} from './batch-norm.js';
 import { linear } from './linear.js';
 import type { InitSpec } from '../graph/init-spec.js';
 
@@ -36,6 +44,67 @@ export function reluConvBn(ctx: NetContext, x: Tensor, name: string, o: ConvBnOp
     const y = conv2d(ctx, relu(x), 'conv', { ...o, bias: false });
     return batchNorm2d(ctx, y, 'bn', o.bn);
   });
+}
+
+/**
+ * reluConvBn(ctx, x, name, o) for every name in `names`, with the same parameters, computed as one
+ * Conv with the edges' weights stacked along the output channels and one BN over the stacked
+ * channels (BN is per channel, so this is the same function), split back per edge. On a NAS cell's
+ * node that feeds several conv edges this reads x once instead of once per edge, and the GEMMs of
+ * the convolution and of both its gradients get several times the rows; the input gradients of the
+ * edges are summed inside one Conv instead of by Add nodes.
+ */
+export function reluConvBnFanout(
+  ctx: NetContext,
+  x: Tensor,
+  names: readonly string[],
+  o: ConvBnOptions,
+): Tensor[] {
+  if (names.length === 1) return [reluConvBn(ctx, x, names[0]!, o)];
+  const g = ctx.graph;
+  const cin = x.shape[1]!;
+  const convOptions = { ...o, bias: false };
+  const params = names.map((name) =>
+    g.scope(name, () => ({
+      weight: conv2dWeight(ctx, cin, 'conv', convOptions),
+      bn: batchNormParams(ctx, o.out, 'bn', o.bn),
+    })),
+  );
+  const stack = (pick: (p: BatchNormParams) => Tensor) =>
+    concat(
+      params.map((p) => pick(p.bn)),
+      0,
+    );
+  const affine = o.bn?.affine ?? true;
+  const c = o.out * names.length;
+  // Fixed (non-affine) scale and bias stay single constants so BN's gradient rule still sees them.
+  const stacked: BatchNormParams = {
+    scale: affine ? stack((p) => p.scale) : g.constant(new Float32Array(c).fill(1), [c], 'unit_scale'),
+    bias: affine ? stack((p) => p.bias) : g.constant(new Float32Array(c), [c], 'zero_bias'),
+    runningMean: stack((p) => p.runningMean),
+    runningVar: stack((p) => p.runningVar),
+  };
+  const stride = o.stride ?? 1;
+  const dilation = o.dilation ?? 1;
+  const padding = o.padding ?? (dilation * (o.kernel - 1)) / 2;
+  const y = g.scope(names[0]!, () => {
+    const w = concat(
+      params.map((p) => p.weight),
+      0,
+    );
+    return conv(relu(x), w, null, { strides: stride, pads: padding, dilations: dilation });
+  });
+  const out = g.scope(names[0]!, () => applyBatchNorm(ctx, y, stacked, o.bn));
+  const sizes = names.map(() => o.out);
+  if (ctx.training && out.runningMean && out.runningVar) {
+    const means = split(out.runningMean, sizes, 0);
+    const vars = split(out.runningVar, sizes, 0);
+    params.forEach((p, i) => {
+      ctx.stateUpdates.set(p.bn.runningMean.name, means[i]!);
+      ctx.stateUpdates.set(p.bn.runningVar.name, vars[i]!);
+    });
+  }
+  return split(out.y, sizes, 1);
 }
 
 /** Conv (no bias) -> BN -> ReLU: the NAS-Bench-101 convolution op and common stems. */

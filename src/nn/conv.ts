@@ -22,6 +22,19 @@ export function torchDefaultInit(fanIn: number, fanOut: number): InitSpec {
   return { kind: 'kaimingUniform', fanIn, fanOut, gain: Math.sqrt(1 / 3) };
 }
 
+/** The weight conv2d(ctx, x with `cin` channels, name, options) declares, under `${name}/weight`. */
+export function conv2dWeight(ctx: NetContext, cin: number, name: string, options: Conv2dOptions): Tensor {
+  const groups = options.groups ?? 1;
+  const k = options.kernel;
+  const fanIn = (cin / groups) * k * k;
+  const fanOut = (options.out / groups) * k * k;
+  return ctx.graph.scope(name, () =>
+    ctx.graph.param('weight', [options.out, cin / groups, k, k], {
+      init: options.init ?? torchDefaultInit(fanIn, fanOut),
+    }),
+  );
+}
+
 export function conv2d(ctx: NetContext, x: Tensor, name: string, options: Conv2dOptions): Tensor {
   const g = ctx.graph;
   const cin = x.shape[1]!;
@@ -31,11 +44,8 @@ export function conv2d(ctx: NetContext, x: Tensor, name: string, options: Conv2d
   const stride = options.stride ?? 1;
   const padding = options.padding ?? (dilation * (k - 1)) / 2;
   const fanIn = (cin / groups) * k * k;
-  const fanOut = (options.out / groups) * k * k;
+  const w = conv2dWeight(ctx, cin, name, options);
   return g.scope(name, () => {
-    const w = g.param('weight', [options.out, cin / groups, k, k], {
-      init: options.init ?? torchDefaultInit(fanIn, fanOut),
-    });
     const b = options.bias
       ? g.param('bias', [options.out], {
           init: { kind: 'uniform', low: -1 / Math.sqrt(fanIn), high: 1 / Math.sqrt(fanIn) },

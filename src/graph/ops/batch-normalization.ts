@@ -113,29 +113,37 @@ export const BatchNormalization = defineOp({
     }
 
     // Training. Per-channel values stay in the broadcast shape [1, C, 1, ...] (keepdims reductions), so
-    // only the two batch statistics need a Reshape: 11-14 nodes per BN instead of 23, which matters
-    // because ORT's session creation grows faster than linearly in the node count (DARTS supernets
-    // hold ~800 BNs). Same number of full-size elementwise passes as the [C]-shaped form.
+    // only the two batch statistics need a Reshape: ORT's session creation grows faster than linearly
+    // in the node count (DARTS supernets hold ~800 BNs).
     const m = x.size / c;
     const [mean, variance] = [outputs[1]!, outputs[2]!];
-    const v = add(bc(variance), eps);
-    const invstd = div(x.graph.scalar(1, x.dtype), sqrt(v));
+    const invstd = div(x.graph.scalar(1, x.dtype), sqrt(add(bc(variance), eps)));
     // Without affine parameters y is x̂ itself, which spares centring x again.
     const plain = isConstantFill(scale, 1) && isConstantFill(bias, 0);
     let centred: Tensor | null = null;
     const xc = () => (centred ??= sub(x, bc(mean)));
-    const xhatLike = plain ? outputs[0]! : xc(); // x̂, or x - mean = x̂ / invstd
     const meanDy = dy ? reduceMean(dy, axes, true) : null;
-    const meanDyX = dy ? reduceMean(mul(dy, xhatLike), axes, true) : null;
+    // mean(dy · x̂), read from y = x̂ or from the centred input (x - mean = x̂ / invstd).
+    const meanDyXhat = dy
+      ? plain
+        ? reduceMean(mul(dy, outputs[0]!), axes, true)
+        : mul(reduceMean(mul(dy, xc()), axes, true), invstd)
+      : null;
+    const toC = (t: Tensor) => reshape(t, [c]);
 
     let dx: Tensor | null = null;
     if (needsGrad(0)) {
-      // dx = a · (dy - mean(dy) - x̂ · mean(dy · x̂)), a = scale · invstd (PyTorch's form); over the
-      // centred input x̂ · mean(dy · x̂) = xc · mean(dy · xc) / (var + eps).
-      if (dy && meanDy && meanDyX) {
-        const slope = plain ? meanDyX : div(meanDyX, v);
+      if (dy && meanDy && meanDyXhat) {
+        // dx = a · (dy - mean(dy) - x̂ · mean(dy · x̂)), a = scale · invstd (PyTorch's form), written as
+        // a · dy - (k · x̂ + a · mean(dy)) with k = a · mean(dy · x̂): the bracket is one inference-mode
+        // BatchNormalization over x (a single pass), so dx takes 3 full-size passes instead of 4-5.
         const a = plain ? invstd : mul(bc(scale), invstd);
-        dx = mul(sub(dy, add(mul(xhatLike, slope), meanDy)), a);
+        const affineOfXhat = x.graph.apply1(
+          BatchNormalization,
+          [x, toC(mul(a, meanDyXhat)), toC(mul(a, meanDy)), mean, variance],
+          { epsilon: attr.float(eps) },
+        );
+        dx = sub(mul(dy, a), affineOfXhat);
       }
       // Direct terms when the batch statistics themselves receive gradients.
       const gMean = grads[1];
@@ -143,12 +151,9 @@ export const BatchNormalization = defineOp({
       if (gMean) dx = addOrStart(dx, mul(bc(gMean), 1 / m), x.shape);
       if (gVar) dx = addOrStart(dx, mul(xc(), mul(bc(gVar), 2 / m)), x.shape);
     }
-    const toC = (t: Tensor) => reshape(t, [c]);
-    const dScale =
-      needsGrad(1) && meanDyX
-        ? toC(mul(plain ? meanDyX : mul(meanDyX, invstd), m)) // sum(dy · x̂)
-        : null;
-    const dBias = needsGrad(2) && dy ? reduceSum(dy, axes) : null;
+    // sum(dy · x̂) and sum(dy) from the means already taken: no further full-size pass.
+    const dScale = needsGrad(1) && meanDyXhat ? toC(mul(meanDyXhat, m)) : null;
+    const dBias = needsGrad(2) && meanDy ? toC(mul(meanDy, m)) : null;
     return [dx, dScale, dBias, null, null];
   },
 });

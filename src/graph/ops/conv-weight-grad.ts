@@ -191,9 +191,12 @@ const builders: Record<WeightGradMethod, (p: WeightGradProblem, d: Dims) => Tens
     const xl = transpose(reshape(xp, [d.B, d.g, d.cin, Hp, Wp]), [0, 1, 3, 4, 2]); // [B, g, Hp, Wp, cin]
     const dy4 = reshape(p.dy, [d.B, d.g, d.cout, d.Ho * d.Wo]);
     const parts = offsets(d).map(([ky, kx]) =>
-      matMul(dy4, reshape(offsetSlice(xl, 2, p.window, d, ky, kx), [d.B, d.g, d.Ho * d.Wo, d.cin])),
+      reduceSum(
+        matMul(dy4, reshape(offsetSlice(xl, 2, p.window, d, ky, kx), [d.B, d.g, d.Ho * d.Wo, d.cin])),
+        [0],
+      ),
     );
-    return fromCoutRows(reduceSum(concat(parts, 3), [0]), d);
+    return fromCoutRows(concat(parts, 2), d);
   },
   // Per-sample channel-major im2col [B, g, K*cin, HW] against dy^T [B, g, HW, cout] (free when cout = 1).
   'per-sample-cm': (p, d) => {

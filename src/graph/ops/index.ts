@@ -47,6 +47,7 @@ import { Sigmoid } from './sigmoid.js';
 import { Sign } from './sign.js';
 import { Slice } from './slice.js';
 import { Softmax } from './softmax.js';
+import { Split } from './split.js';
 import { SoftmaxCrossEntropyLoss } from './softmax-cross-entropy.js';
 import { Sqrt } from './sqrt.js';
 import { Sub } from './sub.js';
@@ -99,6 +100,7 @@ export const OPS: readonly OpDef[] = [
   Flatten,
   Transpose,
   Concat,
+  Split,
   Slice,
   Pad,
   // indexing
