@@ -5,7 +5,7 @@ import { conv } from '../graph/ops/conv.js';
 import { reduceSum } from '../graph/ops/reduce-sum.js';
 import { relu } from '../graph/ops/relu.js';
 import { Rng } from '../util/rng.js';
-import { LARGE_GRAPH_NODES, Program, disabledOrtPasses } from './session.js';
+import { LARGE_GRAPH_NODES, Program, disabledOrtPasses, ortLevel } from './session.js';
 
 describe('Program.compile', () => {
   it('fewRuns (no graph optimizations, no memory pattern) computes what the default compile does', async () => {
@@ -85,6 +85,13 @@ describe('disabledOrtPasses', () => {
     ]) {
       expect(large.has(kept), kept).toBe(false);
     }
+  });
+
+  it('large graphs run unoptimized (session creation dominates), unless every pass is asked for', () => {
+    expect(ortLevel(LARGE_GRAPH_NODES)).toBe('all');
+    expect(ortLevel(LARGE_GRAPH_NODES + 1)).toBe('disabled');
+    expect(ortLevel(LARGE_GRAPH_NODES + 1, { allOrtPasses: true })).toBe('all');
+    expect(ortLevel(10, { fewRuns: true })).toBe('disabled');
   });
 
   it('fits the 1024 characters ORT accepts for the value', () => {
