@@ -37,6 +37,7 @@ export async function expectFedMatchesStatic(
   store: ParamStore,
   paths: readonly (readonly number[])[],
   batch: number,
+  gradTolerance = GRAD_TOLERANCE,
 ): Promise<void> {
   const labels = BigInt64Array.from({ length: batch }, (_, i) => BigInt(i % supernet.classes));
   for (const [pass, path] of paths.entries()) {
@@ -64,7 +65,7 @@ export async function expectFedMatchesStatic(
     expectClose(actual.logits, expected.logits, `${where}: train logits`);
     for (const [name, g] of actual.grads) {
       const want = expected.grads.get(name);
-      if (want) expectClose(g, want, `${where}: gradient of ${name}`, GRAD_TOLERANCE);
+      if (want) expectClose(g, want, `${where}: gradient of ${name}`, gradTolerance);
       else
         expect(
           g.every((v) => v === 0),

@@ -42,7 +42,10 @@ describe('darts supernet with a fed path (one program for every path)', () => {
 
   it('declares the path input [28] and gives each path its static build’s training step', async () => {
     expect(step.spec.graph.inputs.find((t) => t.name === PATH_INPUT)?.shape).toEqual([28]);
-    await expectFedMatchesStatic(supernet, { step }, store, paths(supernet), BATCH);
+    // The fed program has over 20k nodes (its branches count), so ORT runs it unoptimized while the
+    // small static builds run fully optimized: other kernels, other rounding, amplified up to ~1e-3 in
+    // the stem's gradient through the non-affine BNs. A wrong path is off by 0.1–1.
+    await expectFedMatchesStatic(supernet, { step }, store, paths(supernet), BATCH, 3e-3);
   });
 
   it('needs single-path mode', () => {
