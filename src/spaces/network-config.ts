@@ -73,6 +73,16 @@ export interface Supernet<A = unknown> extends NetworkSpec {
   derive(alpha: (name: string) => Float32Array): A;
 }
 
+/** Refuse `method` (withPath, fedPath) on a supernet that is not single-path. */
+export function requireSinglePath(mode: SupernetMode, where: string, method: string): void {
+  if (mode !== 'single-path') {
+    throw new NaskitError(
+      'invalid_argument',
+      `${where}: ${method} needs mode 'single-path', this one is '${mode}'`,
+    );
+  }
+}
+
 /** Key of the per-edge op choice in `NetContext.options` (single-path supernets). */
 export const PATH_OPTION = 'path';
 

@@ -14,7 +14,6 @@ import { join } from 'node:path';
 import { subset } from '../../data/dataset.js';
 import { writeFileAtomic } from '../../runtime/checkpoint.js';
 import { countTrainableParams } from '../../nn/param-count.js';
-import { meanStd } from '../../predictors/metrics.js';
 import {
   DEFAULT_HALVING,
   successiveHalving,
@@ -35,7 +34,7 @@ import { Rng } from '../../util/rng.js';
 import type { Progress } from '../progress.js';
 import { loadSearchData } from './data.js';
 import { formatEpoch, prepareOutDir } from './train-job.js';
-import { openTruth, type Truth, type TruthTables } from './truth.js';
+import { openTruth, truthStats, type Truth, type TruthTables } from './truth.js';
 import { writeDartsReport } from './report.js';
 
 /** Default scale per space: the README experiment's on NB201, a small end-to-end scale on DARTS. */
@@ -298,9 +297,6 @@ export async function runDartsSearch(input: DartsSearchInput, progress: Progress
   } finally {
     await shared.release();
   }
-  const keys = ['cifar10', 'cifar100', 'ImageNet16-120'] as const;
-  const withTruth = runs.every((r) => r.true !== null);
-  const stat = (k: (typeof keys)[number]) => meanStd(runs.map((r) => r.true![k]));
   const result: DartsResult = {
     strategy: input.strategy,
     space: input.space,
@@ -310,8 +306,7 @@ export async function runDartsSearch(input: DartsSearchInput, progress: Progress
     scale,
     J_images: jImages.n,
     runs,
-    mean: withTruth ? (Object.fromEntries(keys.map((k) => [k, stat(k).mean])) as unknown as Truth) : null,
-    std: withTruth ? (Object.fromEntries(keys.map((k) => [k, stat(k).std])) as unknown as Truth) : null,
+    ...truthStats(runs),
     compute: runs.reduce((s, r) => s + r.compute, 0) / runs.length,
     seconds: (performance.now() - started) / 1000,
   };

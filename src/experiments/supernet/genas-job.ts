@@ -7,7 +7,6 @@
  */
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../runtime/checkpoint.js';
-import { meanStd } from '../../predictors/metrics.js';
 import { evolve, GENAS_EVOLUTION, type EvolutionSettings } from '../../search/supernet/evolution.js';
 import { genomeFor } from '../../search/supernet/genome.js';
 import { getSpace } from '../../spaces/index.js';
@@ -18,7 +17,7 @@ import type { Progress } from '../progress.js';
 import { openSupernet } from './eval-job.js';
 import { CellScorer, objectiveValue, OBJECTIVES, type Objective } from './scoring.js';
 import { prepareOutDir, runSupernetTraining, type SupernetJobInput } from './train-job.js';
-import { openTruth, type Truth } from './truth.js';
+import { openTruth, truthStats, type Truth } from './truth.js';
 import { writeGenasReport } from './report.js';
 
 /**
@@ -188,10 +187,6 @@ export async function runGenas(input: GenasInput, progress: Progress): Promise<G
         `seed ${s}: ${space.format(arch)} score ${result.best.score.toPrecision(5)}${t ? ` · true cifar10 ${t.true.cifar10.toFixed(2)}` : ''}`,
       );
     }
-    const stat = (pick: (t: Truth) => number): { mean: number; std: number } =>
-      meanStd(runs.map((r) => pick(r.true!)));
-    const withTruth = runs.every((r) => r.true !== null);
-    const keys = ['cifar10', 'cifar100', 'ImageNet16-120'] as const;
     const result: GenasResult = {
       strategy: 'genas',
       space: input.space,
@@ -203,12 +198,7 @@ export async function runGenas(input: GenasInput, progress: Progress): Promise<G
       calibration_images: scorer.calibrationImages,
       valid_images: scorer.validImages,
       runs,
-      mean: withTruth
-        ? (Object.fromEntries(keys.map((k) => [k, stat((t) => t[k]).mean])) as unknown as Truth)
-        : null,
-      std: withTruth
-        ? (Object.fromEntries(keys.map((k) => [k, stat((t) => t[k]).std])) as unknown as Truth)
-        : null,
+      ...truthStats(runs),
       cells_scored: scorer.size,
       seconds: (performance.now() - started) / 1000,
     };

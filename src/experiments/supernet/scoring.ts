@@ -16,23 +16,15 @@ import { subset } from '../../data/dataset.js';
 import { loadCheckpoint } from '../../runtime/checkpoint.js';
 import type { AnySpace } from '../../spaces/space.js';
 import { angleOf } from '../../train/supernet/angle.js';
-import { flatnessOf, type NoiseMode } from '../../train/supernet/flatness.js';
+import { flatnessOf, type FlatnessResult, type NoiseMode } from '../../train/supernet/flatness.js';
 import { INIT_FILE } from '../../train/supernet/trainer.js';
 import { NaskitError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
 import type { OpenedSupernet } from './eval-job.js';
 
-export interface CellRecord {
+export interface CellRecord extends FlatnessResult {
   arch: string;
   key: string;
-  loss: number;
-  /** Percent. */
-  accuracy: number;
-  levels: number[];
-  depth: number;
-  slopes: number[];
-  flatness: number;
-  flatness_only: number;
   angle: number;
   seconds: number;
 }

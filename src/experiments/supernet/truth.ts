@@ -5,6 +5,8 @@
 import { openBenchmark } from '../../benchmarks/catalog.js';
 import type { TabularBenchmark } from '../../benchmarks/table.js';
 import { NB201_DATASETS } from '../../benchmarks/nb201.js';
+import { meanStd } from '../../predictors/metrics.js';
+import { NaskitError } from '../../util/errors.js';
 import type { AnySpace } from '../../spaces/space.js';
 
 export interface Truth {
@@ -27,8 +29,11 @@ export async function openTruth(space: AnySpace, dataDir: string | undefined): P
         openBenchmark({ space, dataset, ...(dataDir ? { dataDir } : {}), source: 'table' }),
       ),
     );
-  } catch {
-    return null;
+  } catch (err) {
+    // Without the tables a search runs on and reports no truth; a damaged table is still an error.
+    if (err instanceof NaskitError && (err.code === 'data_missing' || err.code === 'benchmark_missing'))
+      return null;
+    throw err;
   }
   return {
     of(arch) {
@@ -37,4 +42,20 @@ export async function openTruth(space: AnySpace, dataDir: string | undefined): P
       return { true: truth, params_m: tables[0]!.query(arch, 'params') };
     },
   };
+}
+
+/** Mean and std of the runs' true accuracies per dataset; null unless every run has them. */
+export function truthStats(runs: readonly { true: Truth | null }[]): {
+  mean: Truth | null;
+  std: Truth | null;
+} {
+  if (runs.length === 0 || runs.some((r) => r.true === null)) return { mean: null, std: null };
+  const mean = {} as Truth;
+  const std = {} as Truth;
+  for (const d of NB201_DATASETS) {
+    const s = meanStd(runs.map((r) => r.true![d]));
+    mean[d] = s.mean;
+    std[d] = s.std;
+  }
+  return { mean, std };
 }

@@ -19,6 +19,7 @@ import {
   checkNetworkConfig,
   PATH_INPUT,
   readPath,
+  requireSinglePath,
   rejectUnused,
   type Supernet,
   type SupernetConfig,
@@ -146,12 +147,7 @@ export function dartsSupernet(config: SupernetConfig): Supernet<DartsArch> {
     forward,
     pathOf: dartsPathOf,
     withPath(path): NetworkSpec {
-      if (mode !== 'single-path') {
-        throw new NaskitError(
-          'invalid_argument',
-          `${where}: withPath needs mode 'single-path', this one is '${mode}'`,
-        );
-      }
+      requireSinglePath(mode, where, 'withPath');
       const fixed = [...path];
       return {
         name: `${name}[path]`,
@@ -161,12 +157,7 @@ export function dartsSupernet(config: SupernetConfig): Supernet<DartsArch> {
       };
     },
     fedPath(): NetworkSpec {
-      if (mode !== 'single-path') {
-        throw new NaskitError(
-          'invalid_argument',
-          `${where}: fedPath needs mode 'single-path', this one is '${mode}'`,
-        );
-      }
+      requireSinglePath(mode, where, 'fedPath');
       return {
         name: `${name}[fed]`,
         inputShape,

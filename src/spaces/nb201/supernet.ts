@@ -16,6 +16,7 @@ import {
   checkNetworkConfig,
   PATH_INPUT,
   readPath,
+  requireSinglePath,
   rejectUnused,
   type Supernet,
   type SupernetConfig,
@@ -116,12 +117,7 @@ export function nb201Supernet(config: SupernetConfig): Supernet<Nb201Arch> {
     forward,
     pathOf: (arch) => opIndices(arch),
     withPath(path): NetworkSpec {
-      if (mode !== 'single-path') {
-        throw new NaskitError(
-          'invalid_argument',
-          `${where}: withPath needs mode 'single-path', this one is '${mode}'`,
-        );
-      }
+      requireSinglePath(mode, where, 'withPath');
       const fixed = [...path];
       return {
         name: `${name}[${fixed.join(',')}]`,
@@ -131,12 +127,7 @@ export function nb201Supernet(config: SupernetConfig): Supernet<Nb201Arch> {
       };
     },
     fedPath(): NetworkSpec {
-      if (mode !== 'single-path') {
-        throw new NaskitError(
-          'invalid_argument',
-          `${where}: fedPath needs mode 'single-path', this one is '${mode}'`,
-        );
-      }
+      requireSinglePath(mode, where, 'fedPath');
       return {
         name: `${name}[fed]`,
         inputShape,

@@ -223,7 +223,6 @@ class ProgramCache<P extends { release(): Promise<void> }> {
   async clear(): Promise<void> {
     const all = [...this.entries.values()];
     this.entries.clear();
-    const settled = await Promise.allSettled(all);
-    await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.release() : undefined)));
+    await releaseAll(all);
   }
 }

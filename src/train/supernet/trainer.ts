@@ -328,13 +328,7 @@ export class SupernetTrainer {
 
   /** Train the remaining epochs, checkpointing after each; returns the per-epoch records. */
   async train(): Promise<EpochRecord[]> {
-    for (let e = this.epoch; e < this.options.hyper.epochs; e++) {
-      const record = await this.runEpoch(e);
-      this.records.push(record);
-      this.epoch = e + 1;
-      this.checkpoint();
-      await this.options.onEpoch?.(record);
-    }
+    await this.trainTo(this.options.hyper.epochs);
     return this.records;
   }
 
