@@ -207,7 +207,7 @@ function formatDarts(r: DartsResult): string {
       `C=${s.channels}, cells ${s.cells}, ${s.resolution}×${s.resolution}, ${s.trainImages} images, ${s.epochs} epochs, α lr ${s.alphaLr}; J on ${r.J_images} validation images`,
     ...r.runs.map(
       (run) =>
-        `  seed ${run.seed}: ${run.arch}  J ${run.J.toFixed(4)}  parameter-free ${(100 * run.param_free).toFixed(0)}%  decisiveness ${run.decisiveness.toFixed(3)}` +
+        `  seed ${run.seed}: ${run.arch}  J ${run.J.toFixed(4)} ± ${run.J_se.toFixed(4)}  parameter-free ${(100 * run.param_free).toFixed(0)}%  decisiveness ${run.decisiveness.toFixed(3)}` +
         (run.true
           ? `  true ${run.true.cifar10.toFixed(2)} / ${run.true.cifar100.toFixed(2)} / ${run.true['ImageNet16-120'].toFixed(2)}`
           : '') +

@@ -29,6 +29,7 @@ import {
   SupernetTrainer,
   type SupernetHyper,
 } from '../../train/supernet/trainer.js';
+import { pairedStandardError, standardError } from '../../stats/noise.js';
 import { NaskitError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
 import type { Progress } from '../progress.js';
@@ -87,6 +88,8 @@ export interface DartsRun {
   seed: number;
   arch: string;
   J: number;
+  /** Standard error of J over its images. */
+  J_se: number;
   params: number | null;
   param_free: number;
   decisiveness: number;
@@ -217,6 +220,7 @@ export async function runDartsSearch(input: DartsSearchInput, progress: Progress
           },
         });
         if (trainer.resume()) progress.log(`seed ${seed} start ${index}: resumed at epoch ${trainer.epoch}`);
+        let lastLosses: Float64Array | undefined;
         return {
           trainer,
           index,
@@ -227,7 +231,12 @@ export async function runDartsSearch(input: DartsSearchInput, progress: Progress
               progress.start(`seed ${seed} start ${index} epoch ${trainer.epoch + 1}`, trainer.stepsPerEpoch);
             await trainer.trainTo(end);
           },
-          objective: async () => (await trainer.validationLoss(jImages)).loss,
+          objective: async () => {
+            const v = await trainer.validationLoss(jImages);
+            lastLosses = v.losses;
+            return v.loss;
+          },
+          objectiveLosses: () => lastLosses,
           save: () => trainer.snapshot(),
           restore: (s) => trainer.restore(s as ReturnType<SupernetTrainer['snapshot']>),
           perturb: (std, rng) => trainer.perturbAlpha(std, rng),
@@ -264,7 +273,16 @@ export async function runDartsSearch(input: DartsSearchInput, progress: Progress
           candidates.push({ start: s, J: await s.objective() });
         }
         candidates.sort((a, b) => a.J - b.J || a.start.index - b.start.index);
-        if (bestOf > 1) trace = candidates.map((c) => `start ${c.start.index}: J ${c.J.toFixed(4)}`);
+        if (bestOf > 1) {
+          const first = candidates[0]!.start.objectiveLosses!()!;
+          trace = candidates.map((c, i) => {
+            const gap =
+              i === 0
+                ? ''
+                : ` (gap ${(c.J - candidates[0]!.J).toFixed(4)} ± ${pairedStandardError(c.start.objectiveLosses!()!, first).toFixed(4)} paired SE)`;
+            return `start ${c.start.index}: J ${c.J.toFixed(4)}${gap}`;
+          });
+        }
         chosen = candidates[0]!.start;
         J = candidates[0]!.J;
         compute = bestOf * scale.epochs;
@@ -276,6 +294,8 @@ export async function runDartsSearch(input: DartsSearchInput, progress: Progress
         seed,
         arch: space.format(arch),
         J,
+        // Measured again: after a rejected hop the last measurement is not of the kept state.
+        J_se: standardError((await trainer.validationLoss(jImages)).losses),
         params: t ? t.params_m : evaluationParams(space, arch),
         param_free: parameterFreeFraction(space, arch),
         decisiveness: decisiveness(trainer.alphaSoftmax()),

@@ -115,7 +115,7 @@ export async function writeDartsReport(
   for (const run of result.runs) {
     parts.push(
       `<h2>Seed ${run.seed}: <code>${escapeHtml(run.arch)}</code></h2>`,
-      `<p>J ${run.J.toFixed(4)}, parameter-free ${(100 * run.param_free).toFixed(0)}%, decisiveness ${run.decisiveness.toFixed(3)}${run.true ? `, true ${run.true.cifar10.toFixed(2)} / ${run.true.cifar100.toFixed(2)} / ${run.true['ImageNet16-120'].toFixed(2)}` : ''}</p>`,
+      `<p>J ${run.J.toFixed(4)} ± ${run.J_se.toFixed(4)}, parameter-free ${(100 * run.param_free).toFixed(0)}%, decisiveness ${run.decisiveness.toFixed(3)}${run.true ? `, true ${run.true.cifar10.toFixed(2)} / ${run.true.cifar100.toFixed(2)} / ${run.true['ImageNet16-120'].toFixed(2)}` : ''}</p>`,
       run.trace.length ? `<pre>${escapeHtml(run.trace.join('\n'))}</pre>` : '',
       `<figure>${inline(await renderVegaLite(alphaHeatmapSpec(run, ops)))}<figcaption>softmax(α) per edge and op over epochs</figcaption></figure>`,
     );

@@ -10,6 +10,7 @@
  * an annealed temperature as a variant). A scheme talks to its starts only through `GlobalContext`,
  * so the paper's scheme can be added beside it when it is known.
  */
+import { pairedStandardError } from '../../stats/noise.js';
 import type { Rng } from '../../util/rng.js';
 
 /** One (α, w) start: trained by DARTS updates, judged by J. */
@@ -22,6 +23,8 @@ export interface Start {
   trainTo(end: number): Promise<void>;
   /** J at the current state. */
   objective(): Promise<number>;
+  /** Per-image losses behind the last `objective()` (for the noise of gaps between starts), if known. */
+  objectiveLosses?(): ArrayLike<number> | undefined;
   /** Keep the current state / go back to it (basin hopping). */
   save(): unknown;
   restore(state: unknown): void;
@@ -119,12 +122,15 @@ export function successiveHalving(settings: HalvingSettings): GlobalScheme {
       for (let i = 0; i < plan.length; i++) {
         const rung = plan[i]!;
         scores = new Map();
+        const losses = new Map<Start, ArrayLike<number>>();
         for (const s of survivors) {
           await s.trainTo(rung);
           const key = `J/${s.index}/${rung}`;
           let J = ctx.memo.get(key);
           if (J === undefined) {
             J = await s.objective();
+            const l = s.objectiveLosses?.();
+            if (l) losses.set(s, l);
             ctx.memo.set(key, J);
             ctx.saveMemo();
           }
@@ -132,7 +138,8 @@ export function successiveHalving(settings: HalvingSettings): GlobalScheme {
         }
         const ranked = [...survivors].sort((a, b) => scores.get(a)! - scores.get(b)! || a.index - b.index);
         note(
-          `rung epoch ${rung}: ${ranked.map((s) => `start ${s.index} (α scale ${s.alphaScale}) J ${scores.get(s)!.toFixed(4)}`).join(', ')}`,
+          `rung epoch ${rung}: ${ranked.map((s) => `start ${s.index} (α scale ${s.alphaScale}) J ${scores.get(s)!.toFixed(4)}`).join(', ')}` +
+            gapNoise(ranked, scores, losses),
         );
         if (i < plan.length - 1)
           survivors = ranked.slice(0, Math.max(1, Math.ceil(ranked.length / settings.eta)));
@@ -177,4 +184,19 @@ export function successiveHalving(settings: HalvingSettings): GlobalScheme {
       return { best, J, compute, trace };
     },
   };
+}
+
+/** The gap between the two best starts at a rung and its paired standard error (same images). */
+function gapNoise(
+  ranked: readonly Start[],
+  scores: ReadonlyMap<Start, number>,
+  losses: ReadonlyMap<Start, ArrayLike<number>>,
+): string {
+  const [a, b] = ranked;
+  if (!a || !b) return '';
+  const la = losses.get(a);
+  const lb = losses.get(b);
+  if (!la || !lb || la.length !== lb.length) return '';
+  const gap = scores.get(b)! - scores.get(a)!;
+  return `; gap ${gap.toFixed(4)} ± ${pairedStandardError(lb, la).toFixed(4)} (paired SE)`;
 }

@@ -46,6 +46,8 @@ export interface SubnetScore {
   /** Percent. */
   accuracy: number;
   n: number;
+  /** Cross-entropy of each image, in order (the noise of `loss` and paired gaps come from it). */
+  losses: Float64Array;
 }
 
 /**
@@ -130,19 +132,22 @@ export async function measure(
   const { program: forward, feeds } = await programs.forward(path);
   const classes = forward.net.classes;
   const loader = new BatchLoader(data.valid, { batchSize: forward.batch, normalization: data.normalization });
+  const n = data.valid.n;
+  const losses = new Float64Array(n);
   let lossSum = 0;
   let correct = 0;
+  let i = 0;
   for (const batch of loader.epoch(0)) {
     const logits = await forward.run(params, batch.input, feeds);
     for (let r = 0; r < batch.size; r++) {
       const label = Number(batch.labels[r]);
       const { loss, argmax } = rowLoss(logits, r, classes, label);
+      losses[i++] = loss;
       lossSum += loss;
       if (argmax === label) correct++;
     }
   }
-  const n = data.valid.n;
-  return { loss: lossSum / n, accuracy: (100 * correct) / n, n };
+  return { loss: lossSum / n, accuracy: (100 * correct) / n, n, losses };
 }
 
 /** Recalibrate BN for `path`, then measure it: the score of a sub-network under inherited weights. */

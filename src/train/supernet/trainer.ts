@@ -473,12 +473,14 @@ export class SupernetTrainer {
   }
 
   /** J: mean cross-entropy of the relaxed (mixed) supernet on `images`, eval mode (DARTS' upper objective). */
-  async validationLoss(images: ImageDataset): Promise<{ loss: number; accuracy: number }> {
+  async validationLoss(
+    images: ImageDataset,
+  ): Promise<{ loss: number; accuracy: number; losses: Float64Array }> {
     const s = await measure(this.programs, this.params, null, {
       valid: images,
       normalization: this.options.data.normalization,
     });
-    return { loss: s.loss, accuracy: s.accuracy };
+    return { loss: s.loss, accuracy: s.accuracy, losses: s.losses };
   }
 
   /** One weight step (SGD) on a training batch, on `path` in single-path mode. */

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../util/rng.js';
+import { rungEpochs, successiveHalving, type GlobalContext, type Start } from './global.js';
+
+/**
+ * A start whose J after e epochs is `base + slope·e` plus whatever perturbations added; per-image
+ * losses are J plus a fixed per-image offset, so paired gaps are exact and have zero noise unless the
+ * offsets differ by start.
+ */
+function fakeStart(index: number, alphaScale: number, base: number, slope: number, offsets: number[]): Start {
+  let epoch = 0;
+  let shift = 0;
+  let last: Float64Array | undefined;
+  const J = () => base + slope * epoch + shift;
+  return {
+    index,
+    alphaScale,
+    epoch: () => epoch,
+    trainTo: async (end) => {
+      epoch = Math.max(epoch, end);
+    },
+    objective: async () => {
+      const j = J();
+      last = Float64Array.from(offsets, (o) => j + o);
+      return j;
+    },
+    objectiveLosses: () => last,
+    save: () => ({ epoch, shift }),
+    restore: (s) => {
+      ({ epoch, shift } = s as { epoch: number; shift: number });
+    },
+    perturb: (std) => {
+      shift += std; // deterministic: a hop always makes J worse by std
+    },
+    checkpoint: () => {},
+  };
+}
+
+function context(starts: Start[], epochs: number, memo = new Map<string, number>()): GlobalContext {
+  return {
+    start: async (index) => starts[index]!,
+    epochs,
+    rng: new Rng(1),
+    memo,
+    saveMemo: () => {},
+    log: () => {},
+  };
+}
+
+describe('successive halving over DARTS starts', () => {
+  it('rungs are distinct, increasing and end at the schedule end', () => {
+    expect(rungEpochs([0.12, 0.24, 0.5, 1], 30)).toEqual([4, 7, 15, 30]);
+    expect(rungEpochs([0.01, 0.02, 0.5], 10)).toEqual([1, 5, 10]);
+  });
+
+  it('keeps the lowest J at every rung and counts every epoch trained', async () => {
+    const offsets = [0.1, -0.1, 0.3, -0.3];
+    const starts = [
+      fakeStart(0, 1e-3, 1.0, -0.01, offsets),
+      fakeStart(1, 0.5, 0.9, -0.01, offsets),
+      fakeStart(2, 1, 1.2, -0.01, offsets),
+      fakeStart(3, 2, 0.95, -0.01, offsets),
+    ];
+    const scheme = successiveHalving({
+      starts: 4,
+      eta: 2,
+      alphaScales: [1e-3, 0.5, 1, 2],
+      rungs: [0.12, 0.24, 0.5, 1],
+      hops: 0,
+      hopEpochs: 5,
+      hopStd: 0.5,
+      temperature: 0,
+    });
+    const result = await scheme.run(context(starts, 30));
+    expect(result.best.index).toBe(1);
+    expect(result.J).toBeCloseTo(0.9 - 0.3, 12);
+    // starts 2 and 0 stop at epoch 4, start 3 at 7, start 1 runs to 30
+    expect(result.compute).toBe(4 + 4 + 7 + 30);
+    // identical per-image offsets: the gap between the two best is exact, with zero paired noise
+    expect(result.trace[0]).toMatch(/gap 0\.0500 ± 0\.0000 \(paired SE\)/);
+  });
+
+  it('rejects a hop that raises J and restores the state before it', async () => {
+    const starts = [fakeStart(0, 1e-3, 1.0, -0.01, [0, 0.2])];
+    const scheme = successiveHalving({
+      starts: 1,
+      eta: 2,
+      alphaScales: [1e-3],
+      rungs: [1],
+      hops: 2,
+      hopEpochs: 5,
+      hopStd: 0.5,
+      temperature: 0,
+    });
+    const memo = new Map<string, number>();
+    const result = await scheme.run(context(starts, 20, memo));
+    expect(result.trace.filter((t) => t.includes('rejected'))).toHaveLength(2);
+    // the halving ends at 20 − 2·5 = 10; rejected hops are restored, then the schedule is finished
+    expect(result.best.epoch()).toBe(20);
+    expect(result.J).toBeCloseTo(1.0 - 0.2, 12);
+    expect(result.compute).toBe(20 + memo.get('hops/wasted')!);
+    expect(memo.get('hops/done')).toBe(2);
+  });
+});
