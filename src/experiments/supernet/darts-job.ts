@@ -40,7 +40,7 @@ import { writeDartsReport } from './report.js';
 
 /** Default scale per space: the README experiment's on NB201, a small end-to-end scale on DARTS. */
 export const DARTS_DEFAULTS = {
-  nb201: { channels: 8, cells: 1, resolution: 16, trainImages: 10_000, epochs: 30, alphaLr: 1e-2, batch: 64 },
+  nb201: { channels: 8, cells: 1, resolution: 16, trainImages: 10_000, epochs: 30, alphaLr: 3e-2, batch: 64 },
   darts: { channels: 8, cells: 5, resolution: 16, trainImages: 2_000, epochs: 4, alphaLr: 3e-4, batch: 32 },
 } as const;
 
