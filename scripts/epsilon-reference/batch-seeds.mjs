@@ -2,7 +2,7 @@
 // for several batch seeds: how much the choice of the 256-image batch moves the ranking.
 // Usage (after `npm run build`): node scripts/epsilon-reference/batch-seeds.mjs DATA_DIR [CELLS] [SEEDS]
 import { openBenchmark } from '../../dist/benchmarks/catalog.js';
-import { spearman } from '../../dist/predictors/metrics.js';
+import { spearman } from '../../dist/stats/correlation.js';
 import { createProxyContext } from '../../dist/proxies/context.js';
 import { getProxy } from '../../dist/proxies/index.js';
 import { scoreArchitectures } from '../../dist/proxies/run.js';
@@ -26,6 +26,7 @@ for (const seed of seeds) {
   const rho = spearman(
     finite.map((i) => scores[i].value),
     finite.map((i) => accuracy[i]),
+    { nonFinite: 'throw' },
   );
   console.log(
     JSON.stringify({

@@ -6,7 +6,7 @@
 // same for the default real batch (seed 0).
 // Usage (after `npm run build`): node scripts/epsilon-reference/grey-ramp.mjs DATA_DIR [CELLS=5000]
 import { openBenchmark } from '../../dist/benchmarks/catalog.js';
-import { kendall, spearman } from '../../dist/predictors/metrics.js';
+import { kendall, spearman } from '../../dist/stats/correlation.js';
 import { createProxyContext } from '../../dist/proxies/context.js';
 import { getProxy } from '../../dist/proxies/index.js';
 import { scoreArchitectures } from '../../dist/proxies/run.js';
@@ -54,8 +54,8 @@ for (const [input, context] of [
       input,
       cells: n,
       finite: finite.length,
-      rho_finite: spearman(x, y),
-      kendall_finite: kendall(x, y),
+      rho_finite: spearman(x, y, { nonFinite: 'throw' }),
+      kendall_finite: kendall(x, y, { nonFinite: 'throw' }),
       seconds: (Date.now() - start) / 1000,
     }),
   );

@@ -7,7 +7,7 @@ import { DEFAULT_META_EVAL } from '../../dist/predictors/meta-eval.js';
 import { adapt, pretrainPooled } from '../../dist/predictors/meta.js';
 import { encodeFor, makeModel } from '../../dist/predictors/predictor.js';
 import { predictRaw } from '../../dist/predictors/engine.js';
-import { spearman } from '../../dist/predictors/metrics.js';
+import { spearman } from '../../dist/stats/correlation.js';
 import { Rng } from '../../dist/util/rng.js';
 
 const [dataDir, holdout] = process.argv.slice(2);
@@ -54,7 +54,7 @@ for (const point of grid) {
       { ...config.finetuneAdapt, ...point, targets: config.targets },
       r.fork('finetune'),
     );
-    rhos.push(spearman(await predictRaw(model, params, set, rows), truth));
+    rhos.push(spearman(await predictRaw(model, params, set, rows), truth, { nonFinite: 'throw' }));
   }
   const mean = rhos.reduce((a, b) => a + b, 0) / rhos.length;
   console.log(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Command } from 'commander';
+import { invokedVerb, verbs } from './commands.js';
 import { buildProgram, main } from './main.js';
 
 function allCommands(cmd: Command, path: string[] = []): Array<{ path: string[]; cmd: Command }> {
@@ -10,13 +11,34 @@ function allCommands(cmd: Command, path: string[] = []): Array<{ path: string[];
 }
 
 describe('naskit CLI', () => {
-  it('every command has a description and help text', () => {
-    const commands = allCommands(buildProgram());
+  it('every command has a description and help text', async () => {
+    const commands = allCommands(await buildProgram());
     expect(commands.map((c) => c.path.join(' '))).toEqual(expect.arrayContaining(['train', 'bench engine']));
     for (const { path, cmd } of commands) {
       expect(cmd.description(), `description of '${path.join(' ')}'`).not.toBe('');
       expect(cmd.helpInformation()).toContain('--help');
     }
+  });
+
+  it('lists every verb without loading it, as the loaded verbs describe themselves', async () => {
+    const listing = (await buildProgram('all')).helpInformation();
+    const stubs = await buildProgram([]);
+    expect(stubs.commands.map((c) => c.name())).toEqual(verbs.map((v) => v.name));
+    expect(stubs.helpInformation()).toBe(listing);
+    for (const verb of verbs) {
+      const program = await buildProgram([verb.name]);
+      expect(program.helpInformation(), verb.name).toBe(listing);
+      expect(program.commands.find((c) => c.name() === verb.name)!.description()).toBe(verb.description);
+    }
+  });
+
+  it('finds the invoked verb on the command line', () => {
+    expect(invokedVerb(['--help'])).toBeUndefined();
+    expect(invokedVerb([])).toBeUndefined();
+    expect(invokedVerb(['--verbose', 'run', '--seed', '3'])).toBe('run');
+    expect(invokedVerb(['bench', 'engine', '--help'])).toBe('bench');
+    expect(invokedVerb(['help', 'proxies'])).toBe('proxies');
+    expect(invokedVerb(['no-such-command'])).toBe('no-such-command');
   });
 
   it('--help exits 0 and an unknown command exits non-zero', async () => {
@@ -27,6 +49,8 @@ describe('naskit CLI', () => {
     process.stderr.write = ((s: string) => (writes.push(String(s)), true)) as typeof process.stderr.write;
     try {
       expect(await main(['node', 'naskit', '--help'])).toBe(0);
+      expect(await main(['node', 'naskit', 'bench', 'engine', '--help'])).toBe(0);
+      expect(await main(['node', 'naskit', 'help', 'proxies'])).toBe(0);
       expect(await main(['node', 'naskit', 'no-such-command'])).not.toBe(0);
       expect(await main(['node', 'naskit', 'train', '--epochs', 'zero'])).toBe(2);
     } finally {
@@ -34,5 +58,7 @@ describe('naskit CLI', () => {
       process.stderr.write = err;
     }
     expect(writes.join('')).toMatch(/expected a positive integer, got 'zero'/);
+    expect(writes.join('')).toMatch(/Usage: naskit bench engine/);
+    expect(writes.join('')).toMatch(/Usage: naskit proxies/);
   });
 });

@@ -1,10 +1,11 @@
 /**
  * The `naskit` command. Each verb lives in its own module and registers itself on the program; this
- * file only wires them together and turns errors into clear messages and exit codes.
+ * file only wires them together and turns errors into clear messages and exit codes. A verb's module
+ * is imported only when that verb is invoked; the others appear in the help listing as stubs.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { NaskitError } from '../util/errors.js';
-import { commands } from './commands.js';
+import { invokedVerb, verbs } from './commands.js';
 
 const EXIT_CODES: Record<string, number> = {
   invalid_argument: 2,
@@ -16,21 +17,40 @@ const EXIT_CODES: Record<string, number> = {
   store_conflict: 5,
 };
 
-export function buildProgram(): Command {
+/**
+ * The program with every verb. The verbs named in `load` (all by default) are imported and registered
+ * in full; the others are stubs carrying only the name, argument summary and description for the
+ * help listing.
+ */
+export async function buildProgram(load: readonly string[] | 'all' = 'all'): Promise<Command> {
+  const stubTerms = new Map<Command, string>();
   const program = new Command('naskit')
     .description('Neural architecture search: spaces, benchmarks, proxies, search, training and ONNX export')
     .version('0.1.0')
     .option('--verbose', 'print stack traces on errors')
     .showHelpAfterError('(run with --help for usage)')
     // Set before the verbs are added so every subcommand inherits it: errors come back to main().
-    .exitOverride();
-  for (const register of commands) register(program);
+    .exitOverride()
+    .configureHelp({
+      subcommandTerm(cmd: Command): string {
+        return stubTerms.get(cmd) ?? Help.prototype.subcommandTerm.call(this, cmd);
+      },
+    });
+  for (const verb of verbs) {
+    if (load === 'all' || load.includes(verb.name)) {
+      (await verb.load()).register(program);
+    } else {
+      const stub = program.command(verb.name).description(verb.description);
+      stubTerms.set(stub, verb.args ? `${verb.name} ${verb.args}` : verb.name);
+    }
+  }
   return program;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+  const verb = invokedVerb(argv.slice(2));
   try {
+    const program = await buildProgram(verb === undefined ? [] : [verb]);
     await program.parseAsync(argv as string[]);
     return 0;
   } catch (err) {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { expectNaskitError } from '../spaces/space.contract.js';
+import { expectNaskitError } from '../../test/helpers/space-contract.js';
 import { main } from './main.js';
 import { spaceHash, spaceIndex, spaceInfo, spaceParams, spaceSample } from './space.js';
 

@@ -13,8 +13,9 @@
 import { NaskitError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import type { ParamStore } from '../runtime/params.js';
+import { kendall, spearman } from '../stats/correlation.js';
+import { meanStd } from '../stats/summary.js';
 import { initParams, predictRaw } from './engine.js';
-import { kendall, meanStd, spearman } from './metrics.js';
 import {
   supportTargets,
   type AdaptConfig,
@@ -356,8 +357,8 @@ export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
           const pred = await predict(method);
           const key = `${method}|${k}`;
           const acc = perKey.get(key) ?? { s: [], t: [], evaluated: evalRows.length };
-          acc.s.push(spearman(pred, truth));
-          acc.t.push(kendall(pred, truth));
+          acc.s.push(spearman(pred, truth, { nonFinite: 'throw' }));
+          acc.t.push(kendall(pred, truth, { nonFinite: 'throw' }));
           perKey.set(key, acc);
         }
       }

@@ -10,8 +10,6 @@ import { NaskitError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { createProxyContext } from './context.js';
 import { resolveProxies } from './index.js';
-import { clearConstantMemo } from './constant/scorer.js';
-import { clearShared } from './net/harness.js';
 import { EPSILON_BATCH } from './epsilon.js';
 import { NASLIB_BATCH } from './net/loss-grads.js';
 import { scoreArchitectures } from './run.js';
@@ -35,12 +33,6 @@ export const SUITE_ZERO_PROXIES = [
 
 /** What `naskit bench proxies` times by default: epsilon and epsilon-robust, then the 13 standard proxies. */
 export const BENCH_PROXIES = ['epsilon', 'epsilon-robust', ...SUITE_ZERO_PROXIES] as const;
-
-/** Forget values one proxy's run left for a sibling (network proxies' shared runs, constant-weight outputs). */
-function clearSharedValues(): void {
-  clearShared();
-  clearConstantMemo();
-}
 
 export interface ProxyBenchOptions {
   dataDir: string;
@@ -102,7 +94,8 @@ export async function benchProxies(options: ProxyBenchOptions): Promise<ProxyBen
   const load = loadavg()[0]!;
   const proxies: ProxyBenchResult['proxies'] = {};
   for (const definition of definitions) {
-    clearSharedValues();
+    // Nothing left by a sibling's run (network proxies' shared runs, constant-weight outputs).
+    context.session.forgetSharedValues();
     const start = performance.now();
     const values = (await scoreArchitectures({ context, proxies: [definition], archs })).get(
       definition.name,
@@ -128,7 +121,7 @@ export async function benchProxies(options: ProxyBenchOptions): Promise<ProxyBen
     proxies,
   };
   if (options.together) {
-    clearSharedValues();
+    context.session.forgetSharedValues();
     const start = performance.now();
     await scoreArchitectures({ context, proxies: definitions, archs });
     result.together = { sec_per_arch: round((performance.now() - start) / 1000 / archs.length) };

@@ -2,8 +2,9 @@
 import { getSpace, spaceNames as SPACE_NAMES } from '../spaces/index.js';
 import type { AnySpace } from '../spaces/space.js';
 import { NaskitError } from '../util/errors.js';
-import { loadProxyBatch, type ProxyBatch } from './data-batch.js';
+import { batchFromDataset, loadProxyImages, type ProxyBatch, type ProxyImages } from './data-batch.js';
 import type { ProxyContext } from './proxy.js';
+import { ProxySession, type ProxySessionOptions } from './session.js';
 
 export interface ContextOptions {
   space: string | AnySpace;
@@ -15,6 +16,8 @@ export interface ContextOptions {
   concurrency?: number;
   /** Worker threads for scoring many architectures (default 1: score on the calling thread). */
   workers?: number;
+  /** Settings of the context's session (how network proxies share compiled programs). */
+  session?: ProxySessionOptions;
 }
 
 const DATASETS: Record<string, { classes: number; inputShape: [number, number, number] }> = {
@@ -40,6 +43,9 @@ export function createProxyContext(options: ContextOptions): ProxyContext {
   // Only a registered space can be rebuilt by name in a worker thread.
   const registered = SPACE_NAMES.includes(space.name) && getSpace(space.name) === space;
   const batches = new Map<number, ProxyBatch>();
+  // The image set is read once per context, whatever batch sizes its proxies ask for.
+  let images: ProxyImages | undefined;
+  const session = new ProxySession(options.session);
   return {
     space,
     dataset,
@@ -60,6 +66,7 @@ export function createProxyContext(options: ContextOptions): ProxyContext {
           },
         }
       : {}),
+    session,
     batch(size) {
       let b = batches.get(size);
       if (b === undefined) {
@@ -69,7 +76,8 @@ export function createProxyContext(options: ContextOptions): ProxyContext {
             `this proxy needs ${dataset} images: pass --data-dir DIR (or set NASKIT_DATA) to a folder with images/`,
           );
         }
-        b = loadProxyBatch(dataset, options.dataDir, size, seed);
+        images ??= loadProxyImages(dataset, options.dataDir);
+        b = batchFromDataset(images.dataset, size, seed, images.name);
         batches.set(size, b);
       }
       return b;

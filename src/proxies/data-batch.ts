@@ -49,10 +49,14 @@ export function batchFromDataset(
   };
 }
 
-const cache = new Map<string, ImageDataset>();
+/** A proxy dataset's training images, loaded once per context (see context.ts). */
+export interface ProxyImages {
+  name: ProxyDataset;
+  dataset: ImageDataset;
+}
 
-/** The proxy batch for a dataset in a data directory (the training split of its image set). */
-export function loadProxyBatch(datasetName: string, dataDir: string, size: number, seed: number): ProxyBatch {
+/** The training split of a proxy dataset's image set in a data directory. */
+export function loadProxyImages(datasetName: string, dataDir: string): ProxyImages {
   if (!(PROXY_DATASETS as readonly string[]).includes(datasetName)) {
     throw new NaskitError(
       'invalid_argument',
@@ -60,11 +64,11 @@ export function loadProxyBatch(datasetName: string, dataDir: string, size: numbe
     );
   }
   const name = datasetName as ProxyDataset;
-  const key = `${dataDir}|${name}`;
-  let dataset = cache.get(key);
-  if (dataset === undefined) {
-    dataset = loadImageDataset(name, 'train', dataDir);
-    cache.set(key, dataset);
-  }
+  return { name, dataset: loadImageDataset(name, 'train', dataDir) };
+}
+
+/** The proxy batch for a dataset in a data directory (the training split of its image set). */
+export function loadProxyBatch(datasetName: string, dataDir: string, size: number, seed: number): ProxyBatch {
+  const { name, dataset } = loadProxyImages(datasetName, dataDir);
   return batchFromDataset(dataset, size, seed, name);
 }

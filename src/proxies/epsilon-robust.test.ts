@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nb201 } from '../spaces/nb201/index.js';
+import { nb201 } from '../spaces/index.js';
 import { testDataDir } from '../util/data-dir.js';
 import { createProxyContext } from './context.js';
 import { DEGENERATE_SCORE, calibrate, epsilonRobust, robustParts, robustScore } from './epsilon-robust.js';

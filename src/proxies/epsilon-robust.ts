@@ -133,8 +133,7 @@ function logParamsOf(context: ProxyContext): (canonical: unknown) => number {
   };
 }
 
-const calibrations = new Map<string, Promise<RobustCalibration>>();
-
+/** The calibration of the context's space and batch, computed once per session. */
 async function calibration(
   context: ProxyContext,
   runner: ConstantRunner,
@@ -142,6 +141,7 @@ async function calibration(
   logParams: (a: unknown) => number,
 ): Promise<RobustCalibration> {
   const id = `${context.space.name}|${context.batch(EPSILON_BATCH).source}|${context.inputShape.join('x')}|${context.classes}`;
+  const calibrations = context.session.calibrations;
   let p = calibrations.get(id);
   if (p === undefined) {
     const rng = new Rng(context.seed).fork('epsilon-robust calibration');
@@ -176,7 +176,7 @@ export const epsilonRobust: ProxyDefinition = defineProxy({
     const runner = constantRunner(context, { weights, batchSize: EPSILON_BATCH });
     const logParams = logParamsOf(context);
     const c = await calibration(context, runner, weights, logParams);
-    return constantScorer(context, runner, weights, (outputs, canonical) => ({
+    return constantScorer(epsilonRobust, context, runner, weights, (outputs, canonical) => ({
       value: robustScore(robustParts(outputs, logParams(canonical)), c),
     }));
   },

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { nb201 } from '../spaces/nb201/index.js';
-import type { Nb201Arch } from '../spaces/nb201/ops.js';
+import { nb201, type Nb201Arch } from '../spaces/index.js';
 import { testDataDir } from '../util/data-dir.js';
-import { Nb201ConstantEngine } from './constant/nb201-engine.js';
-import { liveNb201Cell } from './constant/nb201-live.js';
+import { ConstantEngine } from './constant/engine.js';
 import { createProxyContext } from './context.js';
 import { loadProxyBatch } from './data-batch.js';
 import { EPSILON_PAIRS, epsilon } from './epsilon.js';
@@ -48,15 +46,16 @@ describe.skipIf(!dir)('epsilon on NB201 (needs the shared data folder)', () => {
     const batch = loadProxyBatch('cifar10', dir!, 256, 0);
     const images = batch.images.subarray(0, 8 * 3 * 32 * 32);
     const perRun = 64;
-    const engine = Nb201ConstantEngine.create(images, batch.shape, perRun);
+    const hooks = nb201.proxyHooks!.constantWeights!;
+    const engine = ConstantEngine.create(hooks, images, batch.shape, perRun);
     const byPattern = new Map<string, Nb201Arch[]>();
     const seen = new Set<string>();
     for (let i = 0; i < NB201_CELLS; i++) {
-      const live = liveNb201Cell(nb201.fromIndex(i));
+      const live = hooks.canonical(nb201.fromIndex(i));
       const key = nb201.format(live);
       if (seen.has(key)) continue;
       seen.add(key);
-      const group = Nb201ConstantEngine.order(live);
+      const group = hooks.programKey(live);
       byPattern.set(group, [...(byPattern.get(group) ?? []), live]);
     }
     let checked = 0;
@@ -74,7 +73,7 @@ describe.skipIf(!dir)('epsilon on NB201 (needs the shared data folder)', () => {
     } finally {
       await engine.release();
     }
-    // Every cell is represented by its live part (bit-identical outputs, see nb201-program.test.ts).
+    // Every cell is represented by its live part (bit-identical outputs, see constant/nb201-constant.test.ts).
     expect(checked).toBe(seen.size);
     expect(seen.size).toBe(9445);
   }, 300_000);

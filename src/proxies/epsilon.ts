@@ -46,7 +46,7 @@ export const epsilon: ProxyDefinition = defineProxy({
     requireSpace(epsilon, context.space);
     const weights = epsilonPair(context.space.name);
     const runner = constantRunner(context, { weights, batchSize: EPSILON_BATCH });
-    return constantScorer(context, runner, weights, ([low, high]) => {
+    return constantScorer(epsilon, context, runner, weights, ([low, high]) => {
       const value = epsilonScore(low!, high!);
       if (Number.isNaN(value)) return { value: null, failure: nanReason(low!, high!) };
       return { value };

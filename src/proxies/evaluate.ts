@@ -5,6 +5,7 @@
  */
 import { openBenchmark, type BenchmarkSource } from '../benchmarks/catalog.js';
 import type { TabularBenchmark } from '../benchmarks/table.js';
+import { spearman } from '../stats/correlation.js';
 import { resolveDataDir } from '../util/data-dir.js';
 import { NaskitError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
@@ -14,7 +15,6 @@ import { resolveProxies } from './index.js';
 import type { ProxyValue } from './proxy.js';
 import { scoreArchitectures, type ScoreProgress } from './run.js';
 import { proxyStats, type ProxyStats } from './stats.js';
-import { spearman } from '../predictors/metrics.js';
 
 export interface ProxyEvalOptions {
   space: string;
@@ -118,14 +118,11 @@ export async function evaluateProxies(options: ProxyEvalOptions): Promise<ProxyE
     // Tables that carry published scores of the same proxy (NAS-Bench-Suite-Zero) get compared.
     if (bench.metricNames.includes(proxy.name)) {
       const reference = rows.map((r) => bench.queryRow(r, proxy.name));
-      const both = values.flatMap((v, i) => (v.value !== null && Number.isFinite(reference[i]!) ? [i] : []));
-      stats[proxy.name]!.reference_spearman =
-        both.length >= 2
-          ? spearman(
-              both.map((i) => values[i]!.value!),
-              both.map((i) => reference[i]!),
-            )
-          : Number.NaN;
+      stats[proxy.name]!.reference_spearman = spearman(
+        values.map((v) => v.value ?? Number.NaN),
+        reference,
+        { nonFinite: 'drop' },
+      );
     }
   }
   return {

@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { tinyProxyContext } from '../../test/helpers/tiny-proxy-context.js';
-import { nb201 } from '../spaces/nb201/index.js';
+import { nb201 } from '../spaces/index.js';
 import type { AnySpace } from '../spaces/space.js';
 import { grasp } from './grasp.js';
 import { graspExact } from './net/grasp-exact.js';
-import { clearShared } from './net/harness.js';
-import { expectProxies } from './net/loss-grads.js';
 import { getProxy } from './index.js';
 import type { ProxyContext } from './proxy.js';
 
@@ -20,7 +18,7 @@ const ARCHS = [
 ].map((s) => nb201.parse(s));
 
 async function scores(proxy: typeof grasp, context: ProxyContext): Promise<number[]> {
-  clearShared();
+  context.session.forgetSharedValues();
   const scorer = await proxy.create(context);
   try {
     return (await scorer.score(ARCHS)).map((v) => {
@@ -45,18 +43,14 @@ describe('grasp', () => {
   it('comes out of the shared run when an evaluation expects it', async () => {
     const context = tinyContext();
     const alone = await scores(grasp, context);
-    clearShared();
-    expectProxies(['snip', 'grasp']);
-    try {
-      const snip = await getProxy('snip').create(context);
-      await snip.score(ARCHS);
-      await snip.release();
-      const scorer = await grasp.create(context);
-      const shared = await scorer.score(ARCHS);
-      await scorer.release();
-      shared.forEach((v, i) => expect(v.value).toBe(alone[i]));
-    } finally {
-      expectProxies([]);
-    }
+    context.session.forgetSharedValues();
+    context.session.expect(['snip', 'grasp']);
+    const snip = await getProxy('snip').create(context);
+    await snip.score(ARCHS);
+    await snip.release();
+    const scorer = await grasp.create(context);
+    const shared = await scorer.score(ARCHS);
+    await scorer.release();
+    shared.forEach((v, i) => expect(v.value).toBe(alone[i]));
   }, 60_000);
 });

@@ -7,6 +7,7 @@
 import type { AnySpace } from '../spaces/space.js';
 import { NaskitError } from '../util/errors.js';
 import type { ProxyBatch } from './data-batch.js';
+import type { ProxySession } from './session.js';
 
 /** 'maximize': the raw quantity grows with quality; 'minimize': it is negated before reporting. */
 export type ProxyDirection = 'maximize' | 'minimize';
@@ -46,6 +47,8 @@ export interface ProxyContext {
   workers?: number;
   /** How a worker thread rebuilds this context (set by createProxyContext for registered spaces). */
   spawn?: SpawnOptions;
+  /** State kept between calls: program sharing, values shared by sibling proxies, memos (session.ts). */
+  session: ProxySession;
 }
 
 /** A context's construction options, as plain data a worker thread can receive. */
@@ -93,21 +96,30 @@ export function defineProxy(definition: ProxyDefinition): ProxyDefinition {
   return Object.freeze({ ...definition });
 }
 
-/** A finite raw score oriented so that higher is better, or a failure. */
+/**
+ * The one place a raw value becomes a score: oriented so that higher is better, or, when it is NaN/Inf,
+ * a failure saying so (`why` replaces the default reason).
+ */
 export function orient(
-  definition: Pick<ProxyDefinition, 'direction'>,
+  definition: Pick<ProxyDefinition, 'name' | 'direction'>,
   raw: number,
   seconds: number,
   why?: string,
 ): ProxyValue {
   if (!Number.isFinite(raw)) {
-    return { value: null, failure: why ?? `score is ${raw}`, seconds };
+    return { value: null, failure: why ?? `${definition.name} is ${raw}`, seconds };
   }
   return { value: definition.direction === 'minimize' ? -raw : raw, seconds };
 }
 
-export function failure(reason: string, seconds: number): ProxyValue {
-  return { value: null, failure: reason, seconds };
+/** The one place an architecture whose scoring threw becomes a recorded failure. */
+export function failure(
+  definition: Pick<ProxyDefinition, 'name'>,
+  err: unknown,
+  seconds: number,
+): ProxyValue {
+  const message = err instanceof Error ? err.message : String(err);
+  return { value: null, failure: `${definition.name} failed: ${message}`, seconds };
 }
 
 /** Throw unless the proxy supports the space. */

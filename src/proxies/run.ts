@@ -6,13 +6,14 @@ import type { AnySpace } from '../spaces/space.js';
 import type { ScoreCache } from './cache.js';
 import type { ProxyContext, ProxyDefinition, ProxyScorer, ProxyValue } from './proxy.js';
 import { requireSpace } from './proxy.js';
-import { expectProxies } from './net/loss-grads.js';
 import { MIN_ARCHS_PER_WORKER, scoreOnWorkers } from './workers.js';
 import { programGroup } from './net/network.js';
 
 /** Indices sorted so that architectures sharing a compiled program come one after another. */
-function byProgram(space: AnySpace, archs: readonly unknown[], indices: number[]): number[] {
-  const group = new Map(indices.map((i) => [i, programGroup(space, archs[i])]));
+function byProgram(context: ProxyContext, archs: readonly unknown[], indices: number[]): number[] {
+  const group = new Map(
+    indices.map((i) => [i, programGroup(context.space, context.session.programs, archs[i])]),
+  );
   return indices.sort((a, b) =>
     group.get(a)! < group.get(b)! ? -1 : group.get(a)! > group.get(b)! ? 1 : a - b,
   );
@@ -45,7 +46,7 @@ export async function scoreArchitectures(options: ScoreRunOptions): Promise<Map<
   const space: AnySpace = context.space;
   for (const proxy of proxies) requireSpace(proxy, space);
   // Proxies sharing a run (grasp with snip, fisher, ...) then get computed by whichever runs first.
-  expectProxies(proxies.map((p) => p.name));
+  context.session.expect(proxies.map((p) => p.name));
   const keys = archs.map((a) => space.key(a));
   if ((context.workers ?? 1) > 1 && context.spawn) return scoreWithWorkers(options, keys);
   const out = new Map<string, ProxyValue[]>();
@@ -57,7 +58,7 @@ export async function scoreArchitectures(options: ScoreRunOptions): Promise<Map<
       if (hit) values[i] = hit;
       else todo.push(i);
     });
-    byProgram(space, archs, todo);
+    byProgram(context, archs, todo);
     let done = archs.length - todo.length;
     options.onProgress?.({ proxy: proxy.name, done, total: archs.length });
     if (todo.length > 0) {
@@ -112,7 +113,7 @@ async function scoreWithWorkers(
   // Workers only pay off for enough uncached architectures (each starts in ~0.5 s).
   const workers = Math.min(context.workers ?? 1, Math.floor(todo.length / MIN_ARCHS_PER_WORKER));
   if (workers <= 1) return scoreArchitectures({ ...options, context: { ...context, workers: 1 } });
-  byProgram(context.space, archs, todo);
+  byProgram(context, archs, todo);
   for (const proxy of proxies) {
     options.onProgress?.({ proxy: proxy.name, done: done.get(proxy.name)!, total: archs.length });
   }
@@ -123,7 +124,7 @@ async function scoreWithWorkers(
       archs,
       todo,
       workers,
-      groupOf: (i) => programGroup(context.space, archs[i]),
+      groupOf: (i) => programGroup(context.space, context.session.programs, archs[i]),
       known: (name, i) => out.get(name)![i] !== undefined,
       onScore(proxy, i, value) {
         const values = out.get(proxy)!;

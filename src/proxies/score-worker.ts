@@ -19,7 +19,12 @@ const placeholder: ProxyValue = { value: null, seconds: 0 };
 try {
   // One architecture at a time: on this thread a second one in flight would only wait its turn.
   // Built once, so per-context work (epsilon-robust's calibration, images) is not repeated per chunk.
-  const context = createProxyContext({ ...setup.spawn, concurrency: 1, workers: 1 });
+  const context = createProxyContext({
+    ...setup.spawn,
+    concurrency: 1,
+    workers: 1,
+    session: { programs: setup.programs },
+  });
   const proxies = resolveProxies(setup.proxies);
   const scorers = new Map<string, ProxyScorer>();
   port.on('message', (chunk: WorkerChunk | null) => {

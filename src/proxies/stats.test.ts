@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { failuresAsWorst, median, proxyStats } from './stats.js';
+import { proxyStats } from './stats.js';
 
 describe('proxy stats', () => {
-  it('counts failures as the worst score, tied together', () => {
-    expect(Array.from(failuresAsWorst([3, null, 1, null]))).toEqual([3, 0, 1, 0]);
-    expect(Array.from(failuresAsWorst([null, null]))).toEqual([0, 0]);
-  });
-
   it('reports rank correlations with and without the failures', () => {
     const acc = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
     // Perfect on the finite ones; the two best architectures failed.
@@ -28,9 +23,8 @@ describe('proxy stats', () => {
     expect(proxyStats(acc, acc).top10_kendall).toBeCloseTo(1, 12);
   });
 
-  it('median', () => {
-    expect(median([3, 1, 2])).toBe(2);
-    expect(median([4, 1, 2, 3])).toBe(2.5);
-    expect(Number.isNaN(median([]))).toBe(true);
+  it('takes a failure as null only, and finite accuracies', () => {
+    expect(() => proxyStats([1, Number.NaN, 3], [1, 2, 3])).toThrow(/architecture 1 has score NaN/);
+    expect(() => proxyStats([1, 2, 3], [1, Infinity, 3])).toThrow(/accuracy Infinity/);
   });
 });

@@ -4,7 +4,8 @@
  * finite score — because a search that uses the proxy has to place those architectures somewhere;
  * `spearman_finite` is the published-paper view that drops them instead.
  */
-import { kendall, spearman } from '../predictors/metrics.js';
+import { kendall, spearman } from '../stats/correlation.js';
+import { median } from '../stats/summary.js';
 import { NaskitError } from '../util/errors.js';
 
 export interface ProxyStats {
@@ -24,21 +25,6 @@ export interface ProxyStats {
   reference_spearman?: number;
 }
 
-/** Replace failures by one value below every finite score. */
-export function failuresAsWorst(scores: readonly (number | null)[]): Float64Array {
-  let min = Infinity;
-  for (const s of scores) if (s !== null && s < min) min = s;
-  const floor = Number.isFinite(min) ? min - Math.max(1, Math.abs(min)) : 0;
-  return Float64Array.from(scores, (s) => (s === null ? floor : s));
-}
-
-export function median(xs: readonly number[]): number {
-  if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
 export function proxyStats(
   scores: readonly (number | null)[],
   accuracy: ArrayLike<number>,
@@ -51,18 +37,28 @@ export function proxyStats(
     );
   }
   const n = scores.length;
-  const oriented = failuresAsWorst(scores);
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(accuracy[i]!) || (scores[i] !== null && !Number.isFinite(scores[i]!))) {
+      throw new NaskitError(
+        'non_finite',
+        `proxy stats: architecture ${i} has score ${scores[i]} and accuracy ${accuracy[i]}; a failed score is null and every accuracy is finite`,
+      );
+    }
+  }
+  // From here on a failure is the only non-finite value.
+  const values = Float64Array.from(scores, (s) => s ?? Number.NaN);
   const acc = Float64Array.from({ length: n }, (_, i) => accuracy[i]!);
-  const finite = scores.flatMap((s, i) => (s === null ? [] : [i]));
+  const failed = scores.filter((s) => s === null).length;
   const cut = topFraction(acc, 0.1);
   const top = Array.from({ length: n }, (_, i) => i).filter((i) => acc[i]! >= cut);
   const pick = (xs: ArrayLike<number>, idx: readonly number[]) => Float64Array.from(idx, (i) => xs[i]!);
+  const worst = { nonFinite: 'worst' } as const;
   return {
-    spearman: spearman(oriented, acc),
-    kendall: kendall(oriented, acc),
-    spearman_finite: finite.length >= 2 ? spearman(pick(oriented, finite), pick(acc, finite)) : Number.NaN,
-    top10_kendall: top.length >= 2 ? kendall(pick(oriented, top), pick(acc, top)) : Number.NaN,
-    nan_rate: n === 0 ? Number.NaN : (n - finite.length) / n,
+    spearman: spearman(values, acc, worst),
+    kendall: kendall(values, acc, worst),
+    spearman_finite: spearman(values, acc, { nonFinite: 'drop' }),
+    top10_kendall: kendall(pick(values, top), pick(acc, top), worst),
+    nan_rate: n === 0 ? Number.NaN : failed / n,
     sec_per_arch: median(seconds),
   };
 }

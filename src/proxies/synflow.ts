@@ -61,7 +61,8 @@ export const synflow: ProxyDefinition = defineProxy({
         // BN becomes the identity (scale 1, shift 0, mean 0, variance 1 - eps); the rest is |θ|.
         const bnValue = [Number.NaN, 1, 0, 0, 1 - BN_EPS];
         for (const name of store.names()) {
-          if (name.startsWith('alpha/')) continue;
+          // Fed selections (a supernet's α, a shared program's gates) stay as the network gives them.
+          if (name in run.network.feeds) continue;
           const value = store.get(name);
           const slot = bn.get(name);
           store.set(

@@ -11,6 +11,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { ProgramSharing } from '../spaces/proxy-hooks.js';
 import { NaskitError, type ErrorCode } from '../util/errors.js';
 import type { ProxyContext, ProxyDefinition, ProxyValue, SpawnOptions } from './proxy.js';
 
@@ -18,6 +19,8 @@ import type { ProxyContext, ProxyDefinition, ProxyValue, SpawnOptions } from './
 export interface WorkerSetup {
   spawn: SpawnOptions;
   proxies: string[];
+  /** The calling context's program sharing (its session setting), for the worker's own session. */
+  programs: ProgramSharing;
 }
 
 /** One chunk of the queue, sent to a worker that asked for work. */
@@ -40,7 +43,7 @@ export const MIN_ARCHS_PER_WORKER = 4;
 /** Largest chunk: small enough that the last chunks of a run finish close together. */
 const MAX_CHUNK = 256;
 
-/** The worker module: the compiled .js, or the .ts source with the test transpile hooks (vitest). */
+/** The worker module: the compiled .js, or the .ts source with the test transpile hooks. */
 function workerEntry(): { url: URL; execArgv: string[] } {
   const js = new URL('./score-worker.js', import.meta.url);
   if (existsSync(fileURLToPath(js))) return { url: js, execArgv: [] };
@@ -103,7 +106,7 @@ export async function scoreOnWorkers(options: WorkerRunOptions): Promise<void> {
   });
   const queue = chunkByGroup(todo, options.groupOf, chunkSize(todo.length, options.workers));
   const names = proxies.map((p) => p.name);
-  const setup: WorkerSetup = { spawn: context.spawn, proxies: names };
+  const setup: WorkerSetup = { spawn: context.spawn, proxies: names, programs: context.session.programs };
   const entry = workerEntry();
   // The first error stops the hand-out; chunks already running finish, so their scores are kept.
   let failed: NaskitError | null = null;

@@ -29,8 +29,8 @@ export function getStrategy(name: string): StrategyDefinition {
 
 export { BenchmarkEvaluator } from './evaluator.js';
 export type { Budget, EvaluatorOptions, QueryRecord } from './evaluator.js';
-export { incumbentAt, incumbentAtTime, meanStd, oracle } from './results.js';
-export type { MeanStd, Oracle } from './results.js';
+export { incumbentAt, incumbentAtTime, oracle } from './results.js';
+export type { Oracle } from './results.js';
 export { runSearch, runSeeds, summarizeRuns, REPORT_BUDGETS } from './run.js';
 export type { SearchRun, SearchRunOptions, BudgetSummary } from './run.js';
 export { resolveParams } from './strategy.js';

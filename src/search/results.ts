@@ -34,21 +34,6 @@ export function incumbentAtTime(history: readonly QueryRecord[], seconds: number
   return best;
 }
 
-export interface MeanStd {
-  mean: number;
-  /** Sample standard deviation (n - 1); 0 for a single value. */
-  std: number;
-  n: number;
-}
-
-export function meanStd(xs: readonly number[]): MeanStd {
-  const n = xs.length;
-  if (n === 0) return { mean: NaN, std: NaN, n };
-  const mean = xs.reduce((a, b) => a + b, 0) / n;
-  const ss = xs.reduce((a, b) => a + (b - mean) ** 2, 0);
-  return { mean, std: n > 1 ? Math.sqrt(ss / (n - 1)) : 0, n };
-}
-
 export interface Oracle {
   /** Test metric of the architecture with the best validation metric in the whole table. */
   bestValTest: number;

@@ -4,9 +4,10 @@
  */
 import { restrictToTable } from '../benchmarks/table-space.js';
 import type { TabularBenchmark } from '../benchmarks/table.js';
+import { meanStd } from '../stats/summary.js';
 import { Rng } from '../util/rng.js';
 import { BenchmarkEvaluator, type Budget, type EvaluatorOptions, type QueryRecord } from './evaluator.js';
-import { incumbentAt, meanStd } from './results.js';
+import { incumbentAt } from './results.js';
 import { resolveParams, type ParamValue, type StrategyDefinition } from './strategy.js';
 import { rankedWarmPool, type WarmStartInfo, type WarmStartOptions } from './warm-start.js';
 

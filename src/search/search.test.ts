@@ -4,7 +4,7 @@ import { NaskitError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { BenchmarkEvaluator, type QueryRecord } from './evaluator.js';
 import { STRATEGIES, getStrategy } from './index.js';
-import { incumbentAt, incumbentAtTime, meanStd, oracle } from './results.js';
+import { incumbentAt, incumbentAtTime, oracle } from './results.js';
 import { runSearch, runSeeds, summarizeRuns } from './run.js';
 import { resolveParams } from './strategy.js';
 
@@ -97,11 +97,6 @@ describe('honest reporting', () => {
     expect(incumbentAt(history, 4)!.test).toBe(60);
     expect(incumbentAt([], 10)).toBeNull();
     expect(incumbentAtTime(history, 3.5)!.n).toBe(2);
-  });
-
-  it('summaries give mean and sample std per budget', () => {
-    expect(meanStd([1, 2, 3, 4])).toEqual({ mean: 2.5, std: Math.sqrt(5 / 3), n: 4 });
-    expect(meanStd([7]).std).toBe(0);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../util/rng.js';
 import { darts, getSpace, nb101, nb201, spaceNames, tnbMacro, tnbMicro } from './index.js';
-import { expectNaskitError } from './space.contract.js';
+import { expectNaskitError } from '../../test/helpers/space-contract.js';
 
 describe('space registry', () => {
   it('lists every space once, by its own name', () => {

@@ -32,5 +32,14 @@ export type { Nb201Arch, Nb201Op, Nb201Space } from './nb201/index.js';
 export type { TnbMacroArch, TnbMacroBlock, TnbMacroSpace } from './tnb101-macro/index.js';
 export type { TnbMicroArch, TnbMicroOp, TnbMicroSpace } from './tnb101-micro/index.js';
 export type { AnySpace, EncodingInfo, EncodingKind, SearchSpace } from './space.js';
+export type {
+  ConstantProgram,
+  ConstantProgramConfig,
+  ConstantSlot,
+  ConstantWeightHooks,
+  ProgramSharing,
+  ProxyNetwork,
+  SpaceProxyHooks,
+} from './proxy-hooks.js';
 export type { AlphaSpec, NetworkConfig, Supernet, SupernetConfig, SupernetMode } from './network-config.js';
 export type { DartsNetworkSpec } from './darts/index.js';

@@ -10,6 +10,7 @@
 import type { NetworkSpec } from '../graph/network.js';
 import type { Rng } from '../util/rng.js';
 import type { NetworkConfig, Supernet, SupernetConfig } from './network-config.js';
+import type { SpaceProxyHooks } from './proxy-hooks.js';
 
 export type EncodingKind = 'onehot' | 'path' | 'adjacency';
 
@@ -51,6 +52,8 @@ export interface SearchSpace<A = unknown> {
   build?(arch: A, config: NetworkConfig): NetworkSpec;
   /** A weight-sharing supernet over the whole space (DARTS-style mixed ops or single-path). */
   supernet?(config: SupernetConfig): Supernet<A>;
+  /** What zero-cost proxies may use besides `build`: shared programs, the constant-weight program. */
+  readonly proxyHooks?: SpaceProxyHooks<A>;
 }
 
 /** A space with its architecture type erased, for code that only moves architectures around. */

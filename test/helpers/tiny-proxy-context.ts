@@ -4,10 +4,15 @@
  */
 import type { ProxyBatch } from '../../src/proxies/data-batch.js';
 import type { ProxyContext } from '../../src/proxies/proxy.js';
+import { ProxySession, type ProxySessionOptions } from '../../src/proxies/session.js';
 import type { AnySpace } from '../../src/spaces/space.js';
 import { Rng } from '../../src/util/rng.js';
 
-export function tinyProxyContext(space: AnySpace, seeds: { proxy: number; images: number }): ProxyContext {
+export function tinyProxyContext(
+  space: AnySpace,
+  seeds: { proxy: number; images: number },
+  session: ProxySessionOptions = {},
+): ProxyContext {
   const rng = new Rng(seeds.images);
   const batches = new Map<number, ProxyBatch>();
   return {
@@ -19,6 +24,7 @@ export function tinyProxyContext(space: AnySpace, seeds: { proxy: number; images
     threads: 1,
     concurrency: 1,
     networkSize: { channels: 4, cells: 1 },
+    session: new ProxySession(session),
     batch(size) {
       let b = batches.get(size);
       if (!b) {

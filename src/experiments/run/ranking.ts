@@ -18,8 +18,8 @@
  * (the differences between the proxies are within its noise), but params costs nothing and is the only
  * way here to rank the cells epsilon leaves unscored.
  */
+import { averageRanks } from '../../stats/rank.js';
 import type { ScoredRecord } from './search-phase.js';
-import { ranks } from './stats.js';
 
 export const RANK_MODES = ['combined', 'first'] as const;
 export type RankMode = (typeof RANK_MODES)[number];
@@ -36,7 +36,7 @@ export interface RankingProxy {
 export function proxyQuantiles(scored: readonly ScoredRecord[], proxy: RankingProxy): Map<string, number> {
   const sign = proxy.direction === 'max' ? 1 : -1;
   const finite = scored.filter((r) => Number.isFinite(r.scores[proxy.name] ?? Number.NaN));
-  const r = ranks(finite.map((x) => sign * x.scores[proxy.name]!));
+  const r = averageRanks(finite.map((x) => sign * x.scores[proxy.name]!));
   return new Map(finite.map((x, i) => [x.arch, (r[i]! - 0.5) / finite.length]));
 }
 

@@ -111,7 +111,7 @@ async function killWhen(
   while (!finished) {
     const path = join(dir, 'results.jsonl');
     // The child may have created the file but not yet written its header: not ready, look again.
-    let records: { type: string }[] | null = null;
+    let records: { type: string }[] | null;
     try {
       records = existsSync(path) ? parseLog(readFileSync(path), path).records : null;
     } catch {

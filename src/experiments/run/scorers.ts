@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { subset, type ImageDataset } from '../../data/dataset.js';
 import { normalizedImages, type Normalization } from '../../data/normalize.js';
 import type { ProxyBatch } from '../../proxies/data-batch.js';
+import { ProxySession } from '../../proxies/session.js';
 import {
   getProxy,
   proxyNames,
@@ -66,6 +67,7 @@ function runProxyContext(
     // parallelize across architectures, and single-threaded programs give the same bits every time.
     threads: 1,
     concurrency: threads ?? availableParallelism(),
+    session: new ProxySession(),
     batch(size) {
       let batch = batches.get(size);
       if (!batch) {

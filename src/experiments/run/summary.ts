@@ -3,6 +3,7 @@
  * evidence behind it (candidates, proxy–accuracy correlation, plan against measured time). It is
  * computed from the results store only, so a resumed run summarizes all of its sessions.
  */
+import { kendall, spearman } from '../../stats/correlation.js';
 import type { RunDataset } from './data.js';
 import type { FinalEpochRecord, FinalEvalRecord } from './final-phase.js';
 import type { ResolvedRun } from './layout.js';
@@ -12,7 +13,6 @@ import type { CurvePoint } from './loss-curve.js';
 import type { RunPlan } from './plan.js';
 import type { ArchScorer, ScoredRecord } from './search-phase.js';
 import { rankScores, type RankMode } from './ranking.js';
-import { kendall, spearman } from './stats.js';
 
 /** Name of the rank score in proxy_correlation. */
 export const RANK_SCORE = 'rank score';
@@ -113,8 +113,11 @@ export function buildSummary(
   const rankScore = rankScores(scored, scorers, config.search.rank);
   const accuracy = candidates.map((c) => c.val_accuracy);
   const correlate = (proxy: string, xs: number[]): RunSummary['proxy_correlation'][number] => {
-    const rho = spearman(xs, accuracy);
-    const tau = kendall(xs, accuracy);
+    // Over the architectures both sides have a finite value for (one a proxy could not score has no
+    // place in "how well does the proxy rank"); no figure from fewer than three.
+    const finite = { nonFinite: 'drop', minPairs: 3 } as const;
+    const rho = spearman(xs, accuracy, finite);
+    const tau = kendall(xs, accuracy, finite);
     return {
       proxy,
       spearman: Number.isFinite(rho) ? rho : null,

@@ -5,11 +5,11 @@
  * with are stored in it), so a trained supernet is reused rather than retrained.
  */
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadCheckpoint, restoreParams } from '../../runtime/checkpoint.js';
 import { getSpace } from '../../spaces/index.js';
+import { kendall, spearman } from '../../stats/correlation.js';
 import { checkSigmas, DEFAULT_SIGMAS, type NoiseMode } from '../../train/supernet/flatness.js';
-import { kendall, spearman } from '../../predictors/metrics.js';
 import { CHECKPOINT_FILE, type SupernetTrainer } from '../../train/supernet/trainer.js';
 import { NaskitError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
@@ -36,7 +36,8 @@ export function checkpointPath(supernet: string): string {
       `--supernet ${supernet} does not exist; pass a folder written by 'naskit supernet train' or its ${CHECKPOINT_FILE}`,
     );
   }
-  return statSync(supernet).isDirectory() ? join(supernet, CHECKPOINT_FILE) : supernet;
+  // Absolute, so a score cache names the same supernet however the path was typed.
+  return resolve(statSync(supernet).isDirectory() ? join(supernet, CHECKPOINT_FILE) : supernet);
 }
 
 export function openSupernet(
@@ -189,8 +190,8 @@ export async function scoreWithSupernet(options: ScoreOptions, progress: Progres
           correlations.push({
             score,
             dataset,
-            kendall: kendall(x, y),
-            spearman: spearman(x, y),
+            kendall: kendall(x, y, { nonFinite: 'throw' }),
+            spearman: spearman(x, y, { nonFinite: 'throw' }),
             n: x.length,
           });
         }
@@ -199,7 +200,7 @@ export async function scoreWithSupernet(options: ScoreOptions, progress: Progres
     const pair = (a: string, b: string) => ({
       a,
       b,
-      kendall: kendall(records.map(RANKED[a]!), records.map(RANKED[b]!)),
+      kendall: kendall(records.map(RANKED[a]!), records.map(RANKED[b]!), { nonFinite: 'throw' }),
     });
     return {
       supernet: opened.checkpoint,

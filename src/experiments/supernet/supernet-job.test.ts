@@ -4,15 +4,15 @@
  * CIFAR-10 run (when the shared data folder is present) lowers its training loss.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '../../runtime/checkpoint.js';
 import { testDataDir } from '../../util/data-dir.js';
 import { NaskitError } from '../../util/errors.js';
 import { createProgress } from '../progress.js';
-import { scoreWithSupernet } from './eval-job.js';
+import { checkpointPath, scoreWithSupernet } from './eval-job.js';
 import { readEpochs, runSupernetTraining } from './train-job.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -216,4 +216,18 @@ describe('naskit supernet train', () => {
   );
   if (!dataDir)
     it.skip('a short real CIFAR-10 run: skipped, no shared data folder (set NASKIT_DATA)', () => {});
+});
+
+describe('--supernet paths', () => {
+  it('name the checkpoint by its absolute path, so a score cache matches however it was typed', () => {
+    const dir = join(work, 'paths', 'net');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'checkpoint.safetensors'), '');
+    const relativeDir = relative(process.cwd(), dir);
+    expect(checkpointPath(relativeDir)).toBe(join(dir, 'checkpoint.safetensors'));
+    expect(checkpointPath(join(relativeDir, 'checkpoint.safetensors'))).toBe(
+      join(dir, 'checkpoint.safetensors'),
+    );
+    expect(() => checkpointPath(join(work, 'paths', 'missing'))).toThrow(/does not exist/);
+  });
 });

@@ -5,9 +5,9 @@
 import { openBenchmark } from '../../benchmarks/catalog.js';
 import type { TabularBenchmark } from '../../benchmarks/table.js';
 import { NB201_DATASETS } from '../../benchmarks/nb201.js';
-import { meanStd } from '../../predictors/metrics.js';
-import { NaskitError } from '../../util/errors.js';
 import type { AnySpace } from '../../spaces/space.js';
+import { meanStd } from '../../stats/summary.js';
+import { NaskitError } from '../../util/errors.js';
 
 export interface Truth {
   cifar10: number;

@@ -5,7 +5,7 @@ import { Rng } from '../../util/rng.js';
 import { averagePool } from './average-pool.js';
 import type { PoolOptions } from './pool-window.js';
 import { poolWindow } from './pool-window.js';
-import { poolRef } from './conv-reference.js';
+import { poolRef } from '../../../test/helpers/conv-reference.js';
 
 const cases: Array<{ name: string; x: number[]; opts: PoolOptions }> = [
   { name: '3x3 stride 1 pad 1 (NAS-Bench-201)', x: [2, 3, 5, 5], opts: { kernel: 3, strides: 1, pads: 1 } },

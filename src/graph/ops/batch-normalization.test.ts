@@ -5,7 +5,7 @@ import { Rng } from '../../util/rng.js';
 import { add } from './add.js';
 import { reshape } from './reshape.js';
 import { batchNorm } from './batch-normalization.js';
-import { batchNormRef } from './conv-reference.js';
+import { batchNormRef } from '../../../test/helpers/conv-reference.js';
 import { Program } from '../../runtime/session.js';
 
 const randn = (rng: Rng, n: number, mean = 0, std = 1) =>

@@ -4,7 +4,7 @@ import { Graph } from '../graph.js';
 import { Rng } from '../../util/rng.js';
 import { convTranspose, type ConvTransposeOptions } from './conv-transpose.js';
 import { makeWindow, toPair } from './conv-geometry.js';
-import { convTransposeRef } from './conv-reference.js';
+import { convTransposeRef } from '../../../test/helpers/conv-reference.js';
 
 interface Case {
   name: string;

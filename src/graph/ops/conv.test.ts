@@ -5,7 +5,7 @@ import { Rng } from '../../util/rng.js';
 import { NaskitError } from '../../util/errors.js';
 import { canUseFlippedConv, conv, convInputGrad, type ConvOptions } from './conv.js';
 import { makeWindow } from './conv-geometry.js';
-import { convRef, convWeightGradRef } from './conv-reference.js';
+import { convRef, convWeightGradRef } from '../../../test/helpers/conv-reference.js';
 import { applicableWeightGradMethods, convWeightGrad, pickWeightGradMethod } from './conv-weight-grad.js';
 
 interface Case {

@@ -5,7 +5,7 @@ import { Rng } from '../../util/rng.js';
 import { maxPool } from './max-pool.js';
 import type { PoolOptions } from './pool-window.js';
 import { poolWindow } from './pool-window.js';
-import { poolRef } from './conv-reference.js';
+import { poolRef } from '../../../test/helpers/conv-reference.js';
 
 const cases: Array<{ name: string; x: number[]; opts: PoolOptions }> = [
   { name: '2x2 stride 2', x: [2, 3, 6, 6], opts: { kernel: 2, strides: 2 } },

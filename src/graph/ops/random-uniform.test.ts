@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Graph } from '../graph.js';
 import { Program } from '../../runtime/session.js';
-import { expectNaskitError } from '../../spaces/space.contract.js';
+import { expectNaskitError } from '../../../test/helpers/space-contract.js';
 import { randomUniform } from './random-uniform.js';
 
 async function draws(seed: number, runs: number): Promise<Float32Array[]> {

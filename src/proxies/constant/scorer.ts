@@ -1,27 +1,30 @@
 /**
- * A scorer for proxies built on constant-weight networks: it runs every distinct network once per
- * batch of architectures (NB201 cells with the same live part share one run), keeps `concurrency`
- * runs in flight, splits each run's wall time over the architectures that share it, and turns the
- * per-constant outputs into a score with `combine`.
+ * A scorer for proxies built on constant-weight networks (the space's one-channel program, see
+ * spaces/proxy-hooks.ts): it runs every distinct network once per batch of architectures (canonical
+ * architectures with the same key share one run, e.g. NB201 cells with the same live part), keeps
+ * `concurrency` runs in flight, splits each run's wall time over the architectures that share it, and
+ * turns the per-constant outputs into a score with `combine`.
  */
-import type { Nb201Arch } from '../../spaces/nb201/ops.js';
-import type { Nb101Arch } from '../../spaces/nb101/index.js';
 import { NaskitError } from '../../util/errors.js';
 import { mapConcurrent } from '../concurrency.js';
 import type { ProxyBatch } from '../data-batch.js';
-import type { ProxyContext, ProxyScorer, ProxyValue } from '../proxy.js';
-import { Nb101ConstantEngine } from './nb101-engine.js';
-import { Nb201ConstantEngine } from './nb201-engine.js';
-import { liveNb201Cell } from './nb201-live.js';
+import {
+  failure,
+  orient,
+  type ProxyContext,
+  type ProxyDefinition,
+  type ProxyScorer,
+  type ProxyValue,
+} from '../proxy.js';
+import { CONSTANT_OUTPUTS_LIMIT, rememberBounded, type ConstantOutputs } from '../session.js';
+import { ConstantEngine, type Output } from './engine.js';
 
-/** One network output vector (batch length), in the precision the network ran in. */
-export type Output = Float32Array | Float64Array;
+export type { Output } from './engine.js';
 
 export interface ConstantRunner {
-  outputs(arch: unknown, weights: readonly number[]): Promise<Output[]>;
   /**
    * Outputs of several canonical architectures that share an `order` key, in one engine run when the
-   * engine can pack them (NB201: up to `cellsPerRun` cells per run).
+   * space packs several (`cellsPerRun`), one vector per constant.
    */
   outputsMany(archs: readonly unknown[], weights: readonly number[]): Promise<Output[][]>;
   /** Architectures `outputsMany` packs into one run. */
@@ -42,37 +45,20 @@ export interface ConstantRunnerOptions {
 }
 
 /**
- * Outputs already computed in this process, so proxies sharing a network (epsilon and epsilon-robust)
- * run it once. Keyed by everything the outputs depend on; bounded by dropping the oldest entries.
+ * Outputs already computed in this context's session, so proxies sharing a network (epsilon and
+ * epsilon-robust) run it once. Keyed by everything the outputs depend on; bounded by dropping the
+ * oldest entries.
  */
-const MEMO_LIMIT = 40_000;
-const memo = new Map<string, Promise<Output[]>>();
-
-/** Forget every memoized output (benchmarks time each proxy as if it ran alone). */
-export function clearConstantMemo(): void {
-  memo.clear();
-}
-
-function remember(key: string, value: Promise<Output[]>): void {
-  memo.set(key, value);
-  value.catch(() => memo.delete(key));
-  if (memo.size > MEMO_LIMIT) memo.delete(memo.keys().next().value!);
-}
-
-function memoized(prefix: string, runner: ConstantRunner): ConstantRunner {
+function memoized(context: ProxyContext, prefix: string, runner: ConstantRunner): ConstantRunner {
+  const memo = context.session.constantOutputs;
+  const remember = (key: string, value: ConstantOutputs): void => {
+    rememberBounded(memo, key, value, CONSTANT_OUTPUTS_LIMIT);
+    value.catch(() => memo.delete(key));
+  };
   const keyOf = (arch: unknown, weights: readonly number[]) =>
     `${prefix}|${weights.join(',')}|${runner.key(arch)}`;
   return {
     ...runner,
-    outputs(arch, weights) {
-      const key = keyOf(arch, weights);
-      let hit = memo.get(key);
-      if (hit === undefined) {
-        hit = runner.outputs(arch, weights);
-        remember(key, hit);
-      }
-      return hit;
-    },
     outputsMany(archs, weights) {
       const keys = archs.map((a) => keyOf(a, weights));
       const missing = archs.flatMap((_, i) => (memo.has(keys[i]!) ? [] : [i]));
@@ -93,18 +79,11 @@ function memoized(prefix: string, runner: ConstantRunner): ConstantRunner {
   };
 }
 
-/**
- * NB201 cells packed per engine run. One: on the 2-core box one cell per run took 0.031 s per cell
- * and two cells per run 0.032 (4–16 per run were slower still: the network is memory-bound and a
- * one-cell run's 2 MB activations stay in cache), so parallelism comes from `concurrency` instead.
- */
-export const NB201_CELLS_PER_RUN = 1;
-
 /** The engine for the context's space, fed the context's batch of `batchSize` images. */
 export function constantRunner(context: ProxyContext, options: ConstantRunnerOptions): ConstantRunner {
   const batch = context.batch(options.batchSize);
   const prefix = `${context.space.name}|${batch.source}|${options.bnEps ?? ''}`;
-  return memoized(prefix, engineRunner(context, options, batch));
+  return memoized(context, prefix, engineRunner(context, options, batch));
 }
 
 function engineRunner(
@@ -112,58 +91,37 @@ function engineRunner(
   options: ConstantRunnerOptions,
   batch: ProxyBatch,
 ): ConstantRunner {
-  const slots = options.weights.length;
-  const engineOptions = {
+  const hooks = context.space.proxyHooks?.constantWeights;
+  if (!hooks) {
+    throw new NaskitError(
+      'invalid_argument',
+      `constant-weight proxies need a space whose networks collapse to one channel (a constant-weight ` +
+        `program in its proxy hooks); '${context.space.name}' has none`,
+    );
+  }
+  const { cellsPerRun } = hooks;
+  const weightsPerCell = options.weights.length;
+  const engine = ConstantEngine.create(hooks, batch.images, batch.shape, weightsPerCell * cellsPerRun, {
     threads: context.threads,
     ...(options.bnEps === undefined ? {} : { bnEps: options.bnEps }),
+  });
+  const outputsMany = async (archs: readonly unknown[], weights: readonly number[]) => {
+    const out: Output[][] = [];
+    for (let start = 0; start < archs.length; start += cellsPerRun) {
+      const part = archs.slice(start, start + cellsPerRun);
+      const ys = await engine.run(part.flatMap((arch) => weights.map((weight) => ({ arch, weight }))));
+      part.forEach((_, j) => out.push(ys.slice(j * weights.length, (j + 1) * weights.length)));
+    }
+    return out;
   };
-  switch (context.space.name) {
-    case 'nb201': {
-      const cellsPerRun = NB201_CELLS_PER_RUN;
-      const engine = Nb201ConstantEngine.create(
-        batch.images,
-        batch.shape,
-        slots * cellsPerRun,
-        engineOptions,
-      );
-      const outputsMany = async (archs: readonly unknown[], weights: readonly number[]) => {
-        const out: Output[][] = [];
-        for (let start = 0; start < archs.length; start += cellsPerRun) {
-          const part = archs.slice(start, start + cellsPerRun) as Nb201Arch[];
-          const ys = await engine.run(part.flatMap((arch) => weights.map((weight) => ({ arch, weight }))));
-          part.forEach((_, j) => out.push(ys.slice(j * weights.length, (j + 1) * weights.length)));
-        }
-        return out;
-      };
-      return {
-        outputs: async (arch, weights) => (await outputsMany([arch], weights))[0]!,
-        outputsMany,
-        cellsPerRun,
-        canonical: (arch) => liveNb201Cell(arch as Nb201Arch),
-        key: (arch) => context.space.format(arch),
-        order: (arch) => Nb201ConstantEngine.order(arch as Nb201Arch),
-        release: () => engine.release(),
-      };
-    }
-    case 'nb101': {
-      const engine = Nb101ConstantEngine.create(batch.images, batch.shape, slots, engineOptions);
-      return {
-        outputs: (arch, weights) => engine.outputs(arch as Nb101Arch, weights),
-        outputsMany: (archs, weights) =>
-          Promise.all(archs.map((arch) => engine.outputs(arch as Nb101Arch, weights))),
-        cellsPerRun: 1,
-        canonical: (arch) => arch,
-        key: (arch) => context.space.format(arch),
-        order: () => '',
-        release: () => engine.release(),
-      };
-    }
-    default:
-      throw new NaskitError(
-        'invalid_argument',
-        `constant-weight proxies support nb201 and nb101 (their networks collapse to one channel), not '${context.space.name}'`,
-      );
-  }
+  return {
+    outputsMany,
+    cellsPerRun,
+    canonical: (arch) => hooks.canonical(arch),
+    key: (arch) => context.space.format(arch),
+    order: (arch) => hooks.programKey(arch),
+    release: () => engine.release(),
+  };
 }
 
 /**
@@ -176,6 +134,7 @@ export type CombineOutputs = (
 ) => { value: number | null; failure?: string };
 
 export function constantScorer(
+  definition: Pick<ProxyDefinition, 'name' | 'direction'>,
   context: ProxyContext,
   runner: ConstantRunner,
   weights: readonly number[],
@@ -216,20 +175,18 @@ export function constantScorer(
         const members = run.reduce((n, j) => n + j.members.length, 0);
         const seconds = (performance.now() - start) / 1000 / members;
         run.forEach((job, r) => {
-          let outcome: { value: number | null; failure?: string };
+          let value: ProxyValue;
           try {
             if (outputs instanceof Error) throw outputs;
-            outcome = combine(outputs[r]!, job.arch);
+            const outcome = combine(outputs[r]!, job.arch);
+            value = orient(definition, outcome.value ?? Number.NaN, seconds, outcome.failure);
           } catch (err) {
-            outcome = { value: null, failure: `network failed: ${(err as Error).message}` };
+            value = failure(definition, err, seconds);
           }
           for (const i of job.members) {
-            const value: ProxyValue =
-              outcome.value === null || !Number.isFinite(outcome.value)
-                ? { value: null, failure: outcome.failure ?? `score is ${outcome.value}`, seconds }
-                : { value: outcome.value, seconds };
-            results[i] = value;
-            onResult?.(i, value);
+            const own = { ...value };
+            results[i] = own;
+            onResult?.(i, own);
           }
         });
       });

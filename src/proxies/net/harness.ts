@@ -10,8 +10,16 @@ import { Program, type Feeds, type Results } from '../../runtime/session.js';
 import { ParamStore } from '../../runtime/params.js';
 import { Rng } from '../../util/rng.js';
 import type { ProxyBatch } from '../data-batch.js';
-import type { ProxyContext, ProxyDefinition, ProxyScorer, ProxyValue } from '../proxy.js';
+import {
+  failure,
+  orient,
+  type ProxyContext,
+  type ProxyDefinition,
+  type ProxyScorer,
+  type ProxyValue,
+} from '../proxy.js';
 import { mapConcurrent } from '../concurrency.js';
+import { rememberBounded, SHARED_LIMIT } from '../session.js';
 import { proxyNetwork, sharedProgramGroups, type ProxyNetwork } from './network.js';
 
 /** Group programs a scorer keeps compiled (sorted runs need one; in-flight cells a few more). */
@@ -100,9 +108,9 @@ export function batchFeeds(batch: ProxyBatch): { input: Float32Array; labels: Bi
 }
 
 /**
- * A scorer running `plan` per architecture. Programs are cached by network key: an NB201 conv
- * pattern's program when several cells of one `score` call share the pattern (the last few kept),
- * the one-hot supernet's for every cell; programs of a single architecture are released after use.
+ * A scorer running `plan` per architecture. Programs are cached by network key: a group program (e.g.
+ * an NB201 conv pattern's) when several cells of one `score` call share the group (the last few kept),
+ * a supernet's for every cell; programs of a single architecture are released after use.
  */
 export function netScorer<B>(
   definition: ProxyDefinition,
@@ -141,15 +149,12 @@ export function netScorer<B>(
     const start = performance.now();
     const seconds = () => (performance.now() - start) / 1000;
     let network: ProxyNetwork | null = null;
-    const finish = (raw: number): ProxyValue =>
-      Number.isFinite(raw)
-        ? { value: definition.direction === 'minimize' ? -raw : raw, seconds: seconds() }
-        : { value: null, failure: `${definition.name} is ${raw}`, seconds: seconds() };
     const known = plan.known?.(arch);
-    if (known !== undefined) return finish(known);
+    if (known !== undefined) return orient(definition, known, seconds());
     try {
       network = proxyNetwork(
         context.space,
+        context.session.programs,
         arch,
         { classes: context.classes, inputShape: context.inputShape, ...context.networkSize },
         sharedGroups,
@@ -166,15 +171,9 @@ export function netScorer<B>(
         return compiled.program.run(all);
       };
       const raw = await plan.score({ compiled, network: net, store, run }, arch);
-      if (!Number.isFinite(raw))
-        return { value: null, failure: `${definition.name} is ${raw}`, seconds: seconds() };
-      return { value: definition.direction === 'minimize' ? -raw : raw, seconds: seconds() };
+      return orient(definition, raw, seconds());
     } catch (err) {
-      return {
-        value: null,
-        failure: `${definition.name} failed: ${(err as Error).message}`,
-        seconds: seconds(),
-      };
+      return failure(definition, err, seconds());
     } finally {
       if (network) await done(network);
     }
@@ -198,7 +197,7 @@ export function netScorer<B>(
   return {
     async score(archs, onResult) {
       // A conv pattern's program only for patterns several of these cells share (a lone cell builds less).
-      const sharedGroups = sharedProgramGroups(context.space, archs);
+      const sharedGroups = sharedProgramGroups(context.space, context.session.programs, archs);
       // Several architectures in flight share the compiled program (ONNX Runtime runs are thread-safe).
       return mapConcurrent(archs, context.concurrency, async (arch, i) => {
         const value = await scoreOne(arch, sharedGroups);
@@ -214,29 +213,20 @@ export function netScorer<B>(
 
 /**
  * Scalars computed together by one run and shared by sibling proxies (grad_norm, snip, plain and
- * fisher come from one backward pass; jacov and epe_nas from one input Jacobian). The first proxy to
- * score an architecture stores all of them; a sibling then reports its own without running again.
- * A shared value records the seconds the run took, split over the siblings.
+ * fisher come from one backward pass; jacov and epe_nas from one input Jacobian), kept in the
+ * context's session. The first proxy to score an architecture stores all of them; a sibling then
+ * reports its own without running again.
  */
-const shared = new Map<string, { values: Record<string, number>; seconds: number }>();
-const SHARED_LIMIT = 100_000;
-
 export function sharedKey(context: ProxyContext, group: string, arch: unknown, batchSize: number): string {
   return `${group}|${context.space.key(arch)}|${context.batch(batchSize).source}|${context.seed}|${context.classes}`;
 }
 
-export function rememberShared(key: string, values: Record<string, number>): void {
-  shared.set(key, { values, seconds: 0 });
-  if (shared.size > SHARED_LIMIT) shared.delete(shared.keys().next().value!);
+export function rememberShared(context: ProxyContext, key: string, values: Record<string, number>): void {
+  rememberBounded(context.session.shared, key, { values, seconds: 0 }, SHARED_LIMIT);
 }
 
-/** Forget every shared value (tests comparing two ways of computing the same scores). */
-export function clearShared(): void {
-  shared.clear();
-}
-
-export function recallShared(key: string, name: string): number | undefined {
-  return shared.get(key)?.values[name];
+export function recallShared(context: ProxyContext, key: string, name: string): number | undefined {
+  return context.session.shared.get(key)?.values[name];
 }
 
 /** Σ over layers used by the architecture of f(weight values, gradient values). */

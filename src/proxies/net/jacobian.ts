@@ -58,12 +58,12 @@ export function jacobianPlan(context: ProxyContext, which: 'jacov' | 'epe_nas'):
       const [dx] = grad(pg.logits, [pg.input]);
       return { graph: pg.graph, outputs: [dx!], names: ['jacobian'], built: null };
     },
-    known: (arch) => recallShared(key(arch), which),
+    known: (arch) => recallShared(context, key(arch), which),
     async score(run, arch) {
       const batch = context.batch(NASLIB_BATCH);
       const j = (await run.run(batchFeeds(batch))).jacobian as Float32Array;
       const all = { jacov: jacovScore(j, NASLIB_BATCH), epe_nas: epeScore(j, NASLIB_BATCH, batch.labels) };
-      rememberShared(key(arch), all);
+      rememberShared(context, key(arch), all);
       return all[which];
     },
   };

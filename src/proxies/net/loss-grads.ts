@@ -38,14 +38,6 @@ export const NASLIB_BATCH = 32;
 
 export type LossGradScore = 'grad_norm' | 'snip' | 'plain' | 'fisher' | 'grasp';
 
-/** Proxies the current evaluation is about to score (a shared run then computes grasp too). */
-let expected: ReadonlySet<string> = new Set();
-
-/** Tell the shared runs which proxies an evaluation will ask for (`scoreArchitectures` does). */
-export function expectProxies(names: readonly string[]): void {
-  expected = new Set(names);
-}
-
 /**
  * Step of grasp's central difference: W ± h·g with h·||g|| = GRASP_STEP·||W|| (norms over the
  * architecture's conv / linear weights). Measured against double backpropagation on 6 NB201 CIFAR-10
@@ -96,7 +88,8 @@ function scores(
 
 export function lossGradPlan(context: ProxyContext, which: LossGradScore): NetProxyPlan<Built> {
   const key = (arch: unknown) => sharedKey(context, 'loss-grads', arch, NASLIB_BATCH);
-  const withGrasp = which === 'grasp' || expected.has('grasp');
+  // grasp expected by the evaluation (context.session.expect): the shared run computes it too.
+  const withGrasp = which === 'grasp' || context.session.expected.has('grasp');
   return {
     build(net: NetworkSpec) {
       const pg = buildForward(net, NASLIB_BATCH, true);
@@ -132,7 +125,7 @@ export function lossGradPlan(context: ProxyContext, which: LossGradScore): NetPr
       ];
       return { graph, outputs, names, built: { layers, relus } };
     },
-    known: (arch) => recallShared(key(arch), which),
+    known: (arch) => recallShared(context, key(arch), which),
     async score(run, arch) {
       const relus = run.compiled.built.relus;
       const feeds: Feeds = { ...batchFeeds(context.batch(NASLIB_BATCH)) };
@@ -140,7 +133,7 @@ export function lossGradPlan(context: ProxyContext, which: LossGradScore): NetPr
       const out = await run.run(base);
       const all: Partial<Record<LossGradScore, number>> = scores(run, out);
       if (relus) all.grasp = await graspScore(run, await freezeFeeds(feeds, relus, out), out);
-      rememberShared(key(arch), all);
+      rememberShared(context, key(arch), all);
       return all[which]!;
     },
   };

@@ -5,7 +5,14 @@
 import { Graph } from '../../graph/graph.js';
 import { createContext, type NetworkSpec } from '../../graph/network.js';
 import { NaskitError } from '../../util/errors.js';
-import type { ProxyContext, ProxyDefinition, ProxyScorer, ProxyValue } from '../proxy.js';
+import {
+  failure,
+  orient,
+  type ProxyContext,
+  type ProxyDefinition,
+  type ProxyScorer,
+  type ProxyValue,
+} from '../proxy.js';
 
 /** The benchmark network's inference graph at batch 1. */
 export function networkGraph(context: ProxyContext, arch: unknown): { graph: Graph; net: NetworkSpec } {
@@ -31,19 +38,12 @@ export function staticScorer(
     async score(archs, onResult) {
       return archs.map((arch, i) => {
         const start = performance.now();
+        const seconds = () => (performance.now() - start) / 1000;
         let value: ProxyValue;
         try {
-          const raw = measure(networkGraph(context, arch).graph, arch);
-          const seconds = (performance.now() - start) / 1000;
-          value = Number.isFinite(raw)
-            ? { value: definition.direction === 'minimize' ? -raw : raw, seconds }
-            : { value: null, failure: `${definition.name} is ${raw}`, seconds };
+          value = orient(definition, measure(networkGraph(context, arch).graph, arch), seconds());
         } catch (err) {
-          value = {
-            value: null,
-            failure: `${definition.name} failed: ${(err as Error).message}`,
-            seconds: (performance.now() - start) / 1000,
-          };
+          value = failure(definition, err, seconds());
         }
         onResult?.(i, value);
         return value;

@@ -1,17 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { tinyProxyContext } from '../../../test/helpers/tiny-proxy-context.js';
-import { nb201 } from '../../spaces/nb201/index.js';
+import { nb201 } from '../../spaces/index.js';
 import type { AnySpace } from '../../spaces/space.js';
+import type { ProgramSharing } from '../../spaces/proxy-hooks.js';
 import { getProxy } from '../index.js';
-import { clearShared } from './harness.js';
-import { useNb201Supernet } from './network.js';
 import type { ProxyContext } from '../proxy.js';
 
-/** 8×8 synthetic images, NB201 at 4 channels and 1 cell per stage. */
-const tinyContext = (space: AnySpace): ProxyContext => tinyProxyContext(space, { proxy: 1, images: 9 });
-
-// The same space without its supernet: proxies then build each architecture's own network.
-const plainNb201 = { ...nb201, supernet: undefined } as unknown as AnySpace;
+/** 8×8 synthetic images, NB201 at 4 channels and 1 cell per stage; a fresh session each time. */
+const tinyContext = (programs: ProgramSharing): ProxyContext =>
+  tinyProxyContext(nb201 as unknown as AnySpace, { proxy: 1, images: 9 }, { programs });
 
 describe('network proxies on the NB201 one-hot supernet', () => {
   it('give the scores of the architecture’s own network', async () => {
@@ -21,15 +18,11 @@ describe('network proxies on the NB201 one-hot supernet', () => {
     ].map((s) => nb201.parse(s));
     for (const name of ['snip', 'fisher', 'jacov', 'nwot', 'synflow', 'zen']) {
       const proxy = getProxy(name);
-      const viaSupernet = await proxy.create(tinyContext(nb201 as unknown as AnySpace));
-      const viaNetwork = await proxy.create(tinyContext(plainNb201));
+      // Two contexts: no values shared between the two ways (each session has its own).
+      const viaSupernet = await proxy.create(tinyContext('supernet'));
+      const viaNetwork = await proxy.create(tinyContext('own'));
       try {
-        // Fresh runs each time (no values shared from a sibling proxy's earlier run).
-        clearShared();
-        useNb201Supernet(true);
         const a = await viaSupernet.score(archs);
-        clearShared();
-        useNb201Supernet(false);
         const b = await viaNetwork.score(archs);
         a.forEach((v, i) => {
           expect(v.value, `${name} ${v.failure ?? ''}`).not.toBeNull();

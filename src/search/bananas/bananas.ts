@@ -5,6 +5,7 @@
  * query the `batch` best-scoring candidates.
  */
 import type { EncodingKind, SearchSpace } from '../../spaces/space.js';
+import { scaledRanks } from '../../stats/rank.js';
 import { NaskitError } from '../../util/errors.js';
 import type { Rng } from '../../util/rng.js';
 import {
@@ -123,7 +124,7 @@ export const bananas: StrategyDefinition = {
         const y = Float64Array.from(seen, (s) => s.val);
         ensemble.fit(
           encode.matrix(seen.map((s) => s.arch)),
-          strParam(params, 'target') === 'rank' ? ranks(y) : y,
+          strParam(params, 'target') === 'rank' ? scaledRanks(y) : y,
           seen.length,
           iterRng,
         );
@@ -226,20 +227,6 @@ function refinementPicks<A>(
     .filter((i) => near.has(space.key(pool[i]!)))
     .sort((a, b) => mean[b]! - mean[a]!)
     .slice(0, count);
-}
-
-/** Rank of each value scaled to [0, 1] (ties share their mean rank): insensitive to outliers far below. */
-export function ranks(y: Float64Array): Float64Array {
-  const order = Array.from(y.keys()).sort((a, b) => y[a]! - y[b]!);
-  const out = new Float64Array(y.length);
-  for (let i = 0; i < order.length;) {
-    let j = i;
-    while (j + 1 < order.length && y[order[j + 1]!] === y[order[i]!]) j++;
-    const r = (i + j) / 2 / Math.max(1, y.length - 1);
-    for (let k = i; k <= j; k++) out[order[k]!] = r;
-    i = j + 1;
-  }
-  return out;
 }
 
 function acquisition(

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { testDataDir } from '../../util/data-dir.js';
 import { Rng } from '../../util/rng.js';
-import { expectNaskitError, runSpaceContract } from '../space.contract.js';
-import { readGzCsv } from '../testing.js';
+import { expectNaskitError, runSpaceContract } from '../../../test/helpers/space-contract.js';
+import { readGzCsv } from '../../../test/helpers/read-gz-csv.js';
 import { darts } from './index.js';
 
 // DARTS (second order) from the DARTS paper's genotypes.py, written with range(2, 6) as DARTS prints it.

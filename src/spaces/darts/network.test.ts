@@ -7,9 +7,9 @@ import { Program } from '../../runtime/session.js';
 import { TrainStep, buildTrainGraph } from '../../runtime/train-program.js';
 import { testDataDir } from '../../util/data-dir.js';
 import { Rng } from '../../util/rng.js';
-import { expectNaskitError } from '../space.contract.js';
-import { readGzCsv } from '../testing.js';
-import { expectNonZeroGrads, expectTrainStep, randomInput } from '../network-testing.js';
+import { expectNaskitError } from '../../../test/helpers/space-contract.js';
+import { readGzCsv } from '../../../test/helpers/read-gz-csv.js';
+import { expectNonZeroGrads, expectTrainStep, randomInput } from '../../../test/helpers/network-testing.js';
 import { darts } from './index.js';
 
 // DARTS (second order), DARTS' genotypes.py.

@@ -3,7 +3,7 @@ import { serialize } from '../../graph/onnx.js';
 import { buildEvalGraph, buildTrainGraph } from '../../runtime/train-program.js';
 import { ParamStore } from '../../runtime/params.js';
 import { Rng } from '../../util/rng.js';
-import { expectNaskitError } from '../space.contract.js';
+import { expectNaskitError } from '../../../test/helpers/space-contract.js';
 import {
   compiledUsage,
   evalLogits,
@@ -12,7 +12,7 @@ import {
   maxAbsDiff,
   randomInput,
   randomStore,
-} from '../network-testing.js';
+} from '../../../test/helpers/network-testing.js';
 import { darts } from './index.js';
 import { DARTS_SEARCH_EDGES, DARTS_SUPERNET_OPS } from './supernet.js';
 

@@ -19,6 +19,7 @@ import {
 import { NB101_ENCODINGS, encodeNb101 } from './encodings.js';
 import { mutateNb101, neighborsNb101, sampleNb101 } from './moves.js';
 import { nb101Network } from './network.js';
+import { nb101ProxyHooks } from './proxy-hooks.js';
 import { NB101_OPS, NB101_SIZE } from './ops.js';
 import type { Nb101Arch, Nb101Label } from './ops.js';
 import type { PrunedSpec } from './spec.js';
@@ -60,6 +61,7 @@ export const nb101: Nb101Space = {
   fromTable,
   fromSpec: (matrix, ops) => makeNb101Arch(matrix, ops),
   build: (arch, config) => nb101Network(arch, config),
+  proxyHooks: nb101ProxyHooks,
 };
 
 export type { Nb101Arch, Nb101CellOp, Nb101Label } from './ops.js';

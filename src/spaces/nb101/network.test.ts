@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { countTrainableParams } from '../../nn/param-count.js';
 import { testDataDir } from '../../util/data-dir.js';
 import { Rng } from '../../util/rng.js';
-import { expectNaskitError } from '../space.contract.js';
-import { readGzCsv } from '../testing.js';
-import { expectNonZeroGrads, expectTrainStep } from '../network-testing.js';
+import { expectNaskitError } from '../../../test/helpers/space-contract.js';
+import { readGzCsv } from '../../../test/helpers/read-gz-csv.js';
+import { expectNonZeroGrads, expectTrainStep } from '../../../test/helpers/network-testing.js';
 import { nb101, type Nb101Arch } from './index.js';
 import { vertexChannels } from './network.js';
 

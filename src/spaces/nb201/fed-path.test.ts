@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Forward, TrainStep } from '../../runtime/train-program.js';
 import type { ParamStore } from '../../runtime/params.js';
-import { expectNaskitError } from '../space.contract.js';
-import { randomStore } from '../network-testing.js';
-import { expectFedMatchesStatic } from '../fed-path-testing.js';
+import { expectNaskitError } from '../../../test/helpers/space-contract.js';
+import { randomStore } from '../../../test/helpers/network-testing.js';
+import { expectFedMatchesStatic } from '../../../test/helpers/fed-path-testing.js';
 import { PATH_INPUT } from '../network-config.js';
 import { nb201 } from './index.js';
 import { NB201_OPS } from './ops.js';

@@ -11,6 +11,7 @@ import { NB201_ENCODINGS, encodeNb201, hasParameterFreePath } from './encodings.
 import { mutateNb201, neighborsNb201, sampleNb201 } from './moves.js';
 import { buildNb201 } from './network.js';
 import { fromOfficialIndex, officialIndex } from './official-index.js';
+import { nb201ProxyHooks } from './proxy-hooks.js';
 import { nb201Supernet } from './supernet.js';
 import { NB201_OPS, NB201_SIZE } from './ops.js';
 import type { Nb201Arch } from './ops.js';
@@ -55,6 +56,7 @@ export const nb201: Nb201Space = {
   hasParameterFreePath,
   build: buildNb201,
   supernet: nb201Supernet,
+  proxyHooks: nb201ProxyHooks,
 };
 
 export type { Nb201Arch, Nb201Op } from './ops.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildEvalGraph } from '../../runtime/train-program.js';
 import { ParamStore } from '../../runtime/params.js';
 import { Rng } from '../../util/rng.js';
-import { expectNaskitError } from '../space.contract.js';
+import { expectNaskitError } from '../../../test/helpers/space-contract.js';
 import {
   compiledUsage,
   evalLogits,
@@ -11,7 +11,7 @@ import {
   maxAbsDiff,
   randomInput,
   randomStore,
-} from '../network-testing.js';
+} from '../../../test/helpers/network-testing.js';
 import { nb201 } from './index.js';
 import { NB201_OPS } from './ops.js';
 

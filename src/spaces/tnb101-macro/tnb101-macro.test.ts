@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../util/rng.js';
-import { expectNaskitError, runSpaceContract } from '../space.contract.js';
+import { expectNaskitError, runSpaceContract } from '../../../test/helpers/space-contract.js';
 import { tnbMacro } from './index.js';
 import { doublings, downsamples } from './ops.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testDataDir } from '../../util/data-dir.js';
-import { expectNaskitError, runSpaceContract } from '../space.contract.js';
-import { readGzCsv } from '../testing.js';
+import { expectNaskitError, runSpaceContract } from '../../../test/helpers/space-contract.js';
+import { readGzCsv } from '../../../test/helpers/read-gz-csv.js';
 import { tnbMicro } from './index.js';
 
 runSpaceContract(tnbMicro, {

@@ -8,7 +8,7 @@ import { TrainStep } from '../../runtime/train-program.js';
 import { ParamStore } from '../../runtime/params.js';
 import { nb201 } from '../../spaces/nb201/index.js';
 import { NB201_OPS } from '../../spaces/nb201/ops.js';
-import { maxAbsDiff, randomInput, randomStore } from '../../spaces/network-testing.js';
+import { maxAbsDiff, randomInput, randomStore } from '../../../test/helpers/network-testing.js';
 import { NaskitError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
 import { evaluatePath, recalibrate } from './subnet-eval.js';

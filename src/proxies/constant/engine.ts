@@ -1,22 +1,20 @@
 /**
- * Runs NB201 networks with constant shared weights: one compiled program per conv pattern (at most
- * 64, built on first use and reused for every cell with that pattern), one architecture per run with
- * its constants side by side in the channel axis, several runs in flight at once (ONNX Runtime runs
- * sessions off the main thread, so `concurrency` runs use that many cores with one thread each).
+ * Runs a space's one-channel constant-weight programs (SearchSpace.proxyHooks.constantWeights): one
+ * compiled program per program key (NB201: per conv pattern, at most 64; NB101: one template), built
+ * on first use and reused for every architecture with that key, one run with its (architecture,
+ * constant) slots side by side in the channel axis, several runs in flight at once.
  */
-import type { Nb201Arch } from '../../spaces/nb201/ops.js';
 import { Program } from '../../runtime/session.js';
+import type {
+  ConstantProgram,
+  ConstantProgramConfig,
+  ConstantSlot,
+  ConstantWeightHooks,
+} from '../../spaces/proxy-hooks.js';
 import { NaskitError } from '../../util/errors.js';
-import {
-  NB201_CONSTANT_DEFAULTS,
-  buildNb201ConstantGraph,
-  convPattern,
-  nb201ConstantFeeds,
-  patternKey,
-  type Nb201ConstantConfig,
-  type Nb201ConstantGraph,
-  type Nb201Slot,
-} from './nb201-program.js';
+
+/** One network output vector (batch length), in the precision the network ran in. */
+export type Output = Float32Array | Float64Array;
 
 export interface ConstantEngineOptions {
   /** Intra-op threads per run (1: parallelism comes from `concurrency`). */
@@ -24,51 +22,54 @@ export interface ConstantEngineOptions {
   bnEps?: number;
   /** Arithmetic of the whole network (the published metric is float32). */
   dtype?: 'float32' | 'float64';
-  /** First-stage width and cells per stage (the benchmark's 16 and 5). */
+  /** Width and depth (the benchmark's when omitted; NB201: first-stage width and cells per stage). */
   channels?: number;
-  cellsPerStage?: number;
+  cells?: number;
 }
 
-interface Compiled {
-  built: Nb201ConstantGraph;
+interface Compiled<A> {
+  built: ConstantProgram<A>;
   program: Program;
 }
 
-interface Entry {
-  compiled: Promise<Compiled>;
+interface Entry<A> {
+  compiled: Promise<Compiled<A>>;
   /** Runs in flight on this program (it is never released while busy). */
   busy: number;
   lastUse: number;
 }
 
 /**
- * Live programs kept at once. Each ONNX Runtime session holds its own memory arena (~30 MB here), so
- * all 64 patterns at once would take ~2 GB; callers sort architectures by pattern (see `order`) and
- * idle programs beyond this count are released, least recently used first.
+ * Live programs kept at once. Each ONNX Runtime session holds its own memory arena (~30 MB for NB201),
+ * so all 64 NB201 patterns at once would take ~2 GB; callers sort architectures by program key (see
+ * `order`) and idle programs beyond this count are released, least recently used first.
  */
 const MAX_PROGRAMS = 6;
 
-export class Nb201ConstantEngine {
-  private readonly programs = new Map<string, Entry>();
+export class ConstantEngine<A> {
+  private readonly programs = new Map<string, Entry<A>>();
   private compiledCount = 0;
   private clock = 0;
   private released = false;
 
-  /**
-   * `images`: the batch, N×C×H×W float32 (normalized); `slots`: constants per run (2 for epsilon).
-   */
-  constructor(
+  private constructor(
+    private readonly hooks: ConstantWeightHooks<A>,
     private readonly images: Float32Array | Float64Array,
-    private readonly config: Nb201ConstantConfig,
+    private readonly config: ConstantProgramConfig,
     private readonly threads: number,
   ) {}
 
-  static create(
+  /**
+   * `images`: the batch, N×C×H×W float32 (normalized); `slots`: (architecture, constant) pairs per run
+   * (2 for epsilon's two constants).
+   */
+  static create<A>(
+    hooks: ConstantWeightHooks<A>,
     images: Float32Array,
     shape: readonly [number, number, number],
     slots: number,
     options: ConstantEngineOptions = {},
-  ): Nb201ConstantEngine {
+  ): ConstantEngine<A> {
     const perImage = shape[0] * shape[1] * shape[2];
     const batch = images.length / perImage;
     if (!Number.isInteger(batch) || batch < 2) {
@@ -77,36 +78,40 @@ export class Nb201ConstantEngine {
         `constant-weight engine: ${images.length} values are not a batch of ≥2 images of shape [${shape.join(', ')}]`,
       );
     }
-    const config: Nb201ConstantConfig = {
-      ...NB201_CONSTANT_DEFAULTS,
-      batch,
-      inputShape: shape,
-      slots,
-      channels: options.channels ?? NB201_CONSTANT_DEFAULTS.channels,
-      cellsPerStage: options.cellsPerStage ?? NB201_CONSTANT_DEFAULTS.cellsPerStage,
-      bnEps: options.bnEps ?? NB201_CONSTANT_DEFAULTS.bnEps,
-      dtype: options.dtype ?? 'float32',
-    };
-    const input = config.dtype === 'float64' ? Float64Array.from(images) : images;
-    return new Nb201ConstantEngine(input, config, options.threads ?? 1);
+    const dtype = options.dtype ?? 'float32';
+    const input = dtype === 'float64' ? Float64Array.from(images) : images;
+    return new ConstantEngine(
+      hooks,
+      input,
+      {
+        batch,
+        inputShape: shape,
+        slots,
+        dtype,
+        bnEps: options.bnEps ?? 1e-5,
+        ...(options.channels === undefined ? {} : { channels: options.channels }),
+        ...(options.cells === undefined ? {} : { cells: options.cells }),
+      },
+      options.threads ?? 1,
+    );
   }
 
   get batchSize(): number {
     return this.config.batch;
   }
 
-  /** Number of programs compiled so far (one per conv pattern, again after an eviction). */
+  /** Number of programs compiled so far (one per program key, again after an eviction). */
   get programCount(): number {
     return this.compiledCount;
   }
 
-  /** Sort key that groups cells sharing a program. */
-  static order(arch: Nb201Arch): string {
-    return patternKey(convPattern(arch));
+  /** Sort key that groups architectures sharing a program. */
+  order(arch: A): string {
+    return this.hooks.programKey(arch);
   }
 
   /** The network output of `arch` for each constant, as one vector of batch length each. */
-  outputs(arch: Nb201Arch, weights: readonly number[]): Promise<(Float32Array | Float64Array)[]> {
+  outputs(arch: A, weights: readonly number[]): Promise<Output[]> {
     if (weights.length !== this.config.slots) {
       throw new NaskitError(
         'invalid_argument',
@@ -117,10 +122,10 @@ export class Nb201ConstantEngine {
   }
 
   /**
-   * One run over up to `slots` (architecture, constant) pairs whose cells share a conv pattern (e.g.
-   * many cells at one constant); returns each slot's output vector.
+   * One run over up to `slots` (architecture, constant) pairs whose architectures share a program key
+   * (e.g. many cells at one constant); returns each slot's output vector.
    */
-  async run(slots: readonly Nb201Slot[]): Promise<(Float32Array | Float64Array)[]> {
+  async run(slots: readonly ConstantSlot<A>[]): Promise<Output[]> {
     if (this.released)
       throw new NaskitError('invalid_argument', 'constant-weight engine used after release()');
     const entry = this.entry(slots[0]!.arch);
@@ -128,14 +133,14 @@ export class Nb201ConstantEngine {
     let result;
     let program: Program;
     try {
-      let built: Nb201ConstantGraph;
+      let built: ConstantProgram<A>;
       ({ built, program } = await entry.compiled);
-      result = await program.run({ input: this.images, ...nb201ConstantFeeds(built, slots) });
+      result = await program.run({ input: this.images, ...built.feeds(slots) });
     } finally {
       entry.busy--;
       entry.lastUse = ++this.clock;
     }
-    const y = result[program.model.outputNames[0]!] as Float32Array | Float64Array;
+    const y = result[program.model.outputNames[0]!] as Output;
     const k = this.config.slots;
     // Keep the network's own precision: float64 outputs can be far below float32's range.
     return slots.map((_, slot) => {
@@ -148,18 +153,14 @@ export class Nb201ConstantEngine {
     });
   }
 
-  private entry(arch: Nb201Arch): Entry {
-    const pattern = convPattern(arch);
-    const key = patternKey(pattern);
+  private entry(arch: A): Entry<A> {
+    const key = this.hooks.programKey(arch);
     let entry = this.programs.get(key);
     if (entry === undefined) {
       this.evictIdle();
-      const built = buildNb201ConstantGraph(this.config, pattern);
+      const built = this.hooks.program(arch, this.config);
       const compiled = Program.compile(built.graph, [built.output], { threads: this.threads }).then(
-        (program) => ({
-          built,
-          program,
-        }),
+        (program) => ({ built, program }),
       );
       entry = { compiled, busy: 0, lastUse: ++this.clock };
       this.programs.set(key, entry);
@@ -171,7 +172,7 @@ export class Nb201ConstantEngine {
 
   private evictIdle(): void {
     while (this.programs.size >= MAX_PROGRAMS) {
-      let oldest: [string, Entry] | null = null;
+      let oldest: [string, Entry<A>] | null = null;
       for (const e of this.programs)
         if (e[1].busy === 0 && (oldest === null || e[1].lastUse < oldest[1].lastUse)) oldest = e;
       if (oldest === null) return;

@@ -4,11 +4,11 @@
  * logits, and the parameter names a compiled program really reads.
  */
 import { expect } from 'vitest';
-import type { NetworkSpec } from '../graph/network.js';
-import { ParamStore } from '../runtime/params.js';
-import { Program } from '../runtime/session.js';
-import { Forward, TrainStep, buildEvalGraph, buildTrainGraph } from '../runtime/train-program.js';
-import { Rng } from '../util/rng.js';
+import type { NetworkSpec } from '../../src/graph/network.js';
+import { ParamStore } from '../../src/runtime/params.js';
+import { Program } from '../../src/runtime/session.js';
+import { Forward, TrainStep, buildEvalGraph, buildTrainGraph } from '../../src/runtime/train-program.js';
+import { Rng } from '../../src/util/rng.js';
 
 /** A store for every parameter of `net` with random values (running variances kept positive). */
 export function randomStore(net: NetworkSpec, seed: number, batch = 2): ParamStore {

@@ -6,8 +6,8 @@
  * with batch-statistics BN. Cells with the same live form therefore get the same constant-weight
  * scores, which lets the epsilon proxies score each live form once.
  */
-import { NB201_EDGES } from '../../spaces/nb201/network.js';
-import { makeNb201Arch, type Nb201Arch, type Nb201Op } from '../../spaces/nb201/ops.js';
+import { NB201_EDGES } from './network.js';
+import { makeNb201Arch, type Nb201Arch, type Nb201Op } from './ops.js';
 
 export function liveNb201Cell(arch: Nb201Arch): Nb201Arch {
   const ops: Nb201Op[] = [...arch.edges];

@@ -4,12 +4,12 @@
  * key stability, seed determinism, mutate/neighbors validity, enumeration size and encoding lengths.
  */
 import { describe, expect, it } from 'vitest';
-import { Graph } from '../graph/graph.js';
-import { createContext, type NetworkSpec } from '../graph/network.js';
-import { NaskitError } from '../util/errors.js';
-import { Rng } from '../util/rng.js';
-import type { NetworkConfig } from './network-config.js';
-import type { SearchSpace } from './space.js';
+import { Graph } from '../../src/graph/graph.js';
+import { createContext, type NetworkSpec } from '../../src/graph/network.js';
+import { NaskitError } from '../../src/util/errors.js';
+import { Rng } from '../../src/util/rng.js';
+import type { NetworkConfig } from '../../src/spaces/network-config.js';
+import type { SearchSpace } from '../../src/spaces/space.js';
 
 export interface SpaceContractOptions {
   /** Strings that must be rejected with NaskitError('invalid_arch'). */

@@ -22,10 +22,11 @@ import { mul } from '../../graph/ops/mul.js';
 import { relu } from '../../graph/ops/relu.js';
 import { reduceSum } from '../../graph/ops/reduce-sum.js';
 import { reshape } from '../../graph/ops/reshape.js';
-import { NB201_EDGES } from '../../spaces/nb201/network.js';
-import type { Nb201Arch } from '../../spaces/nb201/ops.js';
+import { NB201_EDGES } from './network.js';
+import type { Nb201Arch } from './ops.js';
 import { NaskitError } from '../../util/errors.js';
-import { windowOps } from './pooling.js';
+import type { ConstantProgram, ConstantProgramConfig, ConstantSlot } from '../proxy-hooks.js';
+import { windowOps } from './window-ops.js';
 
 export interface Nb201ConstantConfig {
   /** Images per batch (256 in epsinas). */
@@ -167,10 +168,7 @@ export function buildNb201ConstantGraph(
 }
 
 /** One slot: an architecture and the constant every weight takes. */
-export interface Nb201Slot {
-  arch: Nb201Arch;
-  weight: number;
-}
+export type Nb201Slot = ConstantSlot<Nb201Arch>;
 
 type Data = Float32Array | Float64Array;
 
@@ -233,4 +231,29 @@ export function nb201ConstantFeeds(
     feeds[feedName.pool(e)] = perSlot(1, (s) => (s.arch.edges[e] === 'avg_pool_3x3' ? 1 : 0));
   });
   return feeds;
+}
+
+/** Sort key of the cells one program serves (their conv pattern). */
+export function nb201ConstantKey(arch: Nb201Arch): string {
+  return patternKey(convPattern(arch));
+}
+
+/** The program serving every cell with `arch`'s conv pattern (SpaceProxyHooks.constantWeights). */
+export function nb201ConstantProgram(
+  arch: Nb201Arch,
+  config: ConstantProgramConfig,
+): ConstantProgram<Nb201Arch> {
+  const built = buildNb201ConstantGraph(
+    {
+      batch: config.batch,
+      inputShape: config.inputShape,
+      slots: config.slots,
+      dtype: config.dtype,
+      bnEps: config.bnEps,
+      channels: config.channels ?? NB201_CONSTANT_DEFAULTS.channels,
+      cellsPerStage: config.cells ?? NB201_CONSTANT_DEFAULTS.cellsPerStage,
+    },
+    convPattern(arch),
+  );
+  return { graph: built.graph, output: built.output, feeds: (slots) => nb201ConstantFeeds(built, slots) };
 }

@@ -3,10 +3,10 @@
  * path, must give each path exactly what the static `withPath` build gives with the same parameters.
  */
 import { expect } from 'vitest';
-import type { ParamStore } from '../runtime/params.js';
-import { Forward, TrainStep } from '../runtime/train-program.js';
+import type { ParamStore } from '../../src/runtime/params.js';
+import { Forward, TrainStep } from '../../src/runtime/train-program.js';
 import { maxAbsDiff, randomInput } from './network-testing.js';
-import { PATH_INPUT, type Supernet } from './network-config.js';
+import { PATH_INPUT, type Supernet } from '../../src/spaces/network-config.js';
 
 /** Relative float32 tolerance for one network computed through two different ONNX graphs. */
 export function expectClose(

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { nb201 } from '../../spaces/nb201/index.js';
+import { nb201 } from '../../spaces/index.js';
 import { Rng } from '../../util/rng.js';
+import { ConstantEngine, type ConstantEngineOptions } from './engine.js';
 import { constantNetworkOutput } from './full-network.js';
-import { Nb201ConstantEngine } from './nb201-engine.js';
-import { liveNb201Cell } from './nb201-live.js';
+
+// The space's one-channel program (spaces/nb201/constant-program.ts) run by the proxies' engine.
+const hooks = nb201.proxyHooks!.constantWeights!;
 
 const CHANNELS = 4;
 const CELLS = 1;
@@ -13,6 +15,10 @@ const BATCH = 6;
 function images(seed: number): Float32Array {
   const rng = new Rng(seed);
   return Float32Array.from({ length: BATCH * 3 * 8 * 8 }, () => rng.normal());
+}
+
+function engine(x: Float32Array, slots: number, options: ConstantEngineOptions = {}) {
+  return ConstantEngine.create(hooks, x, SHAPE, slots, { channels: CHANNELS, cells: CELLS, ...options });
 }
 
 function relErr(a: ArrayLike<number>, b: Float32Array): number {
@@ -25,7 +31,7 @@ function relErr(a: ArrayLike<number>, b: Float32Array): number {
 describe('nb201 one-channel constant-weight programs', () => {
   it('match the full-width network with every weight set to the constant', async () => {
     const x = images(1);
-    const engine = Nb201ConstantEngine.create(x, SHAPE, 2, { channels: CHANNELS, cellsPerStage: CELLS });
+    const run = engine(x, 2);
     const archs = [
       '|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|',
       '|avg_pool_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|nor_conv_3x3~1|avg_pool_3x3~2|',
@@ -33,7 +39,7 @@ describe('nb201 one-channel constant-weight programs', () => {
     ].map((s) => nb201.parse(s));
     try {
       for (const arch of archs) {
-        const [low, high] = await engine.outputs(arch, [0.01, 1.5]);
+        const [low, high] = await run.outputs(arch, [0.01, 1.5]);
         for (const [w, got] of [
           [0.01, low!],
           [1.5, high!],
@@ -43,25 +49,25 @@ describe('nb201 one-channel constant-weight programs', () => {
           expect(relErr(got, want), `${nb201.format(arch)} w=${w}`).toBeLessThan(1e-4);
         }
       }
-      expect(engine.programCount).toBe(3);
+      expect(run.programCount).toBe(3);
     } finally {
-      await engine.release();
+      await run.release();
     }
   });
 
   it('gives bit-identical outputs for cells with the same live part', async () => {
     const x = images(2);
-    const engine = Nb201ConstantEngine.create(x, SHAPE, 1, { channels: CHANNELS, cellsPerStage: CELLS });
+    const run = engine(x, 1);
     // Node 1 feeds nothing (dead), node 2 gets only `none` (zero): both edges into/out of them are idle.
     const full = nb201.parse('|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|avg_pool_3x3~2|');
-    const live = liveNb201Cell(full);
+    const live = hooks.canonical(full);
     expect(nb201.format(live)).toBe('|none~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|');
     try {
-      const [a] = await engine.outputs(full, [0.3]);
-      const [b] = await engine.outputs(live, [0.3]);
+      const [a] = await run.outputs(full, [0.3]);
+      const [b] = await run.outputs(live, [0.3]);
       expect(Array.from(a!)).toEqual(Array.from(b!));
     } finally {
-      await engine.release();
+      await run.release();
     }
   });
 });
@@ -72,12 +78,8 @@ describe('nb201 constant-weight programs in float64', () => {
     const arch = nb201.parse(
       '|nor_conv_3x3~0|+|avg_pool_3x3~0|nor_conv_1x1~1|+|none~0|nor_conv_3x3~1|skip_connect~2|',
     );
-    const f32 = Nb201ConstantEngine.create(x, SHAPE, 1, { channels: CHANNELS, cellsPerStage: CELLS });
-    const f64 = Nb201ConstantEngine.create(x, SHAPE, 1, {
-      channels: CHANNELS,
-      cellsPerStage: CELLS,
-      dtype: 'float64',
-    });
+    const f32 = engine(x, 1);
+    const f64 = engine(x, 1, { dtype: 'float64' });
     try {
       const [a] = await f32.outputs(arch, [0.7]);
       const [b] = await f64.outputs(arch, [0.7]);
@@ -93,27 +95,5 @@ describe('nb201 constant-weight programs in float64', () => {
       await f32.release();
       await f64.release();
     }
-  });
-});
-
-describe('liveNb201Cell', () => {
-  it('keeps cells whose every edge matters and is idempotent on random cells', () => {
-    const all = nb201.parse(
-      '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|',
-    );
-    expect(liveNb201Cell(all)).toEqual(all);
-    const rng = new Rng(5);
-    for (let i = 0; i < 200; i++) {
-      const arch = nb201.sample(rng);
-      const once = liveNb201Cell(arch);
-      expect(liveNb201Cell(once)).toEqual(once);
-      // Removing idle edges never changes whether a parameter-free path exists.
-      expect(nb201.hasParameterFreePath(once)).toBe(nb201.hasParameterFreePath(arch));
-    }
-  });
-
-  it('removes edges out of zero nodes and into dead nodes', () => {
-    const cell = nb201.parse('|skip_connect~0|+|none~0|nor_conv_1x1~1|+|none~0|none~1|none~2|');
-    expect(nb201.format(liveNb201Cell(cell))).toBe('|none~0|+|none~0|none~1|+|none~0|none~1|none~2|');
   });
 });

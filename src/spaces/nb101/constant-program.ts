@@ -2,9 +2,9 @@
  * NAS-Bench-101 networks with constant shared weights, one program for every cell.
  *
  * With all weights w and batch-statistics BN, every channel a vertex produces carries the same map
- * (see nb201-program.ts), so a vertex is one map plus its channel count, and a module output — the
- * concatenation of the vertices feeding it, plus the input projection when the input feeds the
- * output directly — is a list of (count, map) segments. Whatever reads a module output sums over its
+ * (see ../nb201/constant-program.ts), so a vertex is one map plus its channel count, and a module
+ * output — the concatenation of the vertices feeding it, plus the input projection when the input
+ * feeds the output directly — is a list of (count, map) segments. Whatever reads a module output sums over its
  * channels with weight w: the next module's 1×1 projections (identical for every vertex: same input,
  * same weights) see w·Σ count·map, max-pooling acts per segment, and the dense head gives
  * w·Σ count·mean(map). Truncation of a vertex to fewer channels changes no map.
@@ -25,10 +25,11 @@ import { reduceSum } from '../../graph/ops/reduce-sum.js';
 import { relu } from '../../graph/ops/relu.js';
 import { reshape } from '../../graph/ops/reshape.js';
 import { sum } from '../../graph/ops/sum.js';
-import { vertexChannels } from '../../spaces/nb101/network.js';
-import type { Nb101Arch } from '../../spaces/nb101/ops.js';
-import { prune } from '../../spaces/nb101/spec.js';
+import { vertexChannels } from './network.js';
+import type { Nb101Arch } from './ops.js';
+import { prune } from './spec.js';
 import { NaskitError } from '../../util/errors.js';
+import type { ConstantProgram, ConstantProgramConfig, ConstantSlot } from '../proxy-hooks.js';
 
 /** Interior vertices of the template (NB101 cells have at most 7 vertices). */
 export const NB101_INTERIOR = 5;
@@ -167,10 +168,7 @@ function layout(arch: Nb101Arch): Layout {
   };
 }
 
-export interface Nb101Slot {
-  arch: Nb101Arch;
-  weight: number;
-}
+export type Nb101Slot = ConstantSlot<Nb101Arch>;
 
 /** Feeds (everything but 'input') for up to `config.slots` slots; unused slots repeat the last one. */
 export function nb101ConstantFeeds(
@@ -239,4 +237,22 @@ export function nb101ConstantFeeds(
   const last = counts;
   for (const v of vertices) feeds[feedName.head(v)] = perSlot((s, _, i) => s.weight * last[i]![v - 1]!);
   return feeds;
+}
+
+/** The one template program serving every cell (SpaceProxyHooks.constantWeights); float32 only. */
+export function nb101ConstantProgram(config: ConstantProgramConfig): ConstantProgram<Nb101Arch> {
+  if (config.dtype !== 'float32') {
+    throw new NaskitError('invalid_argument', `nb101 constant program runs in float32, not ${config.dtype}`);
+  }
+  const full: Nb101ConstantConfig = {
+    ...NB101_CONSTANT_DEFAULTS,
+    batch: config.batch,
+    inputShape: config.inputShape,
+    slots: config.slots,
+    stemChannels: config.channels ?? NB101_CONSTANT_DEFAULTS.stemChannels,
+    modulesPerStack: config.cells ?? NB101_CONSTANT_DEFAULTS.modulesPerStack,
+    bnEps: config.bnEps,
+  };
+  const built = buildNb101ConstantGraph(full);
+  return { graph: built.graph, output: built.output, feeds: (slots) => nb101ConstantFeeds(full, slots) };
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { nb101 } from '../../spaces/nb101/index.js';
+import { nb101 } from '../../spaces/index.js';
 import { Rng } from '../../util/rng.js';
+import { ConstantEngine } from './engine.js';
 import { constantNetworkOutput } from './full-network.js';
-import { Nb101ConstantEngine } from './nb101-engine.js';
 
 const SHAPE = [3, 8, 8] as const;
 const BATCH = 6;
@@ -14,7 +14,11 @@ describe('nb101 one-channel constant-weight program', () => {
   it('matches the full-width network with every weight set to the constant', async () => {
     const rng = new Rng(3);
     const x = Float32Array.from({ length: BATCH * 3 * 8 * 8 }, () => rng.normal());
-    const engine = Nb101ConstantEngine.create(x, SHAPE, 2, { channels: CHANNELS, cellsPerStage: 1 });
+    // The space's template program (spaces/nb101/constant-program.ts) run by the proxies' engine.
+    const engine = ConstantEngine.create(nb101.proxyHooks!.constantWeights!, x, SHAPE, 2, {
+      channels: CHANNELS,
+      cells: 1,
+    });
     const cells = [
       // input→output directly plus three parallel vertices feeding the output (projection added).
       {

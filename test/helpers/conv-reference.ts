@@ -2,7 +2,7 @@
  * Plain-loop reference implementations of the convolution, pooling and batch-norm ops, written from
  * the definitions and independent of ONNX Runtime. The op tests compare ORT's results with these.
  */
-import type { Window } from './conv-geometry.js';
+import type { Window } from '../../src/graph/ops/conv-geometry.js';
 
 export interface Nd {
   data: number[];
