@@ -2,6 +2,7 @@
  * An ensemble of independently initialized MLPs on standardized targets. Their spread is the uncertainty
  * estimate BANANAS uses for its acquisition function.
  */
+import { NaskitError } from '../../util/errors.js';
 import type { Rng } from '../../util/rng.js';
 import { Mlp, type MlpTrainOptions } from './mlp.js';
 
@@ -29,6 +30,16 @@ export class MlpEnsemble {
 
   /** Train every member from scratch on row-major x [n, inputs] and targets y. */
   fit(x: Float64Array, y: Float64Array, n: number, rng: Rng): void {
+    if (!Number.isInteger(n) || n < 1) {
+      throw new NaskitError('invalid_argument', `MLP ensemble fit: need at least one row, got ${n}`);
+    }
+    if (y.length !== n || x.length !== n * this.inputs) {
+      throw new NaskitError(
+        'shape_mismatch',
+        `MLP ensemble fit: ${n} rows need ${n} targets and ${n} x ${this.inputs} inputs; ` +
+          `got ${y.length} targets and ${x.length} inputs`,
+      );
+    }
     let mean = 0;
     for (let i = 0; i < n; i++) mean += y[i]!;
     mean /= n;
@@ -61,6 +72,9 @@ export class MlpEnsemble {
 
   /** Ensemble mean and (population) standard deviation, in the targets' original units. */
   predict(x: Float64Array, n: number): Prediction {
+    if (this.members.length === 0) {
+      throw new NaskitError('invalid_argument', 'MLP ensemble predict before fit(); fit it first');
+    }
     const mean = new Float64Array(n);
     const sq = new Float64Array(n);
     for (const mlp of this.members) {

@@ -94,4 +94,14 @@ describe('MLP ensemble', () => {
     const meanStd = (s: Float64Array): number => s.reduce((a, b) => a + b, 0) / s.length;
     expect(meanStd(away.std)).toBeGreaterThan(3 * meanStd(seen.std));
   });
+
+  it('refuses no rows, rows without one target each, and predicting before fit', () => {
+    const rng = new Rng(3);
+    const { x, y } = dataset(4, rng);
+    const ens = (): MlpEnsemble => new MlpEnsemble(6, { members: 2, hidden: [4], ...train, epochs: 2 });
+    expect(() => ens().predict(x, 4)).toThrow(/before fit/);
+    expect(() => ens().fit(new Float64Array(0), new Float64Array(0), 0, rng)).toThrow(/at least one row/);
+    expect(() => ens().fit(x, y.subarray(0, 3), 4, rng)).toThrow(/4 rows need 4 targets/);
+    expect(() => ens().fit(x, y, 3, rng)).toThrow(/3 rows need 3 targets/);
+  });
 });
