@@ -54,6 +54,11 @@ export function addSupernetOptions(command: Command): Command {
       'darts-global: basin-hopping attempts on the survivor (0 = halving only)',
       parseNonNegativeInt,
     )
+    .option(
+      '--lr <x>',
+      'supernet weights: peak SGD learning rate (genas on nb201: 0.1; otherwise 0.025)',
+      parseNumber,
+    )
     .option('--alpha-lr <x>', 'darts: Adam learning rate of α', parseNumber)
     .option('--batch <n>', 'supernet batch size', parsePositiveInt)
     .option('--j-images <n>', 'darts: validation images the supernet loss J is measured on', parsePositiveInt)
@@ -95,6 +100,7 @@ export interface SupernetSearchFlags {
   starts?: number;
   hops?: number;
   alphaLr?: number;
+  lr?: number;
   batch?: number;
   jImages?: number;
 }
@@ -130,6 +136,7 @@ export async function supernetSearchCommand(flags: SupernetSearchFlags): Promise
         ...(flags.epochs ? { epochs: flags.epochs } : {}),
         ...(flags.batch ? { batch: flags.batch } : {}),
         ...(flags.alphaLr ? { alphaLr: flags.alphaLr } : {}),
+        ...(flags.lr ? { lr: flags.lr } : {}),
         ...(flags.jImages ? { jImages: flags.jImages } : {}),
         seeds,
         seed,
@@ -158,6 +165,7 @@ export async function supernetSearchCommand(flags: SupernetSearchFlags): Promise
         resolution: flags.resolution ?? defaults.resolution,
         trainImages: flags.trainImages ?? defaults.trainImages,
         epochs: flags.epochs ?? defaults.epochs,
+        lr: flags.lr ?? defaults.lr,
       },
       calibrationImages: flags.calibrationImages ?? defaults.calibrationImages,
       validImages: flags.validImages ?? defaults.validImages,

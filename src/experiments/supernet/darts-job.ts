@@ -65,6 +65,8 @@ export interface DartsSearchInput {
   epochs?: number;
   batch?: number;
   alphaLr?: number;
+  /** Peak SGD learning rate of the weights (DARTS' 0.025 by default). */
+  lr?: number;
   /** Validation images J is measured on (default: the whole validation half). */
   jImages?: number;
   seeds: number;
@@ -146,6 +148,7 @@ export async function runDartsSearch(input: DartsSearchInput, progress: Progress
     epochs: input.epochs ?? defaults.epochs,
     batch: input.batch ?? defaults.batch,
     alphaLr: input.alphaLr ?? defaults.alphaLr,
+    lr: input.lr ?? DEFAULT_HYPER.lr,
   };
   const data = loadSearchData({
     dataset: scale.dataset,
@@ -167,6 +170,7 @@ export async function runDartsSearch(input: DartsSearchInput, progress: Progress
     epochs: scale.epochs,
     batchSize: scale.batch,
     alphaLr: scale.alphaLr,
+    lr: scale.lr,
   };
   const supernetConfig = {
     classes: data.classes,

@@ -26,11 +26,12 @@ import { writeGenasReport } from './report.js';
  */
 export const GENAS_DEFAULTS = {
   nb201: {
-    channels: 16,
-    cells: 2,
+    channels: 8,
+    cells: 1,
     resolution: 16,
     trainImages: 10_000,
-    epochs: 40,
+    epochs: 200,
+    lr: 0.1,
     calibrationImages: 500,
     validImages: 1_000,
   },
@@ -40,6 +41,7 @@ export const GENAS_DEFAULTS = {
     resolution: 16,
     trainImages: 2_000,
     epochs: 5,
+    lr: 0.025,
     calibrationImages: 200,
     validImages: 500,
   },
