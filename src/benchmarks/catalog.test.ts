@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nb201, spaceNames } from '../spaces/index.js';
 import { testDataDir } from '../util/data-dir.js';
@@ -9,6 +6,9 @@ import { Rng } from '../util/rng.js';
 import { openBenchmark } from './catalog.js';
 import { SECONDS_PER_IMAGE_MFLOP } from './cost.js';
 import { restrictToTable } from './table-space.js';
+import { tempDirs } from '../../test/helpers/temp-dirs.js';
+
+const tempDir = tempDirs();
 
 const dir = testDataDir();
 const BEST_TEST_C10 =
@@ -24,7 +24,7 @@ function max(values: Float64Array): { value: number; row: number } {
 
 describe('benchmark catalog errors (no data needed)', () => {
   it('a data dir without the file names the file and where it looked', async () => {
-    const empty = mkdtempSync(join(tmpdir(), 'naskit-nodata-'));
+    const empty = tempDir('naskit-nodata-');
     const err = await openBenchmark({ space: 'nb201', dataset: 'cifar10', dataDir: empty }).catch(
       (e: unknown) => e,
     );

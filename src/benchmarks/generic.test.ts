@@ -1,13 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { nb201 } from '../spaces/index.js';
 import { NaskitError } from '../util/errors.js';
 import { loadGenericTable } from './generic.js';
+import { tempDirs } from '../../test/helpers/temp-dirs.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'naskit-generic-'));
+const tempDir = tempDirs();
+
+const dir = tempDir('naskit-generic-');
 let fileCount = 0;
 function table(text: string, gz = false): string {
   const path = join(dir, `t${fileCount++}.csv${gz ? '.gz' : ''}`);

@@ -41,13 +41,15 @@ describe('naskit CLI', () => {
     expect(invokedVerb(['no-such-command'])).toBe('no-such-command');
   });
 
-  it('--help exits 0 and an unknown command exits non-zero', async () => {
+  it('--help and bare naskit exit 0, an unknown command exits non-zero', async () => {
     const writes: string[] = [];
     const out = process.stdout.write.bind(process.stdout);
     const err = process.stderr.write.bind(process.stderr);
     process.stdout.write = ((s: string) => (writes.push(String(s)), true)) as typeof process.stdout.write;
     process.stderr.write = ((s: string) => (writes.push(String(s)), true)) as typeof process.stderr.write;
     try {
+      expect(await main(['node', 'naskit'])).toBe(0);
+      expect(writes.join('')).toMatch(/^Usage: naskit \[options\] \[command\]/);
       expect(await main(['node', 'naskit', '--help'])).toBe(0);
       expect(await main(['node', 'naskit', 'bench', 'engine', '--help'])).toBe(0);
       expect(await main(['node', 'naskit', 'help', 'proxies'])).toBe(0);

@@ -4,15 +4,22 @@
  * is imported only when that verb is invoked; the others appear in the help listing as stubs.
  */
 import { Command, CommanderError, Help } from 'commander';
-import { NaskitError } from '../util/errors.js';
+import { NaskitError, type ErrorCode } from '../util/errors.js';
 import { invokedVerb, verbs } from './commands.js';
 
-const EXIT_CODES: Record<string, number> = {
+/**
+ * Exit status by error kind (README, "Exit codes"): 0 success (also --help and bare `naskit`), 1 any
+ * other failure (a bug or a runtime error), 2 bad usage, 3 a missing input (file, folder, data,
+ * benchmark), 4 damaged data, 5 a run directory in use or already holding a run; `naskit run` stopped
+ * by SIGINT/SIGTERM exits 130.
+ */
+export const EXIT_CODES: Partial<Record<ErrorCode, number>> = {
   invalid_argument: 2,
   invalid_config: 2,
   invalid_arch: 2,
   data_missing: 3,
   benchmark_missing: 3,
+  not_found: 3,
   data_corrupt: 4,
   store_conflict: 5,
 };
@@ -51,6 +58,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   const verb = invokedVerb(argv.slice(2));
   try {
     const program = await buildProgram(verb === undefined ? [] : [verb]);
+    if (argv.length <= 2) {
+      // Bare `naskit`: the overview of the verbs is the answer, not an error.
+      program.outputHelp();
+      return 0;
+    }
     await program.parseAsync(argv as string[]);
     return 0;
   } catch (err) {

@@ -21,6 +21,13 @@ export function parseNumber(value: string): number {
   return n;
 }
 
+export function parsePositiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new InvalidArgumentError(`expected a positive number, got '${value}'`);
+  return n;
+}
+
 export function parseList(value: string): string[] {
   return value
     .split(',')

@@ -1,11 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { nb201, tnbMicro } from '../spaces/index.js';
 import type { SearchSpace } from '../spaces/space.js';
 import { Rng } from '../util/rng.js';
 import { main } from './main.js';
+import { tempDirs } from '../../test/helpers/temp-dirs.js';
+
+const tempDir = tempDirs();
 
 /** Generic-format tables over random cells; the tasks share a structural trend. */
 function writeTable<A>(dir: string, name: string, space: SearchSpace<A>, tilt: number, seed: number): string {
@@ -39,7 +41,7 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
 
 describe('naskit predict', () => {
   afterEach(() => vi.restoreAllMocks());
-  const dir = mkdtempSync(join(tmpdir(), 'naskit-predict-'));
+  const dir = tempDir('naskit-predict-');
   const a = writeTable(dir, 'taskA', nb201, 0.5, 1);
   const b = writeTable(dir, 'taskB', nb201, -0.5, 2);
   const c = writeTable(dir, 'micro', tnbMicro, 0, 3);

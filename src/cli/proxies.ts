@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createProgress } from '../experiments/progress.js';
 import { createProxyContext } from '../proxies/context.js';
+import { BUILT_IN_PROXY_DATASETS } from '../proxies/data-batch.js';
 import { evaluateProxies } from '../proxies/evaluate.js';
 import { getProxy, proxyNames, resolveProxies } from '../proxies/index.js';
 import { scoreArchitectures, type ScoreProgress } from '../proxies/run.js';
@@ -64,8 +65,15 @@ export function register(program: Command): void {
       .requiredOption('--space <name>', 'search space: nb201, nb101, ...')
       .requiredOption('--proxies <list>', `comma-separated proxy names or 'all' (${proxyNames.join(', ')})`)
       .option('--file <path>', 'read architectures from a file, one per line')
-      .option('--dataset <name>', 'images the data-dependent proxies look at', 'cifar10')
-      .option('--data-dir <dir>', 'data folder with images/ (default $NASKIT_DATA)')
+      .option(
+        '--dataset <name>',
+        'images the data-dependent proxies look at: cifar10 (needs a data folder), fashion-mnist or mnist (built in)',
+        'cifar10',
+      )
+      .option(
+        '--data-dir <dir>',
+        'data folder with images/ (default $NASKIT_DATA; not needed for built-in sets)',
+      )
       .option('--seed <seed>', 'seed of the proxies (batch choice, random inits)', '0'),
   )
     .option('--json', 'print {"scores": [{"arch", "<proxy>": number|null}, ...]}')
@@ -193,7 +201,10 @@ export async function scoreCommand(
     space,
     dataset: flags.dataset,
     seed: seedOf(flags.seed),
-    ...(needsData ? { dataDir: resolveDataDir(flags.dataDir) } : {}),
+    // Built-in image sets (fashion-mnist, mnist) need no data folder unless one is named.
+    ...(needsData && !(BUILT_IN_PROXY_DATASETS.includes(flags.dataset) && flags.dataDir === undefined)
+      ? { dataDir: resolveDataDir(flags.dataDir) }
+      : {}),
     ...(threads === undefined ? {} : { threads }),
     ...(concurrency === undefined ? {} : { concurrency }),
     workers,

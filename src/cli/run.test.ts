@@ -1,8 +1,11 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from './main.js';
+import { tempDirs } from '../../test/helpers/temp-dirs.js';
+
+const tempDir = tempDirs();
 
 /** Run the CLI in-process, capturing stdout and stderr. */
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -34,7 +37,7 @@ describe('naskit run / report / export (argument handling)', () => {
   });
 
   it('rejects a bad config with the field, the value and what is allowed, before creating anything', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'naskit-cli-run-'));
+    const dir = tempDir('naskit-cli-run-');
     const config = join(dir, 'bad.yaml');
     writeFileSync(config, 'space: darts\nfinal:\n  epochs: 0\n');
     writeFileSync(join(dir, 'proxy.yaml'), 'search:\n  proxies: [epsilon, magic]\n');
@@ -60,16 +63,41 @@ describe('naskit run / report / export (argument handling)', () => {
     expect(readdirSync(dir).sort()).toEqual(['bad.yaml', 'proxy.yaml']);
   });
 
+  it('checks --out before loading any data, and exits 3 for a missing config file like other missing inputs', async () => {
+    const dir = tempDir('naskit-cli-out-');
+    const file = join(dir, 'file');
+    writeFileSync(file, 'x');
+    // The dataset does not exist either: the --out error coming first shows it is checked before the data.
+    const noData = ['--dataset', `idx:${join(dir, 'a.gz')},${join(dir, 'b.gz')}`, '--threads', '1'];
+    const underFile = await cli('run', '--out', join(file, 'sub'), ...noData);
+    expect(underFile.code).toBe(2);
+    expect(underFile.err).toContain(`--out ${join(file, 'sub')}: ${file} is a file, not a folder`);
+    if (existsSync('/proc/self')) {
+      const proc = await cli('run', '--out', '/proc/naskit-x', ...noData);
+      expect(proc.code).toBe(2);
+      expect(proc.err).toMatch(/--out \/proc\/naskit-x cannot be created \(ENOENT/);
+    }
+    // A good --out with missing data: the error is about the data, and no empty run folder is left.
+    const missingData = await cli('run', '--out', join(dir, 'run'), ...noData);
+    expect(missingData.code).toBe(3);
+    expect(existsSync(join(dir, 'run'))).toBe(false);
+
+    const config = await cli('run', join(dir, 'nonexistent.yaml'));
+    expect(config.code).toBe(3);
+    expect(config.err).toMatch(/config file .*nonexistent\.yaml cannot be read/);
+  });
+
   it('takes the configuration of a resumed run from its directory', async () => {
     const r = await cli('run', '--resume', '/nowhere', '--seed', '3');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--resume reads the configuration from the run directory; drop --seed/);
     const missing = await cli('run', '--resume', join(tmpdir(), 'naskit-no-such-run'));
     expect(missing.err).toMatch(/does not exist/);
+    expect(missing.code).toBe(3);
   });
 
   it('explains what report and export need', async () => {
-    const empty = mkdtempSync(join(tmpdir(), 'naskit-cli-empty-'));
+    const empty = tempDir('naskit-cli-empty-');
     const report = await cli('report', empty);
     expect(report.code).not.toBe(0);
     expect(report.err).toMatch(/is not a naskit run directory: it has no config\.json/);

@@ -1,21 +1,23 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { nb201 } from '../spaces/index.js';
 import { testDataDir } from '../util/data-dir.js';
 import { Rng } from '../util/rng.js';
 import { benchQuery } from './bench-query.js';
 import { searchCommand } from './search.js';
+import { tempDirs } from '../../test/helpers/temp-dirs.js';
+
+const tempDir = tempDirs();
 
 const dir = testDataDir();
 const base = { dataset: 'cifar10', seeds: '3', seed: '0', param: [] as string[] };
 
-/** A generic table of 200 NB201 cells whose best validation arch is not the best test arch. */
-function userTable(): string {
+/** A generic table of `size` NB201 cells whose best validation arch is not the best test arch. */
+function userTable(size = 200): string {
   const rng = new Rng(11);
   const rows = new Map<string, string>();
-  while (rows.size < 200) {
+  while (rows.size < size) {
     const arch = nb201.sample(rng);
     const convs = arch.edges.filter((e) => e === 'nor_conv_3x3').length;
     const val = 80 + convs + rng.uniform(0, 0.5);
@@ -25,7 +27,7 @@ function userTable(): string {
       `"${nb201.key(arch)}",${val.toFixed(4)},${test.toFixed(4)},${(100 + convs * 50).toFixed(1)}`,
     );
   }
-  const path = join(mkdtempSync(join(tmpdir(), 'naskit-cli-')), 'mine.csv');
+  const path = join(tempDir('naskit-cli-'), 'mine.csv');
   writeFileSync(path, `arch,val_acc,test_acc,train_time_s\n${[...rows.values()].join('\n')}\n`);
   return path;
 }
@@ -69,6 +71,37 @@ describe('naskit search', () => {
     );
   });
 
+  it('caps a query budget larger than the table at its size, with a warning', async () => {
+    const table = userTable(60);
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    let out: string;
+    let printed: string;
+    try {
+      out = await searchCommand({
+        ...base,
+        space: 'nb201',
+        strategy: 're',
+        budget: '1000',
+        table,
+        json: true,
+      });
+      printed = stderr.mock.calls.map((c) => String(c[0])).join('');
+    } finally {
+      stderr.mockRestore();
+    }
+    const warning =
+      /--budget 1000 is more than the 60 architectures a search can propose in nb201\/mine; capped at 60 queries/;
+    expect(printed).toMatch(warning);
+    const j = JSON.parse(out) as {
+      budget: { queries: number };
+      runs: { queries: number }[];
+      notes: string[];
+    };
+    expect(j.budget).toEqual({ queries: 60 });
+    expect(j.runs.map((r) => r.queries)).toEqual([60, 60, 60]);
+    expect(j.notes.join('\n')).toMatch(warning);
+  });
+
   it('rejects bad flags with the valid choices', async () => {
     const table = userTable();
     await expect(searchCommand({ ...base, space: 'nb201', strategy: 'hill', table })).rejects.toThrow(
@@ -84,7 +117,7 @@ describe('naskit search', () => {
 
   it('warm-starts from a proxy ranking (params: no data needed) and rejects bad warm-start flags', async () => {
     const table = userTable();
-    const cache = join(mkdtempSync(join(tmpdir(), 'naskit-warm-')), 'params.jsonl');
+    const cache = join(tempDir('naskit-warm-'), 'params.jsonl');
     const flags = { ...base, space: 'nb201', strategy: 'rs', budget: '10', table, json: true };
     const out = await searchCommand({ ...flags, warmStart: 'params', warmPool: '50', proxyCache: cache });
     const j = JSON.parse(out) as {

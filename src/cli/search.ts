@@ -106,7 +106,7 @@ export async function searchCommand(flags: SearchFlags): Promise<string> {
   const baseSeed = integer(flags.seed, '--seed');
   const seconds =
     flags.timeBudget === undefined ? undefined : positiveNumber(flags.timeBudget, '--time-budget');
-  const queries =
+  let queries =
     flags.budget !== undefined
       ? positiveInt(flags.budget, '--budget')
       : seconds === undefined
@@ -127,6 +127,16 @@ export async function searchCommand(flags: SearchFlags): Promise<string> {
         ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
         ...(flags.source !== undefined ? { source: flags.source as BenchmarkSource } : {}),
       });
+  // A search cannot propose more distinct architectures than the table holds; a larger query budget
+  // would only repeat queries and report them as if they were new.
+  const rows = bench.searchableRows().length;
+  const notes = [...bench.notes];
+  if (queries !== undefined && queries > rows) {
+    const warning = `--budget ${queries} is more than the ${rows} architectures a search can propose in ${bench.id}; capped at ${rows} queries`;
+    process.stderr.write(`naskit: warning: ${warning}\n`);
+    notes.push(warning);
+    queries = rows;
+  }
   const budget = {
     ...(queries !== undefined ? { queries } : {}),
     ...(seconds !== undefined ? { seconds } : {}),
@@ -191,7 +201,7 @@ export async function searchCommand(flags: SearchFlags): Promise<string> {
         queries: r.history.length,
         ...(r.warmStart ? { warm_distinct: r.warmStart.distinct, warm_failures: r.warmStart.failures } : {}),
       })),
-      notes: bench.notes,
+      notes,
     })}\n`;
   }
 
@@ -213,7 +223,7 @@ export async function searchCommand(flags: SearchFlags): Promise<string> {
     `fitness ${bench.valMetric}: ${bench.metricInfo(bench.valMetric).description}`,
     `result  ${bench.testMetric}: ${bench.metricInfo(bench.testMetric).description}`,
     `cost    ${bench.cost.description}`,
-    ...bench.notes.map((n) => `note    ${n}`),
+    ...notes.map((n) => `note    ${n}`),
     'result at budget B = test metric of the architecture with the best validation metric among the first B queries',
     '',
     'seed    queries  val      test     arch',

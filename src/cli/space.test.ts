@@ -1,10 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { expectNaskitError } from '../../test/helpers/space-contract.js';
 import { main } from './main.js';
 import { spaceHash, spaceIndex, spaceInfo, spaceParams, spaceSample } from './space.js';
+import { tempDirs } from '../../test/helpers/temp-dirs.js';
+
+const tempDir = tempDirs();
 
 const CELL = '{"matrix":[[0,1,0],[0,0,1],[0,0,0]],"ops":["input","conv3x3-bn-relu","output"]}';
 
@@ -29,8 +31,15 @@ describe('naskit space', () => {
     expectNaskitError(() => spaceSample('nb201', { n: '0' }), 'invalid_argument');
   });
 
+  it('refuses a huge --n before drawing anything', () => {
+    const started = Date.now();
+    expect(() => spaceSample('nb201', { n: '1e9' })).toThrow(/--n 1e9: at most 100,000 architectures/);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(spaceSample('nb201', { n: '100000' }).trim().split('\n')).toHaveLength(100_000);
+  });
+
   it('hash reads arguments and files', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'naskit-space-'));
+    const dir = tempDir('naskit-space-');
     const file = join(dir, 'cells.txt');
     writeFileSync(file, `${CELL}\n\n${CELL}\n`);
     const fromArgs = spaceHash('nb101', [CELL], {}).trim();
@@ -76,7 +85,7 @@ describe('naskit space params', () => {
       params: number;
     }[];
     expect(row!.params).toBe(136_456);
-    const dir = mkdtempSync(join(tmpdir(), 'naskit-params-'));
+    const dir = tempDir('naskit-params-');
     const file = join(dir, 'cells.txt');
     writeFileSync(file, `${CELL}\n`);
     expect(spaceParams('nb101', [], { file, channels: '16', input: '1x28x28' }).trim()).toMatch(/^0\.\d{6}$/);

@@ -34,7 +34,7 @@ export function register(program: Command): void {
     .description(
       'draw random architectures (canonical strings; key first when it differs, e.g. the NB101 hash)',
     )
-    .option('--n <count>', 'how many', '1')
+    .option('--n <count>', 'how many (at most 100,000)', '1')
     .option('--seed <seed>', 'random seed', '0')
     .option('--json', 'print a JSON array of {arch, key}')
     .action((name: string, flags: { n: string; seed: string; json?: boolean }) => {
@@ -103,9 +103,21 @@ export function spaceInfo(name: string | undefined, flags: { json?: boolean } = 
     .concat('\n');
 }
 
+/** Most architectures `space sample` draws in one call. */
+export const MAX_SAMPLES = 100_000;
+
 export function spaceSample(name: string, flags: { n?: string; seed?: string; json?: boolean }): string {
   const space = getSpace(name);
   const n = integerFlag(flags.n ?? '1', '--n', 1);
+  // Checked before anything is drawn: the output is built in memory (about 100 bytes per NB201 cell,
+  // several hundred per NB101 cell), so a huge --n would run for minutes and then exhaust the heap.
+  if (n > MAX_SAMPLES) {
+    throw new NaskitError(
+      'invalid_argument',
+      `--n ${flags.n}: at most ${MAX_SAMPLES.toLocaleString('en-US')} architectures per call; ` +
+        'draw more with several calls and different --seed values',
+    );
+  }
   const seed = integerFlag(flags.seed ?? '0', '--seed', 0);
   const rng = new Rng(seed);
   const archs = Array.from({ length: n }, () => space.sample(rng));

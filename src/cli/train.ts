@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { createProgress } from '../experiments/progress.js';
 import { runTrainJob } from '../experiments/train-job.js';
 import { DATASET_NAMES } from '../experiments/datasets.js';
-import { parseNonNegativeInt, parseNumber, parsePositiveInt } from './parse.js';
+import { parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from './parse.js';
 
 export function register(program: Command): void {
   program
@@ -24,7 +24,12 @@ export function register(program: Command): void {
     )
     .option('--epochs <n>', 'training epochs', parsePositiveInt, 3)
     .option('--batch <n>', 'batch size', parsePositiveInt, 128)
-    .option('--lr <x>', 'peak learning rate (SGD, Nesterov momentum 0.9, cosine schedule)', parseNumber, 0.1)
+    .option(
+      '--lr <x>',
+      'peak learning rate (SGD, Nesterov momentum 0.9, cosine schedule)',
+      parsePositiveNumber,
+      0.1,
+    )
     .option('--channels <n>', 'network width (nb201: first-stage C; darts: C)', parsePositiveInt)
     .option('--cells <n>', 'network depth (nb201: cells per stage; darts: cells)', parsePositiveInt)
     .option(

@@ -3,8 +3,7 @@
  * dataset, evaluate it on the test split, save a safetensors checkpoint, export a self-contained ONNX
  * model (checked against naskit's own forward), and write summary.json.
  */
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { NetworkSpec } from '../graph/network.js';
 import { simpleCnn } from '../nn/simple-cnn.js';
 import { saveCheckpoint, writeFileAtomic } from '../runtime/checkpoint.js';
@@ -16,6 +15,7 @@ import { getSpace } from '../spaces/index.js';
 import { evaluate, trainNetwork, type EpochRecord } from '../train/trainer.js';
 import { BatchLoader } from '../data/batches.js';
 import { NaskitError } from '../util/errors.js';
+import { prepareOutDir } from '../util/out-dir.js';
 import { Rng } from '../util/rng.js';
 import { loadDataset, type LoadedDataset } from './datasets.js';
 import type { Progress } from './progress.js';
@@ -104,8 +104,69 @@ export function networkFor(
   return { net: simpleCnn(inputShape, classes), arch: null };
 }
 
+/**
+ * Check what can be checked without the data (numbers, model, space and architecture), so that bad
+ * options fail at once and leave no output folder behind.
+ */
+export function checkTrainJob(options: TrainJobOptions): void {
+  if (!(Number.isFinite(options.lr) && options.lr > 0)) {
+    throw new NaskitError('invalid_argument', `--lr must be a positive number, got ${options.lr}`);
+  }
+  for (const [flag, value] of [
+    ['--epochs', options.epochs],
+    ['--batch', options.batchSize],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1) {
+      throw new NaskitError('invalid_argument', `${flag} must be a positive integer, got ${value}`);
+    }
+  }
+  if (options.space) {
+    const space = getSpace(options.space);
+    if (!space.build) {
+      throw new NaskitError('invalid_argument', `space '${space.name}' has no trainable network builder`);
+    }
+    if (!options.arch) {
+      throw new NaskitError(
+        'invalid_argument',
+        `--space ${space.name} needs --arch "<architecture in the space canonical string form>"`,
+      );
+    }
+    space.parse(options.arch);
+    return;
+  }
+  if (options.arch) {
+    throw new NaskitError(
+      'invalid_argument',
+      '--arch needs --space (e.g. --space nb201 or --space darts) to say which space it belongs to',
+    );
+  }
+  if ((options.model ?? 'simple-cnn') !== 'simple-cnn') {
+    throw new NaskitError(
+      'invalid_argument',
+      `unknown --model '${options.model}'; built-in models: simple-cnn (or use --space nb201 --arch ...)`,
+    );
+  }
+}
+
 export async function runTrainJob(options: TrainJobOptions, progress: Progress): Promise<TrainJobSummary> {
   const started = Date.now();
+  checkTrainJob(options);
+  // The output folder is made before the data is loaded, so a bad --out fails at once.
+  const outDir = prepareOutDir(options.out, '--out');
+  try {
+    return await trainInto(outDir.path, options, progress, started);
+  } catch (err) {
+    outDir.undo(); // only folders this job made and that are still empty
+    throw err;
+  }
+}
+
+async function trainInto(
+  out: string,
+  options: TrainJobOptions,
+  progress: Progress,
+  started: number,
+): Promise<TrainJobSummary> {
   const loaded = loadDataset(options.dataset, options.dataDir);
   const data = options.trainImages
     ? {
@@ -116,8 +177,6 @@ export async function runTrainJob(options: TrainJobOptions, progress: Progress):
   const { net, arch } = networkFor(options, data);
   const rng = new Rng(options.seed);
   const params = ParamStore.fromGraph(buildTrainGraph(net, options.batchSize).graph, rng.fork('init'));
-  const out = resolve(options.out);
-  mkdirSync(out, { recursive: true });
 
   const perEpoch = Math.floor(data.train.n / options.batchSize);
   progress.start(`train ${net.name}`, perEpoch * options.epochs);

@@ -1,11 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { testDataDir } from '../util/data-dir.js';
 import { builtinSettingSpecs, loadSetting, parseMetric, pickSpecs, tableSetting } from './settings.js';
+import { tempDirs } from '../../test/helpers/temp-dirs.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'naskit-settings-'));
+const tempDir = tempDirs();
+
+const dir = tempDir('naskit-settings-');
 const table = join(dir, 'my_bench.csv');
 // Rows 1 and 2 are the same graph (the dead conv3x3 on edge 0→1 is pruned), so they merge.
 writeFileSync(

@@ -1,14 +1,16 @@
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NaskitError } from '../util/errors.js';
 import { ScoreCache } from './cache.js';
+import { tempDirs } from '../../test/helpers/temp-dirs.js';
+
+const tempDir = tempDirs();
 
 const ID = { space: 'nb201', dataset: 'cifar10', seed: 0 };
 
 function tempFile(): string {
-  return join(mkdtempSync(join(tmpdir(), 'naskit-cache-')), 'scores.jsonl');
+  return join(tempDir('naskit-cache-'), 'scores.jsonl');
 }
 
 describe('ScoreCache', () => {

@@ -2,7 +2,13 @@
 import { getSpace, spaceNames as SPACE_NAMES } from '../spaces/index.js';
 import type { AnySpace } from '../spaces/space.js';
 import { NaskitError } from '../util/errors.js';
-import { batchFromDataset, loadProxyImages, type ProxyBatch, type ProxyImages } from './data-batch.js';
+import {
+  BUILT_IN_PROXY_DATASETS,
+  batchFromDataset,
+  loadProxyImages,
+  type ProxyBatch,
+  type ProxyImages,
+} from './data-batch.js';
 import type { ProxyContext } from './proxy.js';
 import { ProxySession, type ProxySessionOptions } from './session.js';
 
@@ -22,6 +28,8 @@ export interface ContextOptions {
 
 const DATASETS: Record<string, { classes: number; inputShape: [number, number, number] }> = {
   cifar10: { classes: 10, inputShape: [3, 32, 32] },
+  'fashion-mnist': { classes: 10, inputShape: [1, 28, 28] },
+  mnist: { classes: 10, inputShape: [1, 28, 28] },
 };
 
 export function createProxyContext(options: ContextOptions): ProxyContext {
@@ -70,7 +78,7 @@ export function createProxyContext(options: ContextOptions): ProxyContext {
     batch(size) {
       let b = batches.get(size);
       if (b === undefined) {
-        if (options.dataDir === undefined) {
+        if (options.dataDir === undefined && !BUILT_IN_PROXY_DATASETS.includes(dataset)) {
           throw new NaskitError(
             'data_missing',
             `this proxy needs ${dataset} images: pass --data-dir DIR (or set NASKIT_DATA) to a folder with images/`,

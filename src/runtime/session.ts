@@ -12,6 +12,11 @@ import { NaskitError, formatShape } from '../util/errors.js';
 import type { DType, Graph, Tensor, TensorData } from '../graph/graph.js';
 import { type SerializedModel, serialize } from '../graph/onnx.js';
 
+// ONNX Runtime's telemetry writes `.ses` and an empty `mat-debug-<pid>.log` into the temp folder of
+// every process that creates a session, and never removes them. It reads this variable when the first
+// session is created (not when the module loads), so setting it here is in time; a value the user set wins.
+process.env.ORT_DISABLE_TELEMETRY ??= '1';
+
 export interface CompileOptions {
   /** Parameters to bake into the model as initializers instead of feeding them. */
   initializers?: ReadonlyMap<string, TensorData>;

@@ -1,13 +1,13 @@
 // Module hooks for ts-register.mjs: map .js specifiers to .ts sources and transpile them. Transpiled
-// output is cached in the temp folder by content hash, so only the first child process pays for it.
+// output is cached by content hash in node_modules/.cache/naskit-ts (not the temp folder, which the
+// test suite keeps clean), so only the first child process pays for it.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const CACHE = join(tmpdir(), 'naskit-ts-cache');
+const CACHE = fileURLToPath(new URL('../../node_modules/.cache/naskit-ts/', import.meta.url));
 let typescript = null;
 
 export async function resolve(specifier, context, nextResolve) {

@@ -1,8 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, parseRunConfig, readConfigFile, setField } from './config.js';
+import { tempDirs } from '../../../test/helpers/temp-dirs.js';
+
+const tempDir = tempDirs();
 
 describe('run config', () => {
   it('fills every default from an empty config', () => {
@@ -48,7 +50,7 @@ describe('run config', () => {
   });
 
   it('reads YAML and JSON files and explains bad ones', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'naskit-config-'));
+    const dir = tempDir('naskit-config-');
     writeFileSync(join(dir, 'a.yaml'), 'dataset: mnist\nnetwork:\n  channels: 12\n');
     writeFileSync(join(dir, 'b.json'), '{"seed": 3}');
     writeFileSync(join(dir, 'c.yaml'), 'dataset: [unclosed');

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeCifar } from '../../data/cifar.js';
@@ -9,8 +8,11 @@ import { syntheticDataset } from '../../data/synthetic.js';
 import { testDataDir } from '../../util/data-dir.js';
 import { Rng } from '../../util/rng.js';
 import { loadRunDataset, stratifiedSubset, validationSplit } from './data.js';
+import { tempDirs } from '../../../test/helpers/temp-dirs.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'naskit-run-data-'));
+const tempDir = tempDirs();
+
+const dir = tempDir('naskit-run-data-');
 
 describe('run datasets', () => {
   it('reads your own IDX files, with or without a test set, normalized by the training images', () => {

@@ -1,12 +1,15 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { acquireLock } from './lock.js';
+import { tempDirs } from '../../../test/helpers/temp-dirs.js';
+
+const tempDir = tempDirs();
 
 function lockPath(): string {
-  return join(mkdtempSync(join(tmpdir(), 'naskit-lock-')), 'run.lock');
+  return join(tempDir('naskit-lock-'), 'run.lock');
 }
 
 describe('run lock', () => {

@@ -6,8 +6,17 @@
  * uninterrupted one.
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir, hostname } from 'node:os';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +32,9 @@ import { readModel } from './model-file.js';
 import { resumeRun, startRun, type RunIo } from './runner.js';
 import { parseLog } from './store.js';
 import type { RunSummary } from './summary.js';
+import { tempDirs } from '../../../test/helpers/temp-dirs.js';
+
+const tempDir = tempDirs();
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const quietIo = (log: string[] = []): RunIo => ({
@@ -35,7 +47,7 @@ let configPath: string;
 let config: RunConfigInput;
 
 beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), 'naskit-run-'));
+  work = tempDir('naskit-run-');
   const all = syntheticDataset(
     { n: 600, classes: 4, channels: 1, height: 12, width: 12, noise: 70 },
     new Rng(11),
@@ -193,6 +205,57 @@ describe('naskit run', () => {
     expect(readFileSync(join(dirA, 'report.html'), 'utf8')).toBe(html);
   });
 
+  it('says a finished run is finished and does nothing; stopped after its export, it does not export again', async () => {
+    const before = readFileSync(join(dirA, 'results.jsonl'));
+    const log: string[] = [];
+    const again = await resumeRun(dirA, {}, quietIo(log));
+    expect(log.join('\n')).toMatch(/is already finished \(test accuracy .*\); nothing to do/);
+    expect(again).toEqual(JSON.parse(readFileSync(join(dirA, 'summary.json'), 'utf8')));
+    expect(readFileSync(join(dirA, 'results.jsonl'))).toEqual(before);
+
+    // A session stopped between the export and summary.json: the summary is written, the export is not redone.
+    const copy = join(work, 'finished-copy');
+    cpSync(dirA, copy, { recursive: true });
+    rmSync(join(copy, 'summary.json'));
+    const onnx = statSync(join(copy, 'model.onnx')).mtimeMs;
+    const finished = await resumeRun(copy, {}, quietIo());
+    expect(finished.arch).toBe(summary.arch);
+    expect(finished.test_accuracy).toBe(summary.test_accuracy);
+    expect(existsSync(join(copy, 'summary.json'))).toBe(true);
+    expect(readRecords(copy).filter((r) => r.type === 'exported')).toHaveLength(1);
+    expect(statSync(join(copy, 'model.onnx')).mtimeMs).toBe(onnx);
+  });
+
+  it('rebuilds a missing or empty results store from config.json only when the folder holds no results', async () => {
+    for (const state of ['missing', 'empty'] as const) {
+      const dir = join(work, `store-${state}`);
+      cpSync(dirA, dir, { recursive: true });
+      if (state === 'missing') rmSync(join(dir, 'results.jsonl'));
+      else writeFileSync(join(dir, 'results.jsonl'), '');
+      await expect(resumeRun(dir, {}, quietIo())).rejects.toMatchObject({
+        code: 'store_conflict',
+        message: expect.stringMatching(
+          new RegExp(
+            `results\\.jsonl is ${state}, but .* holds results of earlier sessions \\(.*model\\.onnx`,
+          ),
+        ),
+      });
+    }
+    // Only config.json (a run stopped right after it was created): the store is rebuilt and the run
+    // ends as the uninterrupted one did.
+    const fresh = join(work, 'store-rebuilt');
+    mkdirSync(join(fresh, 'checkpoints'), { recursive: true });
+    cpSync(join(dirA, 'config.json'), join(fresh, 'config.json'));
+    writeFileSync(join(fresh, 'results.jsonl'), '');
+    const log: string[] = [];
+    const rebuilt = await resumeRun(fresh, {}, quietIo(log));
+    expect(log.join('\n')).toMatch(
+      /results store empty: no work was recorded yet; rebuilding it from config\.json/,
+    );
+    expect(rebuilt.arch).toBe(summary.arch);
+    expect(rebuilt.test_accuracy).toBe(summary.test_accuracy);
+  });
+
   it('resumes after SIGKILL (twice) with the same architecture, test accuracy and ONNX outputs', async () => {
     const dirB = join(work, 'interrupted');
     await killWhen([configPath, '--out', dirB], dirB, (rs) => rs.some((r) => r.type === 'candidate'));
@@ -288,13 +351,17 @@ describe('naskit run', () => {
 
     await expect(resumeRun(work, {}, quietIo())).rejects.toThrow(/is not a naskit run directory/);
 
-    // Same sizes, different content: the data fingerprint tells.
+    // Same sizes, different content: the data fingerprint tells (a finished run loads no data, so
+    // this needs one that still has work to do: here, writing its summary).
+    const unfinished = join(work, 'unfinished');
+    cpSync(dirA, unfinished, { recursive: true });
+    rmSync(join(unfinished, 'summary.json'));
     const images = join(work, 'test-images.gz');
     const saved = readFileSync(images);
     const other = syntheticDataset({ n: 120, classes: 4, channels: 1, height: 12, width: 12 }, new Rng(12));
     writeIdxDataset(other, images, join(work, 'other-labels.gz'));
     try {
-      await expect(resumeRun(dirA, {}, quietIo())).rejects.toThrow(
+      await expect(resumeRun(unfinished, {}, quietIo())).rejects.toThrow(
         /content hash [0-9a-f]{16}.*point --data-dir at the data the run started with/,
       );
     } finally {

@@ -4,13 +4,14 @@
  * the test split, save and export it, and write the summary and reports — in a run directory that
  * can be resumed after an interruption with the same final answer.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BatchLoader } from '../../data/batches.js';
 import { writeFileAtomic } from '../../runtime/checkpoint.js';
 import { setDefaultThreads } from '../../runtime/session.js';
 import { nb201 } from '../../spaces/index.js';
 import { NaskitError } from '../../util/errors.js';
+import { prepareOutDir } from '../../util/out-dir.js';
 import { Rng } from '../../util/rng.js';
 import type { Progress } from '../progress.js';
 import type { RunConfig } from './config.js';
@@ -55,10 +56,20 @@ export async function startRun(config: RunConfig, out: string | undefined, io: R
       `${dir} already holds a run; continue it with 'naskit run --resume ${dir}' or choose another --out`,
     );
   }
-  // Check everything first: bad input should not leave an empty run directory behind.
+  // Check everything first: bad input should not leave an empty run directory behind. The output
+  // folder is made before the data is loaded (a bad --out fails at once) and taken back if loading fails.
   checkProxyNames(config.search.proxies);
-  const data = loadData(config, io);
-  mkdirSync(dir, { recursive: true });
+  const outDir = prepareOutDir(
+    dir,
+    out === undefined && config.out === undefined ? 'run directory' : '--out',
+  );
+  let data: RunDataset;
+  try {
+    data = loadData(config, io);
+  } catch (err) {
+    outDir.undo();
+    throw err;
+  }
   const lock = acquireLock(join(dir, RUN_FILES.lock), io.log);
   const stopOnInterrupt = releaseOnInterrupt(lock, dir);
   try {
@@ -130,20 +141,20 @@ export async function resumeRun(
   const lock = acquireLock(join(dir, RUN_FILES.lock), io.log);
   const stopOnInterrupt = releaseOnInterrupt(lock, dir);
   try {
-    const hash = configHash(resolved);
-    const storePath = join(dir, RUN_FILES.store);
-    const store = existsSync(storePath)
-      ? ResultsStore.open(storePath, hash)
-      : ResultsStore.create(storePath, {
-          run_id: resolved.run_id,
-          config_hash: hash,
-          created: resolved.created,
-        });
+    const store = openOrRebuildStore(dir, resolved, io);
     try {
       if (store.droppedBytes > 0)
         io.log(
           `results store: dropped a torn last record (${store.droppedBytes} bytes) left by the interruption`,
         );
+      const finished = finishedSummary(dir, store);
+      if (finished) {
+        io.log(
+          `${dir} is already finished (test accuracy ${finished.test_accuracy.toFixed(2)}%, exported to ${finished.onnx}); ` +
+            `nothing to do. 'naskit report ${dir}' rewrites its reports, 'naskit export ${dir}' exports its model again.`,
+        );
+        return finished;
+      }
       io.log(`resuming ${dir} (${store.records.length} records)`);
       const config = { ...resolved.config, ...(overrides.dataDir ? { data_dir: overrides.dataDir } : {}) };
       const data = loadData(config, io);
@@ -172,6 +183,55 @@ export async function resumeRun(
   } finally {
     stopOnInterrupt();
     lock.release();
+  }
+}
+
+/** Files a run directory holds before any work is recorded (a run stopped right after it was created). */
+function beforeAnyResult(name: string): boolean {
+  return (
+    name === RUN_FILES.config ||
+    name === RUN_FILES.store ||
+    name === RUN_FILES.lock ||
+    name.startsWith(`.${RUN_FILES.config}.tmp-`)
+  );
+}
+
+/**
+ * The run's results store. A store that is missing or empty (a run stopped between writing config.json
+ * and the store's header) is rebuilt from config.json — but only when the folder holds nothing else:
+ * checkpoints, models or reports without the store that recorded them cannot be trusted or continued.
+ */
+function openOrRebuildStore(dir: string, resolved: ResolvedRun, io: RunIo): ResultsStore {
+  const hash = configHash(resolved);
+  const path = join(dir, RUN_FILES.store);
+  const state = !existsSync(path) ? 'missing' : statSync(path).size === 0 ? 'empty' : 'present';
+  if (state === 'present') return ResultsStore.open(path, hash);
+  const others = readdirSync(dir).filter((name) => !beforeAnyResult(name) && !isEmptyDir(join(dir, name)));
+  if (others.length > 0) {
+    throw new NaskitError(
+      'store_conflict',
+      `${path} is ${state}, but ${dir} holds results of earlier sessions (${others.join(', ')}) that only the store ` +
+        'can vouch for; restore results.jsonl from a backup, or start a new run with another --out',
+    );
+  }
+  io.log(`results store ${state}: no work was recorded yet; rebuilding it from ${RUN_FILES.config}`);
+  if (state === 'empty') unlinkSync(path);
+  return ResultsStore.create(path, { run_id: resolved.run_id, config_hash: hash, created: resolved.created });
+}
+
+function isEmptyDir(path: string): boolean {
+  return statSync(path).isDirectory() && readdirSync(path).length === 0;
+}
+
+/** The summary of a run that already exported its model and wrote summary.json, else null. */
+function finishedSummary(dir: string, store: ResultsStore): RunSummary | null {
+  if (store.of<ExportedRecord>('exported').length === 0) return null;
+  const path = join(dir, RUN_FILES.summary);
+  if (!existsSync(path)) return null; // stopped after the export: finish the summary and reports
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as RunSummary;
+  } catch {
+    return null; // torn or edited: write it again from the store
   }
 }
 
@@ -263,30 +323,37 @@ async function execute(
     dataset: data.name,
     normalization: { mean: [...data.normalization.mean], std: [...data.normalization.std] },
   };
-  const exportStarted = Date.now();
-  saveModel(join(dir, RUN_FILES.model), final.params, description, {
-    run_id: resolved.run_id,
-    test_accuracy: final.evaluation.test_accuracy,
-  });
-  const probeLoader = new BatchLoader(data.test, {
-    batchSize: Math.min(8, data.test.n),
-    normalization: data.normalization,
-  });
-  const probe = probeLoader.epoch(0).next().value!;
-  const exported = await writeOnnxModel(join(dir, RUN_FILES.onnx), description, final.params, {
-    input: probe.input,
-    batch: probe.labels.length,
-  });
-  const exportRecord: ExportedRecord = {
-    type: 'exported',
-    onnx: RUN_FILES.onnx,
-    checkpoint: RUN_FILES.model,
-    onnx_bytes: exported.bytes,
-    onnx_max_abs_diff: exported.maxAbsDiff,
-    seconds: (Date.now() - exportStarted) / 1000,
-    at: Date.now(),
-  };
-  store.append(exportRecord);
+  // A session stopped after the export but before the summary does not export again.
+  const exportedBefore =
+    store.of<ExportedRecord>('exported').length > 0 &&
+    existsSync(join(dir, RUN_FILES.model)) &&
+    existsSync(join(dir, RUN_FILES.onnx));
+  if (!exportedBefore) {
+    const exportStarted = Date.now();
+    saveModel(join(dir, RUN_FILES.model), final.params, description, {
+      run_id: resolved.run_id,
+      test_accuracy: final.evaluation.test_accuracy,
+    });
+    const probeLoader = new BatchLoader(data.test, {
+      batchSize: Math.min(8, data.test.n),
+      normalization: data.normalization,
+    });
+    const probe = probeLoader.epoch(0).next().value!;
+    const exported = await writeOnnxModel(join(dir, RUN_FILES.onnx), description, final.params, {
+      input: probe.input,
+      batch: probe.labels.length,
+    });
+    const exportRecord: ExportedRecord = {
+      type: 'exported',
+      onnx: RUN_FILES.onnx,
+      checkpoint: RUN_FILES.model,
+      onnx_bytes: exported.bytes,
+      onnx_max_abs_diff: exported.maxAbsDiff,
+      seconds: (Date.now() - exportStarted) / 1000,
+      at: Date.now(),
+    };
+    store.append(exportRecord);
+  }
 
   const summary = buildSummary(dir, resolved, data, store, scorers, description);
   writeFileAtomic(

@@ -1,11 +1,13 @@
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeLine, ResultsStore, STORE_MAGIC } from './store.js';
+import { tempDirs } from '../../../test/helpers/temp-dirs.js';
+
+const tempDir = tempDirs();
 
 function freshPath(): string {
-  return join(mkdtempSync(join(tmpdir(), 'naskit-store-')), 'results.jsonl');
+  return join(tempDir('naskit-store-'), 'results.jsonl');
 }
 
 const HEADER = { run_id: 'r1', config_hash: 'abc123', created: '2025-01-01T00:00:00.000Z' };
