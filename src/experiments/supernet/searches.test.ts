@@ -163,5 +163,7 @@ describe('the DARTS space end to end', () => {
     );
     expect(trained.arch).toBe(darts.format(darts.parse(genotype)));
     expect(trained.onnx_max_abs_diff).toBeLessThan(1e-3);
-  });
+    // Three DARTS-space programs compile here (mixed supernet, single-path supernet, the genotype):
+    // 90 s and more when the two cores are shared with other work.
+  }, 360_000);
 });
