@@ -2,7 +2,7 @@
 // one pooled pre-training of BUDGET gradient evaluations, then every grid point on the same k = 20
 // support draws as meta-eval (seed 0, 5 draws). Prints mean Spearman and the per-draw values.
 // Usage (after `npm run build`): node scripts/predictors/finetune-sweep.mjs DATA_DIR HOLDOUT [BUDGET]
-import { loadCliSettings } from '../../dist/cli/predict.js';
+import { loadSettings } from '../../dist/experiments/predict/settings.js';
 import { DEFAULT_META_EVAL } from '../../dist/predictors/meta-eval.js';
 import { adapt, pretrainPooled } from '../../dist/predictors/meta.js';
 import { encodeFor, makeModel } from '../../dist/predictors/predictor.js';
@@ -16,7 +16,7 @@ const config = DEFAULT_META_EVAL;
 const budget = Number(process.argv[4] ?? config.budget);
 const shots = 20;
 const draws = 5;
-const settings = await loadCliSettings({ dataDir, extraTable: [], space: [], metric: [] }, () => {});
+const settings = await loadSettings({ dataDir }, () => {});
 const held = settings.find((s) => s.name === holdout);
 if (!held) throw new Error(`unknown setting ${holdout}; settings: ${settings.map((s) => s.name).join(', ')}`);
 const m = config.model;

@@ -12,30 +12,16 @@
  *       reports the test metric of the best-validation architecture per budget next to the oracle
  */
 import type { Command } from 'commander';
-import { openBenchmark } from '../benchmarks/catalog.js';
-import { releasePrograms, setPredictorThreads } from '../predictors/engine.js';
-import { guidedStrategy, learnGuidedPredictor } from '../predictors/guided-search.js';
 import {
   DEFAULT_META_EVAL,
   METHODS,
-  type Method,
+  type MetaEvalJob,
   type MetaEvalResult,
-  resolveHoldout,
-  runMetaEval,
-} from '../predictors/meta-eval.js';
-import { oracle } from '../search/results.js';
-import { REPORT_BUDGETS, runSeeds, summarizeRuns } from '../search/run.js';
-import { type ParamValue, resolveParams } from '../search/strategy.js';
-import { Rng } from '../util/rng.js';
-import {
-  type Setting,
-  type SettingSpec,
-  builtinSettingSpecs,
-  loadSetting,
-  pickSpecs,
-  tableSetting,
-} from '../predictors/settings.js';
-import { resolveDataDir } from '../util/data-dir.js';
+  type Method,
+  metaEvalJob,
+} from '../experiments/predict/meta-eval-job.js';
+import { guidedSearchJob } from '../experiments/predict/search-job.js';
+import { type SettingsSelection, listSettings } from '../experiments/predict/settings.js';
 import { NaskitError } from '../util/errors.js';
 import { parseList, parseNonNegativeInt, parsePositiveInt } from './parse.js';
 
@@ -47,18 +33,21 @@ interface SettingFlags {
   settings?: string;
 }
 
-interface MetaEvalFlags extends SettingFlags {
+/** The job's own fields as commander parses them; methods and shots arrive as comma-separated lists. */
+type MetaEvalFlags = SettingFlags &
+  Omit<MetaEvalJob, keyof SettingsSelection | 'methods' | 'shots'> & {
+    method: string;
+    shots: string;
+    json?: boolean;
+    quiet?: boolean;
+  };
+
+interface SearchFlags extends SettingFlags {
   holdout: string;
-  method: string;
-  shots: string;
+  budget: number;
   seeds: number;
   seed: number;
-  metaIterations?: number;
-  budget?: number;
-  hidden?: number;
-  contextBank?: boolean;
-  contextEverywhere?: boolean;
-  threads?: number;
+  param: string[];
   json?: boolean;
   quiet?: boolean;
 }
@@ -92,8 +81,8 @@ function settingOptions(cmd: Command): Command {
     );
 }
 
-/** Extra-table specs: one --space (and optionally one --metric) per --extra-table, matched by position. */
-function extraSpecs(flags: SettingFlags): SettingSpec[] {
+/** The settings the flags select; one --space (and optionally one --metric) per --extra-table, matched by position. */
+function settingSelection(flags: SettingFlags): SettingsSelection {
   const { extraTable, space, metric } = flags;
   if (space.length !== extraTable.length || metric.length > extraTable.length) {
     throw new NaskitError(
@@ -102,34 +91,16 @@ function extraSpecs(flags: SettingFlags): SettingSpec[] {
         'give one --space (and at most one --metric) per --extra-table, in the same order',
     );
   }
-  return extraTable.map((file, i) => tableSetting(file, space[i]!, metric[i] ?? 'val_acc'));
-}
-
-export async function loadCliSettings(flags: SettingFlags, log: (m: string) => void): Promise<Setting[]> {
-  const extras = extraSpecs(flags);
   const which = flags.settings ?? 'all';
-  let builtins: SettingSpec[] = [];
-  if (which !== 'none') {
-    const all = builtinSettingSpecs();
-    builtins = which === 'all' ? all : pickSpecs(all, parseList(which));
-  }
-  const dataDir = builtins.length > 0 ? resolveDataDir(flags.dataDir) : undefined;
-  const specs = [...builtins, ...extras];
-  const names = new Set<string>();
-  for (const s of specs) {
-    if (names.has(s.name)) {
-      throw new NaskitError(
-        'invalid_argument',
-        `two settings are named ${s.name}; rename the --extra-table file or pick another --metric`,
-      );
-    }
-    names.add(s.name);
-  }
-  const t0 = performance.now();
-  const settings: Setting[] = [];
-  for (const spec of specs) settings.push(await loadSetting(spec, dataDir));
-  log(`loaded ${settings.length} settings in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  return settings;
+  return {
+    ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
+    builtins: which === 'all' || which === 'none' ? which : parseList(which),
+    extraTables: extraTable.map((file, i) => ({
+      file,
+      space: space[i]!,
+      ...(metric[i] !== undefined ? { metric: metric[i] } : {}),
+    })),
+  };
 }
 
 function parseShots(text: string): number[] {
@@ -152,6 +123,20 @@ function parseMethods(text: string): Method[] {
     }
   }
   return methods as Method[];
+}
+
+function parseParams(list: readonly string[]): Record<string, string> {
+  const given: Record<string, string> = {};
+  for (const p of list) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new NaskitError('invalid_argument', `--param expects key=value, got '${p}'`);
+    given[p.slice(0, eq)] = p.slice(eq + 1);
+  }
+  return given;
+}
+
+function progressLog(flags: { quiet?: boolean; json?: boolean }): (m: string) => void {
+  return flags.quiet || flags.json ? () => {} : (m: string) => process.stderr.write(`${m}\n`);
 }
 
 const fmt = (mean: number, std: number) => `${mean.toFixed(3)} ± ${std.toFixed(3)}`;
@@ -187,153 +172,90 @@ export function formatMetaEval(r: MetaEvalResult): string {
 }
 
 export async function predictMetaEval(flags: MetaEvalFlags): Promise<string> {
-  const log = flags.quiet || flags.json ? () => {} : (m: string) => process.stderr.write(`${m}\n`);
-  if (flags.threads) setPredictorThreads(flags.threads);
   const methods = parseMethods(flags.method);
   const shots = parseShots(flags.shots);
-  const config = structuredClone(DEFAULT_META_EVAL);
-  if (flags.metaIterations) {
-    config.maml.iterations = flags.metaIterations;
-    config.reptile.iterations = flags.metaIterations;
-  }
-  if (flags.hidden) config.model.hidden = flags.hidden;
-  if (flags.contextBank) config.contextBank = true;
-  if (flags.contextEverywhere) config.model.contextEverywhere = true;
-  if (flags.budget) config.budget = flags.budget;
-  const settings = await loadCliSettings(flags, log);
-  try {
-    const result = await runMetaEval({
-      settings,
+  const result = await metaEvalJob(
+    {
+      ...settingSelection(flags),
       holdout: flags.holdout,
       methods,
       shots,
       seeds: flags.seeds,
       seed: flags.seed,
-      config,
-      log,
-    });
-    if (!flags.json) return formatMetaEval(result);
-    const rows = result.results.map(
-      ({ setting, method, shots: k, spearman_mean, spearman_std, kendall_mean, kendall_std, evaluated }) => ({
-        setting,
-        method,
-        shots: k,
-        spearman_mean,
-        spearman_std,
-        kendall_mean,
-        kendall_std,
-        evaluated,
-      }),
-    );
-    return `${JSON.stringify({ holdout: result.holdout, heldOut: result.heldOut, trainSettings: result.trainSettings, results: rows, budgets: result.budgets, seconds: result.seconds })}\n`;
-  } finally {
-    await releasePrograms();
-  }
-}
-
-interface SearchFlags extends SettingFlags {
-  holdout: string;
-  budget: number;
-  seeds: number;
-  seed: number;
-  param: string[];
-  json?: boolean;
-  quiet?: boolean;
+      ...(flags.metaIterations !== undefined ? { metaIterations: flags.metaIterations } : {}),
+      ...(flags.budget !== undefined ? { budget: flags.budget } : {}),
+      ...(flags.hidden !== undefined ? { hidden: flags.hidden } : {}),
+      ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
+      contextBank: Boolean(flags.contextBank),
+      contextEverywhere: Boolean(flags.contextEverywhere),
+    },
+    progressLog(flags),
+  );
+  if (!flags.json) return formatMetaEval(result);
+  const rows = result.results.map(
+    ({ setting, method, shots: k, spearman_mean, spearman_std, kendall_mean, kendall_std, evaluated }) => ({
+      setting,
+      method,
+      shots: k,
+      spearman_mean,
+      spearman_std,
+      kendall_mean,
+      kendall_std,
+      evaluated,
+    }),
+  );
+  return `${JSON.stringify({ holdout: result.holdout, heldOut: result.heldOut, trainSettings: result.trainSettings, results: rows, budgets: result.budgets, seconds: result.seconds })}\n`;
 }
 
 export async function predictSearch(flags: SearchFlags): Promise<string> {
-  const log = flags.quiet || flags.json ? () => {} : (m: string) => process.stderr.write(`${m}\n`);
-  const given: Record<string, ParamValue> = {};
-  for (const p of flags.param) {
-    const eq = p.indexOf('=');
-    if (eq <= 0) throw new NaskitError('invalid_argument', `--param expects key=value, got '${p}'`);
-    given[p.slice(0, eq)] = p.slice(eq + 1);
-  }
-  const settings = await loadCliSettings(flags, log);
-  const held = resolveHoldout(settings, flags.holdout);
-  if (held.length !== 1 || held[0]!.spec.from.kind !== 'catalog') {
-    throw new NaskitError(
-      'invalid_argument',
-      `--holdout ${flags.holdout}: search needs one built-in setting (e.g. nb201/cifar100), not a space or an extra table`,
-    );
-  }
-  const target = held[0]!;
-  const source = target.spec.from.kind === 'catalog' ? target.spec.from.source : 'table';
-  const train = settings.filter((s) => s.name !== target.name);
-  try {
-    const predictor = await learnGuidedPredictor(
-      train,
-      DEFAULT_META_EVAL,
-      new Rng(flags.seed).fork('meta'),
-      log,
-    );
-    const strategy = guidedStrategy(predictor);
-    const params = resolveParams(strategy, given);
-    const bench = await openBenchmark({
-      space: target.space,
-      dataset: target.spec.dataset,
-      source,
-      ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
-    });
-    const t0 = performance.now();
-    const runs = await runSeeds({
-      bench,
-      strategy,
-      params,
-      budget: { queries: flags.budget },
+  const params = parseParams(flags.param);
+  const r = await guidedSearchJob(
+    {
+      ...settingSelection(flags),
+      holdout: flags.holdout,
+      budget: flags.budget,
       seeds: flags.seeds,
-      baseSeed: flags.seed,
-    });
-    const searchSeconds = (performance.now() - t0) / 1000;
-    const budgets = [...new Set([...REPORT_BUDGETS.filter((b) => b < flags.budget), flags.budget])];
-    const summary = summarizeRuns(runs, budgets);
-    const ref = oracle(bench);
-    if (flags.json) {
-      return `${JSON.stringify({
-        holdout: target.name,
-        trainSettings: train.map((s) => s.name),
-        params,
-        seeds: flags.seeds,
-        oracle_test: ref.bestValTest,
-        oracle_val: ref.bestVal,
-        best_test: ref.bestTest,
-        results: summary,
-        final_test: runs.map((r) => r.final?.test ?? null),
-        search_seconds: Number(searchSeconds.toFixed(1)),
-      })}\n`;
-    }
-    const lines = [
-      `${target.name} · predictor meta-learned (Reptile) on ${train.length} other settings · ` +
-        `${Object.entries(params)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(', ')} · ${flags.seeds} seeds`,
-      'result at budget B = test metric of the best-validation architecture among the first B queries',
-      '',
-      'budget  mean test ± std     mean val  runs  gap to oracle',
-      ...summary.map(
-        (b) =>
-          `${String(b.budget).padEnd(6)}  ${`${b.meanTest.toFixed(2)} ± ${b.stdTest.toFixed(2)}`.padEnd(18)}  ${b.meanVal.toFixed(2).padEnd(8)}  ${String(b.runs).padEnd(4)}  ${(ref.bestValTest - b.meanTest).toFixed(2)}`,
-      ),
-      '',
-      `oracle: test of the best-validation architecture ${ref.bestValTest.toFixed(2)} (val ${ref.bestVal.toFixed(2)}); best test ${ref.bestTest.toFixed(2)}`,
-      `search seconds: ${searchSeconds.toFixed(1)}`,
-    ];
-    return `${lines.join('\n')}\n`;
-  } finally {
-    await releasePrograms();
+      seed: flags.seed,
+      params,
+    },
+    progressLog(flags),
+  );
+  const ref = r.oracle;
+  if (flags.json) {
+    return `${JSON.stringify({
+      holdout: r.holdout,
+      trainSettings: r.trainSettings,
+      params: r.params,
+      seeds: r.seeds,
+      oracle_test: ref.bestValTest,
+      oracle_val: ref.bestVal,
+      best_test: ref.bestTest,
+      results: r.summary,
+      final_test: r.finalTest,
+      search_seconds: Number(r.searchSeconds.toFixed(1)),
+    })}\n`;
   }
+  const lines = [
+    `${r.holdout} · predictor meta-learned (Reptile) on ${r.trainSettings.length} other settings · ` +
+      `${Object.entries(r.params)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')} · ${r.seeds} seeds`,
+    'result at budget B = test metric of the best-validation architecture among the first B queries',
+    '',
+    'budget  mean test ± std     mean val  runs  gap to oracle',
+    ...r.summary.map(
+      (b) =>
+        `${String(b.budget).padEnd(6)}  ${`${b.meanTest.toFixed(2)} ± ${b.stdTest.toFixed(2)}`.padEnd(18)}  ${b.meanVal.toFixed(2).padEnd(8)}  ${String(b.runs).padEnd(4)}  ${(ref.bestValTest - b.meanTest).toFixed(2)}`,
+    ),
+    '',
+    `oracle: test of the best-validation architecture ${ref.bestValTest.toFixed(2)} (val ${ref.bestVal.toFixed(2)}); best test ${ref.bestTest.toFixed(2)}`,
+    `search seconds: ${r.searchSeconds.toFixed(1)}`,
+  ];
+  return `${lines.join('\n')}\n`;
 }
 
 export async function predictSettings(flags: SettingFlags & { json?: boolean }): Promise<string> {
-  const settings = await loadCliSettings(flags, () => {});
-  const rows = settings.map((s) => ({
-    name: s.name,
-    space: s.space,
-    metric: `${s.spec.metric}${s.spec.maximize ? '' : ':min'}`,
-    rows: s.rows,
-    graphs: s.graphs.length,
-    source: s.spec.from.kind === 'file' ? s.spec.from.path : s.spec.from.source,
-  }));
+  const rows = await listSettings(settingSelection(flags));
   if (flags.json) return `${JSON.stringify(rows)}\n`;
   const w = Math.max(...rows.map((r) => r.name.length));
   const head = `${'setting'.padEnd(w)}  ${'rows'.padStart(6)}  ${'graphs'.padStart(6)}  metric   source`;

@@ -4,17 +4,9 @@
  * next to the table's oracle.
  */
 import type { Command } from 'commander';
-import { openBenchmark, openTable, type BenchmarkSource } from '../benchmarks/catalog.js';
-import type { TabularBenchmark } from '../benchmarks/table.js';
-import { getStrategy } from '../search/index.js';
-import { oracle } from '../search/results.js';
-import { proxyRanking } from '../search/proxy-ranking.js';
-import { REPORT_BUDGETS, runSeeds, summarizeRuns, type SearchRun } from '../search/run.js';
-import { DEFAULT_WARM_POOL, type ProxyRanking } from '../search/warm-start.js';
-import { resolveParams, type ParamValue } from '../search/strategy.js';
-import { getProxy } from '../proxies/index.js';
+import type { BenchmarkSource } from '../benchmarks/catalog.js';
+import { DEFAULT_WARM_POOL, searchJob, type SearchJob } from '../experiments/search-job.js';
 import { NaskitError } from '../util/errors.js';
-import { resolveDataDir } from '../util/data-dir.js';
 import {
   addSupernetOptions,
   isSupernetStrategy,
@@ -93,20 +85,19 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-export async function searchCommand(flags: SearchFlags): Promise<string> {
-  const strategy = getStrategy(flags.strategy);
-  const given: Record<string, ParamValue> = {};
+/** The job the flags describe; flag syntax and combinations are checked here, names by the job. */
+function searchJobOf(flags: SearchFlags): SearchJob {
+  const params: Record<string, string> = {};
   for (const p of flags.param) {
     const eq = p.indexOf('=');
     if (eq <= 0) throw new NaskitError('invalid_argument', `--param expects key=value, got '${p}'`);
-    given[p.slice(0, eq)] = p.slice(eq + 1);
+    params[p.slice(0, eq)] = p.slice(eq + 1);
   }
-  const params = resolveParams(strategy, given);
   const seeds = positiveInt(flags.seeds, '--seeds');
   const baseSeed = integer(flags.seed, '--seed');
   const seconds =
     flags.timeBudget === undefined ? undefined : positiveNumber(flags.timeBudget, '--time-budget');
-  let queries =
+  const queries =
     flags.budget !== undefined
       ? positiveInt(flags.budget, '--budget')
       : seconds === undefined
@@ -118,72 +109,51 @@ export async function searchCommand(flags: SearchFlags): Promise<string> {
       `--source must be 'table' or 'suite-zero', got '${flags.source}'`,
     );
   }
-
-  const bench: TabularBenchmark = flags.table
-    ? await openTable(flags.table, flags.space)
-    : await openBenchmark({
-        space: flags.space,
-        dataset: flags.dataset,
-        ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
-        ...(flags.source !== undefined ? { source: flags.source as BenchmarkSource } : {}),
-      });
-  // A search cannot propose more distinct architectures than the table holds; a larger query budget
-  // would only repeat queries and report them as if they were new.
-  const rows = bench.searchableRows().length;
-  const notes = [...bench.notes];
-  if (queries !== undefined && queries > rows) {
-    const warning = `--budget ${queries} is more than the ${rows} architectures a search can propose in ${bench.id}; capped at ${rows} queries`;
-    process.stderr.write(`naskit: warning: ${warning}\n`);
-    notes.push(warning);
-    queries = rows;
+  if (flags.warmStart === undefined && flags.proxyCache !== undefined) {
+    throw new NaskitError('invalid_argument', '--proxy-cache needs --warm-start <proxy>');
   }
-  const budget = {
+  return {
+    space: flags.space,
+    dataset: flags.dataset,
+    strategy: flags.strategy,
+    params,
     ...(queries !== undefined ? { queries } : {}),
     ...(seconds !== undefined ? { seconds } : {}),
+    seeds,
+    baseSeed,
+    ...(flags.table ? { table: flags.table } : {}),
+    ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
+    ...(flags.source !== undefined ? { source: flags.source as BenchmarkSource } : {}),
+    ...(flags.warmStart !== undefined
+      ? {
+          warmStart: {
+            proxy: flags.warmStart,
+            pool: positiveInt(flags.warmPool ?? String(DEFAULT_WARM_POOL), '--warm-pool'),
+            ...(flags.proxyCache !== undefined ? { cachePath: flags.proxyCache } : {}),
+          },
+        }
+      : {}),
   };
-  const warm = warmStartOf(flags, bench, strategy.name);
-  let runs: SearchRun[];
-  try {
-    runs = await runSeeds({
-      bench,
-      strategy,
-      params,
-      budget,
-      seeds,
-      baseSeed,
-      ...(warm
-        ? {
-            warmStart: {
-              ranking: warm,
-              pool: positiveInt(flags.warmPool ?? String(DEFAULT_WARM_POOL), '--warm-pool'),
-            },
-          }
-        : {}),
-    });
-  } finally {
-    warm?.close();
-  }
-  const longest = Math.max(...runs.map((r) => r.history.length));
-  const cap = queries ?? longest;
-  const budgets = REPORT_BUDGETS.filter((b) => b <= cap);
-  if (!budgets.includes(cap) && cap <= longest) budgets.push(cap);
-  const summary = summarizeRuns(runs, budgets);
-  const ref = oracle(bench);
+}
+
+export async function searchCommand(flags: SearchFlags): Promise<string> {
+  const job = searchJobOf(flags);
+  const r = await searchJob(job, (m) => process.stderr.write(`naskit: warning: ${m}\n`));
+  const { table, runs, summary, oracle: ref, params, budget } = r;
+  const warm = runs[0]?.warmStart;
 
   if (flags.json) {
     return `${JSON.stringify({
-      space: bench.space.name,
-      dataset: bench.dataset,
-      strategy: strategy.name,
+      space: table.space,
+      dataset: table.dataset,
+      strategy: r.strategy,
       params,
-      warm_start: runs[0]?.warmStart
-        ? { proxy: runs[0].warmStart.proxy, pool: runs[0].warmStart.pool }
-        : null,
-      seeds,
-      base_seed: baseSeed,
+      warm_start: warm ? { proxy: warm.proxy, pool: warm.pool } : null,
+      seeds: job.seeds,
+      base_seed: job.baseSeed,
       budget,
-      val_metric: bench.valMetric,
-      test_metric: bench.testMetric,
+      val_metric: table.valMetric.name,
+      test_metric: table.testMetric.name,
       oracle_test: ref.bestValTest,
       oracle_val: ref.bestVal,
       best_test: ref.bestTest,
@@ -201,29 +171,29 @@ export async function searchCommand(flags: SearchFlags): Promise<string> {
         queries: r.history.length,
         ...(r.warmStart ? { warm_distinct: r.warmStart.distinct, warm_failures: r.warmStart.failures } : {}),
       })),
-      notes,
+      notes: r.notes,
     })}\n`;
   }
 
-  const unit = bench.metricInfo(bench.testMetric).unit;
+  const unit = table.testMetric.unit;
   const f = (x: number): string => (Number.isFinite(x) ? x.toFixed(unit === '%' ? 2 : 4) : 'n/a');
   const paramText = Object.entries(params)
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
   const lines: string[] = [
-    `${bench.id} · strategy ${strategy.name}${paramText ? ` (${paramText})` : ''}` +
-      `${runs[0]?.warmStart ? ` · warm start: ${runs[0].warmStart.proxy} on ${runs[0].warmStart.pool} random draws` : ''}` +
-      ` · ${seeds} seeds · budget ` +
+    `${table.id} · strategy ${r.strategy}${paramText ? ` (${paramText})` : ''}` +
+      `${warm ? ` · warm start: ${warm.proxy} on ${warm.pool} random draws` : ''}` +
+      ` · ${job.seeds} seeds · budget ` +
       [
-        queries !== undefined ? `${queries} queries` : '',
-        seconds !== undefined ? `${seconds} simulated s` : '',
+        budget.queries !== undefined ? `${budget.queries} queries` : '',
+        budget.seconds !== undefined ? `${budget.seconds} simulated s` : '',
       ]
         .filter(Boolean)
         .join(' / '),
-    `fitness ${bench.valMetric}: ${bench.metricInfo(bench.valMetric).description}`,
-    `result  ${bench.testMetric}: ${bench.metricInfo(bench.testMetric).description}`,
-    `cost    ${bench.cost.description}`,
-    ...notes.map((n) => `note    ${n}`),
+    `fitness ${table.valMetric.name}: ${table.valMetric.description}`,
+    `result  ${table.testMetric.name}: ${table.testMetric.description}`,
+    `cost    ${table.cost}`,
+    ...r.notes.map((n) => `note    ${n}`),
     'result at budget B = test metric of the architecture with the best validation metric among the first B queries',
     '',
     'seed    queries  val      test     arch',
@@ -239,42 +209,12 @@ export async function searchCommand(flags: SearchFlags): Promise<string> {
         `${String(s.budget).padEnd(8)}${`${f(s.meanTest)} ± ${f(s.stdTest)}`.padEnd(20)}${f(s.meanVal).padEnd(10)}${s.runs}`,
     ),
     '',
-    `oracle over the ${bench.searchableRows().length} architectures a search can propose:`,
+    `oracle over the ${table.searchable} architectures a search can propose:`,
     `        test of the best-validation architecture ${f(ref.bestValTest)} (val ${f(ref.bestVal)}, ${ref.bestValArch})`,
     `        best test in the table ${f(ref.bestTest)} (${ref.bestTestArch})`,
   ];
   return `${lines.join('\n')}\n`;
 }
-
-/** The proxy ranking behind --warm-start, or undefined for a plain search. */
-function warmStartOf(
-  flags: SearchFlags,
-  bench: TabularBenchmark,
-  strategy: string,
-): (ProxyRanking<unknown> & { close(): void }) | undefined {
-  if (flags.warmStart === undefined) {
-    if (flags.proxyCache !== undefined) {
-      throw new NaskitError('invalid_argument', '--proxy-cache needs --warm-start <proxy>');
-    }
-    return undefined;
-  }
-  if (!WARM_STRATEGIES.includes(strategy)) {
-    throw new NaskitError(
-      'invalid_argument',
-      `--warm-start works with strategies ${WARM_STRATEGIES.join(', ')}, not '${strategy}'`,
-    );
-  }
-  // Only proxies that look at images need the data folder (params and flops do not).
-  const needsData = getProxy(flags.warmStart).data !== 'none';
-  return proxyRanking({
-    space: bench.space.name,
-    proxy: flags.warmStart,
-    ...(needsData ? { dataDir: resolveDataDir(flags.dataDir) } : {}),
-    ...(flags.proxyCache !== undefined ? { cachePath: flags.proxyCache } : {}),
-  });
-}
-
-const WARM_STRATEGIES = ['rs', 're', 'ls'];
 
 function integer(text: string, flag: string): number {
   const x = Number(text);
