@@ -12,6 +12,7 @@ import { exportParity } from '../runtime/export-check.js';
 import { ParamStore } from '../runtime/params.js';
 import { buildTrainGraph } from '../runtime/train-program.js';
 import { getSpace } from '../spaces/index.js';
+import type { AnySpace } from '../spaces/space.js';
 import { evaluate, trainNetwork, type EpochRecord } from '../train/trainer.js';
 import { BatchLoader } from '../data/batches.js';
 import { NaskitError } from '../util/errors.js';
@@ -62,12 +63,13 @@ export interface TrainJobSummary {
   onnx_max_abs_diff: number;
 }
 
-export function networkFor(
-  options: Pick<TrainJobOptions, 'model' | 'space' | 'arch' | 'channels' | 'cells'>,
-  data: Pick<LoadedDataset, 'train'>,
-): { net: NetworkSpec; arch: string | null } {
-  const inputShape = [data.train.channels, data.train.height, data.train.width] as const;
-  const classes = data.train.classes;
+/**
+ * What to train, checked without the data: a space's architecture (parsed) or the built-in model.
+ * Both the early option check and the network builder go through it, so they refuse the same input.
+ */
+function resolveModel(
+  options: Pick<TrainJobOptions, 'model' | 'space' | 'arch'>,
+): { space: AnySpace; arch: unknown } | null {
   if (options.space) {
     const space = getSpace(options.space);
     if (!space.build) {
@@ -79,14 +81,7 @@ export function networkFor(
         `--space ${space.name} needs --arch "<architecture in the space canonical string form>"`,
       );
     }
-    const arch = space.parse(options.arch);
-    const net = space.build(arch, {
-      classes,
-      inputShape,
-      ...(options.channels ? { channels: options.channels } : {}),
-      ...(options.cells ? { cells: options.cells } : {}),
-    });
-    return { net, arch: space.format(arch) };
+    return { space, arch: space.parse(options.arch) };
   }
   if (options.arch) {
     throw new NaskitError(
@@ -101,7 +96,25 @@ export function networkFor(
       `unknown --model '${model}'; built-in models: simple-cnn (or use --space nb201 --arch ...)`,
     );
   }
-  return { net: simpleCnn(inputShape, classes), arch: null };
+  return null;
+}
+
+export function networkFor(
+  options: Pick<TrainJobOptions, 'model' | 'space' | 'arch' | 'channels' | 'cells'>,
+  data: Pick<LoadedDataset, 'train'>,
+): { net: NetworkSpec; arch: string | null } {
+  const inputShape = [data.train.channels, data.train.height, data.train.width] as const;
+  const classes = data.train.classes;
+  const resolved = resolveModel(options);
+  if (!resolved) return { net: simpleCnn(inputShape, classes), arch: null };
+  const { space, arch } = resolved;
+  const net = space.build!(arch, {
+    classes,
+    inputShape,
+    ...(options.channels ? { channels: options.channels } : {}),
+    ...(options.cells ? { cells: options.cells } : {}),
+  });
+  return { net, arch: space.format(arch) };
 }
 
 /**
@@ -120,32 +133,7 @@ export function checkTrainJob(options: TrainJobOptions): void {
       throw new NaskitError('invalid_argument', `${flag} must be a positive integer, got ${value}`);
     }
   }
-  if (options.space) {
-    const space = getSpace(options.space);
-    if (!space.build) {
-      throw new NaskitError('invalid_argument', `space '${space.name}' has no trainable network builder`);
-    }
-    if (!options.arch) {
-      throw new NaskitError(
-        'invalid_argument',
-        `--space ${space.name} needs --arch "<architecture in the space canonical string form>"`,
-      );
-    }
-    space.parse(options.arch);
-    return;
-  }
-  if (options.arch) {
-    throw new NaskitError(
-      'invalid_argument',
-      '--arch needs --space (e.g. --space nb201 or --space darts) to say which space it belongs to',
-    );
-  }
-  if ((options.model ?? 'simple-cnn') !== 'simple-cnn') {
-    throw new NaskitError(
-      'invalid_argument',
-      `unknown --model '${options.model}'; built-in models: simple-cnn (or use --space nb201 --arch ...)`,
-    );
-  }
+  resolveModel(options);
 }
 
 export async function runTrainJob(options: TrainJobOptions, progress: Progress): Promise<TrainJobSummary> {

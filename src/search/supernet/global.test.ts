@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../util/rng.js';
-import { rungEpochs, successiveHalving, type GlobalContext, type Start } from './global.js';
+import { DEFAULT_HALVING, rungEpochs, successiveHalving, type GlobalContext, type Start } from './global.js';
 
 /**
  * A start whose J after e epochs is `base + slope·e` plus whatever perturbations added; per-image
@@ -61,16 +61,8 @@ describe('successive halving over DARTS starts', () => {
       fakeStart(2, 1, 1.2, -0.01, offsets),
       fakeStart(3, 2, 0.95, -0.01, offsets),
     ];
-    const scheme = successiveHalving({
-      starts: 4,
-      eta: 2,
-      alphaScales: [1e-3, 0.5, 1, 2],
-      rungs: [0.12, 0.24, 0.5, 1],
-      hops: 0,
-      hopEpochs: 5,
-      hopStd: 0.5,
-      temperature: 0,
-    });
+    // DEFAULT_HALVING: 4 starts, η 2, rungs at 12/24/50/100% of the schedule, no hops
+    const scheme = successiveHalving(DEFAULT_HALVING);
     const result = await scheme.run(context(starts, 30));
     expect(result.best.index).toBe(1);
     expect(result.J).toBeCloseTo(0.9 - 0.3, 12);
@@ -83,8 +75,8 @@ describe('successive halving over DARTS starts', () => {
   it('rejects a hop that raises J and restores the state before it', async () => {
     const starts = [fakeStart(0, 1e-3, 1.0, -0.01, [0, 0.2])];
     const scheme = successiveHalving({
+      ...DEFAULT_HALVING,
       starts: 1,
-      eta: 2,
       alphaScales: [1e-3],
       rungs: [1],
       hops: 2,
