@@ -1,11 +1,12 @@
 // Module hooks for ts-register.mjs: map .js specifiers to .ts sources and transpile them. Transpiled
 // output is cached by content hash in node_modules/.cache/naskit-ts (not the temp folder, which the
 // test suite keeps clean), so only the first child process pays for it.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { threadId } from 'node:worker_threads';
 
 const CACHE = fileURLToPath(new URL('../../node_modules/.cache/naskit-ts/', import.meta.url));
 let typescript = null;
@@ -42,7 +43,8 @@ export async function load(url, context, nextLoad) {
     },
   });
   mkdirSync(CACHE, { recursive: true });
-  const tmp = `${cached}.${process.pid}.tmp`;
+  // Worker threads share the pid and may transpile the same file at once: the name must be theirs alone.
+  const tmp = `${cached}.${process.pid}.${threadId}.${randomUUID()}.tmp`;
   writeFileSync(tmp, outputText);
   renameSync(tmp, cached);
   return { format: 'module', source: outputText, shortCircuit: true };
