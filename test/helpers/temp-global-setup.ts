@@ -6,7 +6,7 @@
  * already failed in its own teardown; what remains here was left after a file ended (a child process
  * that outlived its test, a crashed worker) and fails the run. The folder is removed either way.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -22,7 +22,11 @@ export default function setup(project: TestProject): () => void {
   const root = mkdtempSync(join(tmpdir(), 'naskit-test-'));
   project.provide('naskitTestTmp', root);
   return () => {
-    const left = readdirSync(root);
+    // A file whose tests were all skipped (e.g. no ../shared data) runs no hooks, so its own folder
+    // from temp-per-file.ts stays behind, empty: that is the harness's folder, not a test's leftover.
+    const left = readdirSync(root).filter(
+      (name) => !(name.startsWith('file-') && isEmptyDir(join(root, name))),
+    );
     rmSync(root, { recursive: true, force: true });
     if (left.length > 0) {
       // vitest reports an error thrown here but would still exit 0.
@@ -33,4 +37,8 @@ export default function setup(project: TestProject): () => void {
       );
     }
   };
+}
+
+function isEmptyDir(path: string): boolean {
+  return statSync(path).isDirectory() && readdirSync(path).length === 0;
 }
