@@ -1,11 +1,14 @@
 /**
- * `naskit supernet train|eval`: train a weight-sharing supernet (mixed DARTS-style or single-path
- * SPOS-style) on real images, resumable; score architectures with a trained supernet's weights.
+ * `naskit supernet train|eval|compare`: train a weight-sharing supernet (mixed DARTS-style or single-path
+ * SPOS-style) on real images, resumable; score architectures with a trained supernet's weights;
+ * compare differentiable searches.
  * Flags map one to one onto the job functions in src/experiments/supernet/.
  */
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createProgress } from '../experiments/progress.js';
+import { compareSearches, comparisonTable, writeComparisonPage } from '../experiments/supernet/compare.js';
 import { scoreWithSupernet } from '../experiments/supernet/eval-job.js';
 import { formatEpoch, runSupernetTraining } from '../experiments/supernet/train-job.js';
 import { DEFAULT_HYPER } from '../train/supernet/trainer.js';
@@ -225,5 +228,22 @@ export function register(program: Command): void {
       }
       for (const p of result.pairs) lines.push(`τ(${p.a}, ${p.b}) = ${p.kendall.toFixed(3)}`);
       process.stdout.write(`${lines.join('\n')}\n`);
+    });
+
+  supernet
+    .command('compare')
+    .description(
+      'Compare differentiable searches side by side: one row per --out folder of `naskit search --strategy ' +
+        'darts|darts-global` (J, parameter-free share, params, decisiveness, true NB201 accuracy, compute) and ' +
+        'their collapse curves',
+    )
+    .argument('<dirs...>', 'search output folders (unfinished ones count the seeds they have finished)')
+    .option('--html <file>', 'also write a self-contained page with the table and the collapse curves')
+    .option('--json', 'print one JSON object instead of the table')
+    .action(async (dirs: string[], opts: { html?: string; json?: boolean }) => {
+      const comparison = compareSearches(dirs);
+      if (opts.html) await writeComparisonPage(resolve(opts.html), comparison);
+      if (opts.json) process.stdout.write(`${JSON.stringify(comparison)}\n`);
+      else process.stdout.write(`${comparisonTable(comparison)}\n`);
     });
 }

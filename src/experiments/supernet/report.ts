@@ -15,12 +15,14 @@ import type { DartsResult } from './darts-job.js';
 import type { CellRecord } from './scoring.js';
 
 const CSS = `body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; padding: 0 1rem; }
-h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
+h1 { font-size: 1.4rem; } td, th { padding: .2rem .5rem; border-bottom: 1px solid #ddd; text-align: left; } h2 { font-size: 1.1rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
 code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .8rem; }`;
 
-const inline = (svg: string): string => svg.replace(/\s+xmlns(:xlink)?="[^"]*"/g, '');
+/** An SVG as an inline element of an HTML page (the namespace attributes are implied there). */
+export const inline = (svg: string): string => svg.replace(/\s+xmlns(:xlink)?="[^"]*"/g, '');
 
-function page(title: string, body: string): string {
+/** A self-contained page: the title as heading, then the body. */
+export function page(title: string, body: string): string {
   return `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>${escapeHtml(title)}</title>\n<style>${CSS}</style>\n</head>\n<body>\n<h1>${escapeHtml(title)}</h1>\n${body}\n</body>\n</html>\n`;
 }
 
