@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nb201, spaceNames } from '../spaces/index.js';
-import { testDataDir } from '../util/data-dir.js';
-import { NaskitError } from '../util/errors.js';
+import { bundledDataDir, testDataDir } from '../util/data-dir.js';
 import { Rng } from '../util/rng.js';
 import { openBenchmark } from './catalog.js';
 import { SECONDS_PER_IMAGE_MFLOP } from './cost.js';
@@ -23,15 +22,13 @@ function max(values: Float64Array): { value: number; row: number } {
 }
 
 describe('benchmark catalog errors (no data needed)', () => {
-  it('a data dir without the file names the file and where it looked', async () => {
+  it('a data dir without a table reads the copy shipped in data/ (a folder of images alone is enough)', async () => {
     const empty = tempDir('naskit-nodata-');
-    const err = await openBenchmark({ space: 'nb201', dataset: 'cifar10', dataDir: empty }).catch(
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(NaskitError);
-    expect((err as NaskitError).code).toBe('data_missing');
-    expect((err as Error).message).toContain(
-      `nb201/nb201_accuracies.csv.gz, looked for it at ${empty}/nb201/`,
+    const fromEmpty = await openBenchmark({ space: 'nb201', dataset: 'cifar10', dataDir: empty });
+    const shipped = await openBenchmark({ space: 'nb201', dataset: 'cifar10', dataDir: bundledDataDir() });
+    expect(fromEmpty.size).toBe(shipped.size);
+    expect(fromEmpty.query(nb201.parse(BEST_TEST_C10), 'test_acc')).toBe(
+      shipped.query(nb201.parse(BEST_TEST_C10), 'test_acc'),
     );
   });
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundledDataDir, resolveDataDir } from './data-dir.js';
+import { bundledDataDir, dataFile, resolveDataDir } from './data-dir.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'naskit-datadir-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,5 +27,17 @@ describe('resolveDataDir', () => {
     const file = join(dir, 'a-file');
     writeFileSync(file, 'x');
     expect(() => resolveDataDir(file)).toThrow(/is a file, not a folder/);
+  });
+});
+
+describe('dataFile', () => {
+  it('takes a file from the folder, else the shipped table, else says what is missing and where', () => {
+    writeFileSync(join(dir, 'own.csv'), 'x');
+    expect(dataFile(dir, 'own.csv', 'a test')).toBe(join(dir, 'own.csv'));
+    const table = 'nb201/nb201_accuracies.csv.gz';
+    expect(dataFile(dir, table, 'NB201')).toBe(join(bundledDataDir(), table));
+    expect(() => dataFile(dir, 'images/cifar10_train_first10k.bin.gz', 'the cifar10 train set')).toThrow(
+      new RegExp(`the cifar10 train set needs images/cifar10_train_first10k.bin.gz, looked for it at ${dir}`),
+    );
   });
 });

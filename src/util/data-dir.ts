@@ -1,7 +1,8 @@
 /**
  * Where benchmark tables and image sets live: `--data-dir DIR`, else `$NASKIT_DATA`, laid out like the
  * project's shared data folder (nb201/, nb101/, tnb101/, zc/, images/), else the tables shipped in the
- * package's own `data/` folder (no images: CIFAR-10 then needs one of the first two).
+ * package's own `data/` folder (no images: CIFAR-10 then needs one of the first two). A table missing
+ * from a given folder falls back to the shipped copy (see dataFile).
  */
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -40,16 +41,20 @@ export function resolveDataDir(flag?: string): string {
   return abs;
 }
 
-/** Path of a file inside the data directory, with an error that says which file and where it was looked for. */
+/**
+ * Path of a file inside the data directory, with an error that says which file and where it was looked
+ * for. A benchmark table the folder lacks is taken from the tables shipped in the package's data/, so
+ * a folder holding only images (e.g. after `naskit data import cifar10`) keeps every table working.
+ */
 export function dataFile(dataDir: string, relative: string, purpose: string): string {
   const path = join(dataDir, relative);
-  if (!existsSync(path)) {
-    throw new NaskitError(
-      'data_missing',
-      `${purpose} needs ${relative}, looked for it at ${path}; point --data-dir (or NASKIT_DATA) at a folder that has it`,
-    );
-  }
-  return path;
+  if (existsSync(path)) return path;
+  const shipped = join(bundledDataDir(), relative);
+  if (existsSync(shipped)) return shipped;
+  throw new NaskitError(
+    'data_missing',
+    `${purpose} needs ${relative}, looked for it at ${path}; point --data-dir (or NASKIT_DATA) at a folder that has it`,
+  );
 }
 
 /** The shared data folder next to a checkout, used by tests when NASKIT_DATA is unset. */
