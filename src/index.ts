@@ -67,8 +67,8 @@ export { scoreArchitectures } from './proxies/run.js';
 export type { ScoreProgress, ScoreRunOptions } from './proxies/run.js';
 export { ScoreCache } from './proxies/cache.js';
 export type { CacheIdentity } from './proxies/cache.js';
-export { evaluateProxies } from './proxies/evaluate.js';
-export type { ProxyEvalOptions, ProxyEvalResult } from './proxies/evaluate.js';
+export { evaluateProxies } from './experiments/proxies/evaluate.js';
+export type { ProxyEvalOptions, ProxyEvalResult } from './experiments/proxies/evaluate.js';
 
 // Statistics: rank correlations, ranks, summaries; the non-finite policy is always explicit.
 export { kendall, pearson, spearman } from './stats/correlation.js';
@@ -184,10 +184,10 @@ export { loadCheckpoint, restoreParams, saveCheckpoint } from './runtime/checkpo
 export type { CheckpointContents, LoadedCheckpoint } from './runtime/checkpoint.js';
 
 // Image datasets: loaders, splits, batches, normalization.
-export { DATASET_NAMES, loadDataset } from './experiments/datasets.js';
-export type { DatasetName, LoadedDataset } from './experiments/datasets.js';
-export { IMAGE_SETS, loadImageDataset } from './data/image-sets.js';
-export type { ImageSetName, ImageSplit } from './data/image-sets.js';
+export { DATASET_HELP, DATASET_NAMES, loadDataset } from './data/catalog.js';
+export type { DatasetName, LoadedDataset } from './data/catalog.js';
+export { loadImageDataset } from './data/image-sets.js';
+export type { ImageSplit } from './data/image-sets.js';
 export { CLASS_NAMES, classCounts, makeDataset, subset } from './data/dataset.js';
 export type { DatasetParts, ImageDataset } from './data/dataset.js';
 export { loadCifar } from './data/cifar.js';

@@ -83,6 +83,12 @@ export const verbs: readonly Verb[] = [
     description: 'Train weight-sharing supernets and score architectures with them',
     load: () => import('./supernet.js'),
   },
+  {
+    name: 'data',
+    args: '',
+    description: 'image sets in a data directory: import CIFAR-10 from its official archive',
+    load: () => import('./data.js'),
+  },
 ];
 
 /**

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { nb201, tnbMicro } from '../spaces/index.js';
 import type { SearchSpace } from '../spaces/space.js';
 import { Rng } from '../util/rng.js';
-import { main } from './main.js';
+import { runNaskit as run } from '../../test/helpers/cli-output.js';
 import { tempDirs } from '../../test/helpers/temp-dirs.js';
 
 const tempDir = tempDirs();
@@ -27,16 +27,6 @@ function writeTable<A>(dir: string, name: string, space: SearchSpace<A>, tilt: n
   const path = join(dir, `${name}.csv`);
   writeFileSync(path, lines.join('\n'));
   return path;
-}
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  const code = await main(['node', 'naskit', ...args]);
-  vi.restoreAllMocks();
-  return { code, out, err };
 }
 
 describe('naskit predict', () => {

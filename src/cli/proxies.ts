@@ -12,7 +12,7 @@ import type { Command } from 'commander';
 import { createProgress } from '../experiments/progress.js';
 import { createProxyContext } from '../proxies/context.js';
 import { BUILT_IN_PROXY_DATASETS } from '../proxies/data-batch.js';
-import { evaluateProxies } from '../proxies/evaluate.js';
+import { evaluateProxies } from '../experiments/proxies/evaluate.js';
 import { getProxy, proxyNames, resolveProxies } from '../proxies/index.js';
 import { scoreArchitectures, type ScoreProgress } from '../proxies/run.js';
 import { getSpace } from '../spaces/index.js';

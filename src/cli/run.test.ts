@@ -34,16 +34,18 @@ describe('naskit run / report / export (argument handling)', () => {
     expect(out).toMatch(/--resume <dir>/);
     expect(out).toMatch(/idx:IMAGES,LABELS\[,TEST_IMAGES,TEST_LABELS\]/);
     expect(out).toMatch(/short_train: \{images, epochs, batch_size, lr, val_images\}/);
+    expect(out).toMatch(/--space <space> +search space: nb201, nb101, darts, tnb101-micro/);
+    expect(out).toMatch(/search\.proxies defaults to epsilon\+params on nb201, nb101; nwot\+params on darts/);
   });
 
   it('rejects a bad config with the field, the value and what is allowed, before creating anything', async () => {
     const dir = tempDir('naskit-cli-run-');
     const config = join(dir, 'bad.yaml');
-    writeFileSync(config, 'space: darts\nfinal:\n  epochs: 0\n');
+    writeFileSync(config, 'space: tnb101-macro\nfinal:\n  epochs: 0\n');
     writeFileSync(join(dir, 'proxy.yaml'), 'search:\n  proxies: [epsilon, magic]\n');
     const r = await cli('run', config, '--out', join(dir, 'run'));
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/field 'space' = "darts": .*"nb201"/);
+    expect(r.err).toMatch(/field 'space' = "tnb101-macro": .*"nb201"\|"nb101"\|"darts"\|"tnb101-micro"/);
     expect(r.err).toMatch(/field 'final\.epochs' = 0: /);
     const flags = await cli('run', '--budget-minutes', '-2', '--out', join(dir, 'run'));
     expect(flags.code).toBe(2);
@@ -51,7 +53,7 @@ describe('naskit run / report / export (argument handling)', () => {
     const dataset = await cli('run', '--dataset', 'imagenet', '--out', join(dir, 'run'));
     expect(dataset.code).toBe(2);
     expect(dataset.err).toMatch(
-      /field 'dataset' = "imagenet": unknown dataset; allowed: fashion-mnist, mnist, cifar10 .*idx:/,
+      /field 'dataset' = "imagenet": unknown dataset; allowed: fashion-mnist .*, mnist .*, cifar10 .*idx:/,
     );
     const idx = await cli('run', '--dataset', 'idx:only-one-file', '--out', join(dir, 'run'));
     expect(idx.err).toMatch(/idx: takes 2 files \(images,labels\) or 4/);

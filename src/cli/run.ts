@@ -4,8 +4,10 @@
  * set in the config file; a flag given on the command line wins over the file.
  */
 import { Command } from 'commander';
-import { DATASET_HELP } from '../experiments/run/data.js';
+import { DATASET_HELP } from '../data/catalog.js';
 import { parseRunConfig, readConfigFile, setField } from '../experiments/run/config.js';
+import { RUN_SPACES } from '../experiments/run/plan.js';
+import { defaultProxies } from '../experiments/run/proxy-choice.js';
 import { resumeRun, startRun, type RunIo } from '../experiments/run/runner.js';
 import type { RunSummary } from '../experiments/run/summary.js';
 import { createProgress } from '../experiments/progress.js';
@@ -27,6 +29,16 @@ const FLAG_FIELDS: Record<string, string> = {
   topK: 'search.top_k',
 };
 
+/** The default proxies of every space, e.g. 'epsilon+params on nb201, nb101; nwot+params on darts'. */
+function defaultProxiesText(): string {
+  const bySet = new Map<string, string[]>();
+  for (const space of RUN_SPACES) {
+    const set = defaultProxies(space).join('+');
+    bySet.set(set, [...(bySet.get(set) ?? []), space]);
+  }
+  return [...bySet].map(([set, spaces]) => `${set} on ${spaces.join(', ')}`).join('; ');
+}
+
 /** Flags that do not change results and so may accompany --resume. */
 const RESUME_FLAGS = new Set(['threads', 'dataDir', 'quiet', 'json', 'resume']);
 
@@ -37,6 +49,12 @@ Configuration: every flag is also a config field (YAML or JSON file, snake_case)
   short_train: {images, epochs, batch_size, lr, val_images},
   final: {epochs, images, batch_size, lr, train_on}, cost: {train_ms_per_image, eval_ms_per_image, proxy_ms_per_arch, compile_ms, fixed_s}
 Phase sizes not set are derived from --budget-minutes by the cost model (src/experiments/run/plan.ts).
+
+Spaces (--space): ${RUN_SPACES.join(', ')}; nb201 is the default. Every candidate is built, trained
+and exported as the space's network; --channels and --cells are its width and depth: nb201 first-stage
+channels and cells per stage, nb101 stem channels and modules per stack, darts C and cells in all,
+tnb101-micro base channels (even) and cells per layer.
+search.proxies defaults to ${defaultProxiesText()}.
 
 Datasets: ${DATASET_HELP}.
 Bring your own data: write your images and labels as IDX files (uint8 images [N,H,W] or [N,C,H,W],
@@ -55,12 +73,16 @@ export function register(program: Command): void {
     .argument('[config]', 'config file (.yaml, .yml or .json); flags override its fields')
     .option('--dataset <spec>', 'dataset (see below; default fashion-mnist)')
     .option('--data-dir <dir>', 'data directory for mnist/cifar10 (default: $NASKIT_DATA)')
-    .option('--space <space>', 'search space: nb201 (default)')
+    .option('--space <space>', `search space: ${RUN_SPACES.join(', ')} (default nb201)`)
     .option('--budget-minutes <m>', 'time budget in minutes; scales every phase (default 10)', parseNumber)
     .option('--seed <n>', 'random seed (default 0)', parseNonNegativeInt)
     .option('--threads <n>', 'ONNX Runtime threads (default: core count)', parsePositiveInt)
-    .option('--channels <n>', 'network width: channels of the first stage', parsePositiveInt)
-    .option('--cells <n>', 'network depth: cells per stage', parsePositiveInt)
+    .option(
+      '--channels <n>',
+      'network width (nb201: channels of the first stage; see below)',
+      parsePositiveInt,
+    )
+    .option('--cells <n>', 'network depth (nb201: cells per stage; see below)', parsePositiveInt)
     .option('--samples <n>', 'architectures to sample and score (default: from the budget)', parsePositiveInt)
     .option(
       '--top-k <n>',
@@ -77,6 +99,7 @@ export function register(program: Command): void {
       const io: RunIo = {
         progress: createProgress(quiet ? 'quiet' : 'auto'),
         log: quiet ? () => {} : (m) => process.stderr.write(`${m}\n`),
+        interruptible: stopOnSignals,
       };
       let summary: RunSummary;
       if (typeof opts.resume === 'string') {
@@ -113,6 +136,25 @@ export function register(program: Command): void {
     });
 }
 
+/**
+ * Ctrl-C (SIGINT/SIGTERM) while a run holds its directory: the store already holds every finished piece
+ * of work, so free the lock, say how to continue, and exit 130 at once. Returns the function that
+ * removes the handlers.
+ */
+function stopOnSignals(dir: string, release: () => void): () => void {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    release();
+    process.stderr.write(`\nnaskit: ${signal}: stopped; continue with 'naskit run --resume ${dir}'\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}
+
 function flagName(key: string): string {
   return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
@@ -128,7 +170,7 @@ function printSummary(s: RunSummary, quiet: boolean): void {
   process.stdout.write(
     [
       `architecture   ${s.arch}`,
-      `network        NB201 cells, C=${s.network.channels}, ${s.network.cells_per_stage} cell(s)/stage, ${s.params} params`,
+      `network        ${s.space}, channels ${s.network.channels}, cells ${s.network.cells_per_stage}, ${s.params} params`,
       `test accuracy  ${s.test_accuracy.toFixed(2)}% (${s.test_images} test images; validation ${s.val_accuracy.toFixed(2)}%)`,
       `search         ${s.samples_scored} scored, top ${s.plan.top_k} short-trained`,
       `               Spearman with validation accuracy over them: ${correlations}`,

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { nb201 } from '../spaces/index.js';
 import { testDataDir } from '../util/data-dir.js';
 import { Rng } from '../util/rng.js';
-import { benchQuery } from './bench-query.js';
+import { benchQuery } from '../experiments/bench/query.js';
 import { searchCommand } from './search.js';
 import { tempDirs } from '../../test/helpers/temp-dirs.js';
 

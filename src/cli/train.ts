@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { createProgress } from '../experiments/progress.js';
 import { runTrainJob } from '../experiments/train-job.js';
-import { DATASET_NAMES } from '../experiments/datasets.js';
+import { DATASET_HELP } from '../data/catalog.js';
 import { parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from './parse.js';
 
 export function register(program: Command): void {
@@ -17,7 +17,7 @@ export function register(program: Command): void {
       'train an architecture of this search space instead (nb201, darts, nb101, tnb101-micro, tnb101-macro)',
     )
     .option('--arch <arch>', 'the architecture, in the space canonical string form')
-    .option('--dataset <name>', `dataset: ${DATASET_NAMES.join(', ')}`, 'fashion-mnist')
+    .option('--dataset <spec>', `dataset: ${DATASET_HELP}`, 'fashion-mnist')
     .option(
       '--data-dir <dir>',
       'data directory (default: $NASKIT_DATA); fashion-mnist and a 10,000-image mnist are built in',

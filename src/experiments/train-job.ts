@@ -18,7 +18,7 @@ import { BatchLoader } from '../data/batches.js';
 import { NaskitError } from '../util/errors.js';
 import { prepareOutDir } from '../util/out-dir.js';
 import { Rng } from '../util/rng.js';
-import { loadDataset, type LoadedDataset } from './datasets.js';
+import { loadDataset, type LoadedDataset } from '../data/catalog.js';
 import type { Progress } from './progress.js';
 import { takeImages } from './supernet/data.js';
 

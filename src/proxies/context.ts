@@ -5,7 +5,9 @@ import { NaskitError } from '../util/errors.js';
 import {
   BUILT_IN_PROXY_DATASETS,
   batchFromDataset,
+  batchFromImages,
   loadProxyImages,
+  type InMemoryImages,
   type ProxyBatch,
   type ProxyImages,
 } from './data-batch.js';
@@ -17,6 +19,8 @@ export interface ContextOptions {
   dataset?: string;
   /** Data directory holding images/ (needed by data-dependent proxies only). */
   dataDir?: string;
+  /** Images the caller already holds: batches come from them, and `dataset` only names them. */
+  images?: InMemoryImages;
   seed?: number;
   threads?: number;
   concurrency?: number;
@@ -26,7 +30,12 @@ export interface ContextOptions {
   session?: ProxySessionOptions;
 }
 
-const DATASETS: Record<string, { classes: number; inputShape: [number, number, number] }> = {
+interface ImageShape {
+  classes: number;
+  inputShape: [number, number, number];
+}
+
+const DATASETS: Record<string, ImageShape> = {
   cifar10: { classes: 10, inputShape: [3, 32, 32] },
   'fashion-mnist': { classes: 10, inputShape: [1, 28, 28] },
   mnist: { classes: 10, inputShape: [1, 28, 28] },
@@ -35,7 +44,7 @@ const DATASETS: Record<string, { classes: number; inputShape: [number, number, n
 export function createProxyContext(options: ContextOptions): ProxyContext {
   const space = typeof options.space === 'string' ? getSpace(options.space) : options.space;
   const dataset = options.dataset ?? 'cifar10';
-  const info = DATASETS[dataset];
+  const info = options.images ? shapeOf(options.images) : DATASETS[dataset];
   if (!info) {
     throw new NaskitError(
       'invalid_argument',
@@ -71,6 +80,7 @@ export function createProxyContext(options: ContextOptions): ProxyContext {
             seed,
             threads,
             ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+            ...(options.images === undefined ? {} : { images: options.images }),
           },
         }
       : {}),
@@ -78,17 +88,25 @@ export function createProxyContext(options: ContextOptions): ProxyContext {
     batch(size) {
       let b = batches.get(size);
       if (b === undefined) {
-        if (options.dataDir === undefined && !BUILT_IN_PROXY_DATASETS.includes(dataset)) {
-          throw new NaskitError(
-            'data_missing',
-            `this proxy needs ${dataset} images: pass --data-dir DIR (or set NASKIT_DATA) to a folder with images/`,
-          );
-        }
-        images ??= loadProxyImages(dataset, options.dataDir);
-        b = batchFromDataset(images.dataset, size, seed, images.name);
+        b = options.images ? batchFromImages(options.images, size, seed) : batchFromFiles(size);
         batches.set(size, b);
       }
       return b;
     },
   };
+
+  function batchFromFiles(size: number): ProxyBatch {
+    if (options.dataDir === undefined && !BUILT_IN_PROXY_DATASETS.includes(dataset)) {
+      throw new NaskitError(
+        'data_missing',
+        `this proxy needs ${dataset} images: pass --data-dir DIR (or set NASKIT_DATA) to a folder with images/`,
+      );
+    }
+    images ??= loadProxyImages(dataset, options.dataDir);
+    return batchFromDataset(images.dataset, size, seed, images.name);
+  }
+}
+
+function shapeOf({ dataset }: InMemoryImages): ImageShape {
+  return { classes: dataset.classes, inputShape: [dataset.channels, dataset.height, dataset.width] };
 }

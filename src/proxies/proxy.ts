@@ -6,7 +6,7 @@
  */
 import type { AnySpace } from '../spaces/space.js';
 import { NaskitError } from '../util/errors.js';
-import type { ProxyBatch } from './data-batch.js';
+import type { InMemoryImages, ProxyBatch } from './data-batch.js';
 import type { ProxySession } from './session.js';
 
 /** 'maximize': the raw quantity grows with quality; 'minimize': it is negated before reporting. */
@@ -56,6 +56,8 @@ export interface SpawnOptions {
   space: string;
   dataset: string;
   dataDir?: string;
+  /** Images the calling context holds (copied to the worker). */
+  images?: InMemoryImages;
   seed: number;
   threads: number;
 }

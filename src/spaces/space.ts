@@ -50,6 +50,16 @@ export interface SearchSpace<A = unknown> {
   encode(arch: A, kind: EncodingKind): Float32Array;
   /** The trainable network of an architecture, as the space's benchmark built it (see NetworkConfig). */
   build?(arch: A, config: NetworkConfig): NetworkSpec;
+  /**
+   * An architecture whose network does (about) the most multiply-accumulates of the space, e.g. every
+   * edge the largest conv: the upper end of time estimates (`naskit run`'s cost model).
+   */
+  heaviest?(): A;
+  /**
+   * For spaces whose architecture is one cell of the 4-node DAG of cell-dag.ts: the op of every edge,
+   * in CELL_EDGES order (for drawings, e.g. `naskit run`'s report).
+   */
+  cellOps?(arch: A): readonly string[];
   /** A weight-sharing supernet over the whole space (DARTS-style mixed ops or single-path). */
   supernet?(config: SupernetConfig): Supernet<A>;
   /** What zero-cost proxies may use besides `build`: shared programs, the constant-weight program. */

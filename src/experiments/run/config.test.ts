@@ -33,7 +33,24 @@ describe('run config', () => {
       throw new Error('expected a config error');
     };
     expect(fail({ budget_minutes: -3 })).toMatch(/my\.yaml.*\n.*field 'budget_minutes' = -3: .*>0/);
-    expect(fail({ space: 'darts' })).toMatch(/field 'space' = "darts": .*"nb201"/);
+    expect(fail({ space: 'tnb101-macro' })).toMatch(
+      /field 'space' = "tnb101-macro": .*"nb201"\|"nb101"\|"darts"\|"tnb101-micro"/,
+    );
+    // Proxies default to ones that can score the space, and a proxy that cannot is refused.
+    expect(parseRunConfig({}, 'test').search.proxies).toEqual(['epsilon', 'params']);
+    expect(parseRunConfig({ space: 'nb101' }, 'test').search.proxies).toEqual(['epsilon', 'params']);
+    expect(parseRunConfig({ space: 'darts' }, 'test').search.proxies).toEqual(['nwot', 'params']);
+    expect(fail({ space: 'tnb101-micro', search: { proxies: ['params', 'epsilon'] } })).toMatch(
+      /field 'search\.proxies' = \["params","epsilon"\]: proxy 'epsilon' scores only nb201, nb101 architectures, not tnb101-micro; proxies for tnb101-micro: .*nwot/,
+    );
+    expect(fail({ search: { proxies: ['epsilom'] } })).toMatch(/unknown proxy 'epsilom'; allowed: .*epsilon/);
+    // Dataset specs are checked by the catalog before any file is read.
+    expect(fail({ dataset: 'svhn' })).toMatch(
+      /field 'dataset' = "svhn": unknown dataset; allowed: fashion-mnist .*mnist .*cifar10 .*cifar100:.*idx:/,
+    );
+    expect(fail({ dataset: 'idx:a.gz' })).toMatch(
+      /field 'dataset' = "idx:a\.gz": idx: takes 2 files .*got 1/,
+    );
     expect(fail({ network: { channels: 'wide' } })).toMatch(
       /field 'network\.channels' = "wide": .*expected number/,
     );

@@ -9,24 +9,30 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { datasetSpecProblem } from '../../data/catalog.js';
 import { NaskitError } from '../../util/errors.js';
-import { COST_DEFAULTS } from './plan.js';
+import { COST_DEFAULTS, RUN_SPACES } from './plan.js';
+import { defaultProxies, proxiesProblem } from './proxy-choice.js';
 import { RANK_MODES } from './ranking.js';
 
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().min(0);
 const learningRate = z.number().positive().max(10);
 
+/** Width and depth of the network, in the space's terms (NetworkConfig in src/spaces/network-config.ts). */
 const networkSchema = z.strictObject({
-  /** Channels of the first stage (the NB201 benchmark uses 16; 8 fits the 10-minute default on 2 cores). */
+  /**
+   * nb201: channels of the first stage (the benchmark uses 16; 8 fits the 10-minute default on 2
+   * cores); nb101: stem channels; darts: C; tnb101-micro: base channels (even).
+   */
   channels: positiveInt.max(256).default(8),
-  /** Cells per stage (the NB201 benchmark uses 5). */
+  /** nb201: cells per stage (the benchmark uses 5); nb101: modules per stack; darts: cells in all; tnb101-micro: cells per layer. */
   cells: positiveInt.max(10).default(1),
 });
 
 const searchSchema = z.strictObject({
-  /** Zero-cost proxies to score every sampled architecture with. */
-  proxies: z.array(z.string().min(1)).min(1).default(['epsilon', 'params']),
+  /** Zero-cost proxies to score every sampled architecture with (default: for the space, see proxy-choice.ts). */
+  proxies: z.array(z.string().min(1)).min(1).optional(),
   /** How scores pick the top k: the mean quantile over the proxies, or the first proxy alone (see ranking.ts). */
   rank: z.enum(RANK_MODES).default('combined'),
   /** Distinct architectures to sample and score (default: from the budget). */
@@ -65,10 +71,18 @@ const costSchema = z.strictObject({
 });
 
 export const runConfigSchema = z.strictObject({
-  /** fashion-mnist (built in), mnist, cifar10, cifar100:TRAIN.bin,TEST.bin, idx:IMAGES,LABELS[,TEST_IMAGES,TEST_LABELS]. */
-  dataset: z.string().min(1).default('fashion-mnist'),
+  /** A spec of the dataset catalog (src/data/catalog.ts): fashion-mnist (built in), mnist, cifar10, cifar100:…, idx:…. */
+  dataset: z
+    .string()
+    .min(1)
+    .check((ctx) => {
+      const problem = datasetSpecProblem(ctx.value);
+      if (problem !== null) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+    })
+    .default('fashion-mnist'),
   data_dir: z.string().min(1).optional(),
-  space: z.enum(['nb201']).default('nb201'),
+  /** The search space (src/spaces): its architectures are sampled, built, trained and exported. */
+  space: z.enum(RUN_SPACES as [string, ...string[]]).default('nb201'),
   seed: nonNegativeInt.max(2 ** 32 - 1).default(0),
   budget_minutes: z
     .number()
@@ -86,15 +100,33 @@ export const runConfigSchema = z.strictObject({
   cost: costSchema.prefault({}),
 });
 
-export type RunConfig = z.infer<typeof runConfigSchema>;
+type ParsedConfig = z.infer<typeof runConfigSchema>;
+/** A checked configuration: every default filled in, the proxies chosen for the space. */
+export type RunConfig = Omit<ParsedConfig, 'search'> & {
+  search: ParsedConfig['search'] & { proxies: string[] };
+};
 export type RunConfigInput = z.input<typeof runConfigSchema>;
 
 /** Validate a config object; every problem is listed with its field, the value received and what is allowed. */
 export function parseRunConfig(input: unknown, source: string): RunConfig {
   const result = runConfigSchema.safeParse(input ?? {});
-  if (result.success) return result.data;
+  if (result.success) return withProxies(result.data, source);
   const lines = result.error.issues.map((issue) => `  - ${describeIssue(issue, input)}`);
   throw new NaskitError('invalid_config', `${source} is not valid:\n${lines.join('\n')}`);
+}
+
+/** Fill in the space's default proxies, and refuse proxies that are unknown or cannot score the space. */
+function withProxies(config: ParsedConfig, source: string): RunConfig {
+  const { proxies, ...rest } = config.search;
+  const chosen = proxies ?? defaultProxies(config.space);
+  const problem = proxiesProblem(chosen, config.space);
+  if (problem !== null) {
+    throw new NaskitError(
+      'invalid_config',
+      `${source} is not valid:\n  - field 'search.proxies' = ${JSON.stringify(chosen)}: ${problem}`,
+    );
+  }
+  return { ...config, search: { proxies: chosen, ...rest } };
 }
 
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {

@@ -2,14 +2,16 @@
  * A trained model on disk and its ONNX export. `model.safetensors` holds the parameters plus, in its
  * metadata, everything needed to rebuild the network (space, architecture, width, depth, classes,
  * input shape, normalization), so `naskit export` can turn it into ONNX with no run directory around.
- * Checkpoints written by `naskit train` (which only record model, arch and dataset) are read too: the
- * width, depth and classes are recovered from the parameter shapes, the input shape from the dataset.
+ * Checkpoints written by `naskit train` of simple-cnn or an NB201 cell (which only record model, arch
+ * and dataset) are read too: the width, depth and classes are recovered from the parameter shapes, the
+ * input shape from the dataset.
  *
  * Export goes through the same code as `naskit train`: exportOnnx (eval graph, weights baked in),
  * then exportParity (the .onnx in a plain ONNX Runtime session against naskit's own forward).
  */
 import { dirname } from 'node:path';
 import { mkdirSync } from 'node:fs';
+import { datasetInputShape } from '../../data/catalog.js';
 import type { Normalization } from '../../data/normalize.js';
 import type { NetworkSpec } from '../../graph/network.js';
 import { loadCheckpoint, saveCheckpoint, writeFileAtomic } from '../../runtime/checkpoint.js';
@@ -21,8 +23,8 @@ import { Rng } from '../../util/rng.js';
 import { networkFor } from '../train-job.js';
 
 export interface ModelDescription {
-  /** 'nb201' for a search-space architecture; null for a built-in model. */
-  space: 'nb201' | null;
+  /** The search space of the architecture (a name of src/spaces); null for a built-in model. */
+  space: string | null;
   model: string;
   arch: string | null;
   channels: number;
@@ -34,11 +36,6 @@ export interface ModelDescription {
 }
 
 const META_KEY = 'naskit_model';
-const KNOWN_INPUTS: Record<string, [number, number, number]> = {
-  'fashion-mnist': [1, 28, 28],
-  mnist: [1, 28, 28],
-  cifar10: [3, 32, 32],
-};
 
 export function buildNetwork(d: ModelDescription): NetworkSpec {
   const [c, h, w] = d.input_shape;
@@ -80,7 +77,7 @@ export function readModel(
     }
     return params.info(name).shape;
   };
-  const input = inputShape ?? KNOWN_INPUTS[dataset.split('/')[0]!];
+  const input = inputShape ?? datasetInputShape(dataset.split('/')[0]!);
   if (model !== 'nb201' && model !== 'simple-cnn') {
     throw new NaskitError(
       'invalid_argument',

@@ -1,5 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { COST_DEFAULTS, makePlan, nb201ReferenceMacs, relativeNetworkCost, type PlanInputs } from './plan.js';
+import { countConvMacs } from '../../nn/param-count.js';
+import { getSpace } from '../../spaces/index.js';
+import { Rng } from '../../util/rng.js';
+import {
+  COST_DEFAULTS,
+  heaviestMacs,
+  makePlan,
+  relativeNetworkCost,
+  RUN_SPACES,
+  type PlanInputs,
+} from './plan.js';
+
+/** The closed form the cost model used before it was space-generic: the all-3×3 NB201 network's conv MACs. */
+function nb201ClosedForm(channels: number, cellsPerStage: number, [cin, h0, w0]: readonly number[]): number {
+  let [h, w] = [h0!, w0!];
+  let macs = cin! * channels * 9 * h * w;
+  for (let stage = 0; stage < 3; stage++) {
+    const c = channels * 2 ** stage;
+    if (stage > 0) {
+      [h, w] = [Math.ceil(h / 2), Math.ceil(w / 2)];
+      macs += (c / 2) * c * 9 * h * w + c * c * 9 * h * w + (c / 2) * c * h * w;
+    }
+    macs += cellsPerStage * 6 * c * c * 9 * h * w;
+  }
+  return macs;
+}
 
 const base = (budgetMinutes: number, overrides: Partial<PlanInputs['overrides']> = {}): PlanInputs => ({
   budgetMinutes,
@@ -58,16 +83,44 @@ describe('run plan (cost model)', () => {
     );
   });
 
-  it('costs other networks by their multiply-accumulates', () => {
-    expect(relativeNetworkCost(8, 1, [1, 28, 28])).toBe(1);
+  it("costs other networks by the multiply-accumulates of their space's heaviest architecture", () => {
+    const nb201 = getSpace('nb201');
+    expect(relativeNetworkCost(nb201, { channels: 8, cells: 1 }, [1, 28, 28], 10)).toBe(1);
     // Width enters squared (the stem conv from 1 input channel only linearly, hence just below 4).
-    expect(relativeNetworkCost(16, 1, [1, 28, 28])).toBeGreaterThan(3.9);
-    expect(relativeNetworkCost(16, 1, [1, 28, 28])).toBeLessThan(4);
-    // 3x3 convs on 6 edges of one 8-channel cell at 28x28 = 6 * 8 * 8 * 9 * 784 MACs.
-    expect(nb201ReferenceMacs(8, 2, [1, 28, 28]) - nb201ReferenceMacs(8, 1, [1, 28, 28])).toBe(
-      6 * 9 * 784 * (64 + 256 / 4 + 1024 / 16),
+    const wide = relativeNetworkCost(nb201, { channels: 16, cells: 1 }, [1, 28, 28], 10);
+    expect(wide).toBeGreaterThan(3.9);
+    expect(wide).toBeLessThan(4);
+    // NB201 costs exactly what the earlier closed form gave, so NB201 runs plan as before.
+    for (const [channels, cells, shape] of [
+      [8, 1, [1, 28, 28]],
+      [16, 2, [3, 32, 32]],
+      [12, 3, [3, 16, 16]],
+    ] as const) {
+      expect(heaviestMacs(nb201, { channels, cells }, shape, 10)).toBe(
+        nb201ClosedForm(channels, cells, shape),
+      );
+    }
+    for (const name of RUN_SPACES) {
+      expect(relativeNetworkCost(getSpace(name), { channels: 8, cells: 2 }, [3, 32, 32], 10)).toBeGreaterThan(
+        0,
+      );
+    }
+    expect(() => heaviestMacs(getSpace('tnb101-macro'), { channels: 8, cells: 1 }, [1, 28, 28], 10)).toThrow(
+      /space 'tnb101-macro' has no heaviest architecture.*'naskit run' works on nb201, nb101, darts, tnb101-micro/,
     );
     const slow = makePlan({ ...base(10), networkCost: 4 });
     expect(slow.short_images).toBeLessThan(makePlan(base(10)).short_images);
+  });
+
+  it('takes no sampled architecture of a run space as heavier than its heaviest', () => {
+    const config = { classes: 10, inputShape: [3, 32, 32] as const, channels: 8, cells: 2 };
+    for (const name of RUN_SPACES) {
+      const space = getSpace(name);
+      const top = heaviestMacs(space, config, config.inputShape, config.classes);
+      const rng = new Rng(1);
+      for (let i = 0; i < 25; i++) {
+        expect(countConvMacs(space.build!(space.sample(rng), config))).toBeLessThanOrEqual(top);
+      }
+    }
   });
 });

@@ -10,10 +10,16 @@
  * little other load: a training step 1.03 ms per image, inference 0.21 ms per image (batch 256),
  * compiling a network's programs 0.4 s, and epsilon 17 ms per architecture (its programs run one at a
  * time: onnxruntime-node gave no speed-up from concurrent runs) after ~5 s of one-off compilation.
- * The defaults below add ~25% headroom to those. Other widths, depths and input sizes scale by their
- * multiply-accumulate count. A faster or slower machine can set its own numbers in the config's
- * `cost` block. The plan fills BUDGET_USE of the budget, leaving room for a slower machine.
+ * The defaults below add ~25% headroom to those. Other spaces, widths, depths and input sizes scale the
+ * training and inference costs by the conv multiply-accumulates of their space's heaviest architecture
+ * (relativeNetworkCost). Across spaces that is rough (DARTS' depthwise convs do few MACs per byte and
+ * run slower per MAC), and the proxy cost is not scaled at all; a faster or slower machine or another
+ * space can set its own numbers in the config's `cost` block. The plan fills BUDGET_USE of the budget,
+ * leaving room for a slower machine.
  */
+import { countConvMacs } from '../../nn/param-count.js';
+import { getSpace, spaceNames } from '../../spaces/index.js';
+import type { AnySpace } from '../../spaces/space.js';
 import { NaskitError } from '../../util/errors.js';
 
 export const COST_DEFAULTS = {
@@ -43,8 +49,20 @@ export const PHASE_SHARES = { proxy: 0.1, short: 0.3 } as const;
 /** Fraction of the budget the plan fills. */
 export const BUDGET_USE = 0.9;
 
-/** The network the cost constants were measured on. */
-export const REFERENCE_NETWORK = { channels: 8, cells: 1, inputShape: [1, 28, 28] as const };
+/** The network the cost constants were measured on (its heaviest architecture, see heaviestMacs). */
+export const REFERENCE_NETWORK = {
+  space: 'nb201',
+  channels: 8,
+  cells: 1,
+  inputShape: [1, 28, 28] as const,
+  classes: 10,
+};
+
+/** The spaces `naskit run` can search: those with a network builder and a heaviest architecture. */
+export const RUN_SPACES: readonly string[] = spaceNames.filter((name) => {
+  const space = getSpace(name);
+  return space.build !== undefined && space.heaviest !== undefined;
+});
 
 export interface PlanInputs {
   budgetMinutes: number;
@@ -159,42 +177,45 @@ export function makePlan(p: PlanInputs): RunPlan {
   };
 }
 
-/**
- * Multiply-accumulates per image of the most expensive NB201 cell network (every edge a 3×3 conv)
- * with this width, depth and input: the stem, N cells per stage, and the two reduction blocks.
- */
-export function nb201ReferenceMacs(
-  channels: number,
-  cellsPerStage: number,
-  inputShape: readonly [number, number, number],
-): number {
-  const [cin, h0, w0] = inputShape;
-  let h = h0;
-  let w = w0;
-  let macs = cin * channels * 9 * h * w;
-  for (let stage = 0; stage < 3; stage++) {
-    const c = channels * 2 ** stage;
-    if (stage > 0) {
-      h = Math.ceil(h / 2);
-      w = Math.ceil(w / 2);
-      // ResNet basic block: 3×3 stride-2 conv from c/2, 3×3 conv at c, 1×1 projection shortcut.
-      macs += (c / 2) * c * 9 * h * w + c * c * 9 * h * w + (c / 2) * c * h * w;
-    }
-    macs += cellsPerStage * 6 * c * c * 9 * h * w;
-  }
-  return macs;
+/** The width and depth of a run's network (what `NetworkConfig.channels` and `cells` mean is the space's). */
+export interface NetworkSize {
+  channels: number;
+  cells: number;
 }
 
-/** Cost of a network relative to REFERENCE_NETWORK, the one the constants were measured on. */
-export function relativeNetworkCost(
-  channels: number,
-  cellsPerStage: number,
+/**
+ * Conv multiply-accumulates per image of the space's heaviest architecture (`SearchSpace.heaviest`) at
+ * this width, depth and input: real candidates cost at most about this.
+ */
+export function heaviestMacs(
+  space: AnySpace,
+  size: NetworkSize,
   inputShape: readonly [number, number, number],
+  classes: number,
+): number {
+  if (!space.build || !space.heaviest) {
+    throw new NaskitError(
+      'invalid_config',
+      `space '${space.name}' has no ${space.build ? 'heaviest architecture for the cost model' : 'network builder'}; ` +
+        `'naskit run' works on ${RUN_SPACES.join(', ')}`,
+    );
+  }
+  return countConvMacs(
+    space.build(space.heaviest(), { classes, inputShape, channels: size.channels, cells: size.cells }),
+  );
+}
+
+/** Cost of the run's network relative to REFERENCE_NETWORK, the one the constants were measured on. */
+export function relativeNetworkCost(
+  space: AnySpace,
+  size: NetworkSize,
+  inputShape: readonly [number, number, number],
+  classes: number,
 ): number {
   const r = REFERENCE_NETWORK;
   return (
-    nb201ReferenceMacs(channels, cellsPerStage, inputShape) /
-    nb201ReferenceMacs(r.channels, r.cells, r.inputShape)
+    heaviestMacs(space, size, inputShape, classes) /
+    heaviestMacs(getSpace(r.space), r, r.inputShape, r.classes)
   );
 }
 

@@ -7,15 +7,17 @@
 import { existsSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BatchLoader } from '../../data/batches.js';
+import { loadDataset, type LoadedDataset } from '../../data/catalog.js';
 import { writeFileAtomic } from '../../runtime/checkpoint.js';
 import { setDefaultThreads } from '../../runtime/session.js';
-import { nb201 } from '../../spaces/index.js';
+import { getSpace } from '../../spaces/index.js';
+import type { AnySpace } from '../../spaces/space.js';
 import { NaskitError } from '../../util/errors.js';
 import { prepareOutDir } from '../../util/out-dir.js';
 import { Rng } from '../../util/rng.js';
 import type { Progress } from '../progress.js';
 import type { RunConfig } from './config.js';
-import { loadRunDataset, stratifiedSubset, validationSplit, type RunDataset } from './data.js';
+import { stratifiedSubset, validationSplit } from './data.js';
 import { finalPhase } from './final-phase.js';
 import {
   configHash,
@@ -42,6 +44,12 @@ export interface RunIo {
   progress: Progress;
   /** Messages for the user (stderr); silent with --quiet. */
   log: (message: string) => void;
+  /**
+   * Told when the run holds the lock of its directory, with how to free it; returns the function that
+   * withdraws this. The CLI stops on SIGINT/SIGTERM through it (free the lock, say how to continue, exit
+   * 130): every finished piece of work is already durable in the store. The run never ends the process.
+   */
+  interruptible?: (dir: string, release: () => void) => () => void;
 }
 
 /** Start a new run in `out` (else the config's `out`, else runs/<run-id> under the current directory). */
@@ -63,25 +71,28 @@ export async function startRun(config: RunConfig, out: string | undefined, io: R
     dir,
     out === undefined && config.out === undefined ? 'run directory' : '--out',
   );
-  let data: RunDataset;
+  const space = getSpace(config.space);
+  let data: LoadedDataset;
+  let networkCost: number;
   try {
     data = loadData(config, io);
+    // Builds the space's heaviest network for this input: a width or depth it refuses fails here.
+    networkCost = relativeNetworkCost(space, config.network, inputShapeOf(data), data.train.classes);
   } catch (err) {
     outDir.undo();
     throw err;
   }
   const lock = acquireLock(join(dir, RUN_FILES.lock), io.log);
-  const stopOnInterrupt = releaseOnInterrupt(lock, dir);
+  const stopOnInterrupt = whileLocked(io, dir, lock);
   try {
     io.log(`run directory: ${dir}`);
-    const [c, h, w] = [data.train.channels, data.train.height, data.train.width];
     const plan = makePlan({
       budgetMinutes: config.budget_minutes,
       trainImages: data.train.n,
       testImages: data.test.n,
       classes: data.train.classes,
-      networkCost: relativeNetworkCost(config.network.channels, config.network.cells, [c, h, w]),
-      spaceSize: nb201.size,
+      networkCost,
+      spaceSize: space.size,
       cost: config.cost,
       overrides: {
         samples: config.search.samples,
@@ -107,7 +118,7 @@ export async function startRun(config: RunConfig, out: string | undefined, io: R
         train_images: data.train.n,
         test_images: data.test.n,
         classes: data.train.classes,
-        input_shape: [c, h, w],
+        input_shape: inputShapeOf(data),
         fingerprint: dataFingerprint([data.train, data.test]),
       },
     };
@@ -139,7 +150,7 @@ export async function resumeRun(
   if (!existsSync(dir)) throw new NaskitError('not_found', `--resume ${dirArg}: ${dir} does not exist`);
   const resolved = readResolved(dir);
   const lock = acquireLock(join(dir, RUN_FILES.lock), io.log);
-  const stopOnInterrupt = releaseOnInterrupt(lock, dir);
+  const stopOnInterrupt = whileLocked(io, dir, lock);
   try {
     const store = openOrRebuildStore(dir, resolved, io);
     try {
@@ -235,9 +246,9 @@ function finishedSummary(dir: string, store: ResultsStore): RunSummary | null {
   }
 }
 
-function loadData(config: RunConfig, io: RunIo): RunDataset {
+function loadData(config: RunConfig, io: RunIo): LoadedDataset {
   const started = Date.now();
-  const data = loadRunDataset(config.dataset, config.data_dir);
+  const data = loadDataset(config.dataset, config.data_dir);
   io.log(
     `dataset ${data.name}: ${data.train.n} train / ${data.test.n} test images, ${data.train.channels}×${data.train.height}×${data.train.width}, ` +
       `${data.train.classes} classes (${((Date.now() - started) / 1000).toFixed(1)} s)`,
@@ -245,16 +256,21 @@ function loadData(config: RunConfig, io: RunIo): RunDataset {
   return data;
 }
 
+function inputShapeOf(data: LoadedDataset): [number, number, number] {
+  return [data.train.channels, data.train.height, data.train.width];
+}
+
 async function execute(
   dir: string,
   resolved: ResolvedRun,
-  data: RunDataset,
+  data: LoadedDataset,
   store: ResultsStore,
   session: { resumed: boolean; startedAt: number },
   threads: number | undefined,
   io: RunIo,
 ): Promise<RunSummary> {
   const { config, plan } = resolved;
+  const space: AnySpace = getSpace(config.space);
   // Programs built outside the training loops (proxies, export check) follow the run's thread count too.
   if (threads) setDefaultThreads(threads);
   const sessionRecord: SessionRecord = {
@@ -273,8 +289,8 @@ async function execute(
   };
   const { trainPart, val } = validationSplit(data.train, plan.val_images, rng.fork('val-split'));
 
-  const archs = sampleDistinct(nb201, plan.samples, rng.fork('sample'));
-  const scorers = makeScorers(config, trainPart, data.normalization, rng.fork('proxy-batch'), threads);
+  const archs = sampleDistinct(space, plan.samples, rng.fork('sample'));
+  const scorers = makeScorers(space, config, trainPart, data.normalization, rng.fork('proxy-batch'), threads);
   const scored = await scorePhase(archs, scorers, store, io.progress);
   const top = topK(scored, scorers, config.search.rank, plan.top_k);
 
@@ -364,20 +380,7 @@ async function execute(
   return summary;
 }
 
-/**
- * Ctrl-C (SIGINT/SIGTERM): every finished piece of work is already durable in the store, so just free
- * the lock, say how to continue, and exit. Returns the function that removes the handlers.
- */
-function releaseOnInterrupt(lock: RunLock, dir: string): () => void {
-  const onSignal = (signal: NodeJS.Signals): void => {
-    lock.release();
-    process.stderr.write(`\nnaskit: ${signal}: stopped; continue with 'naskit run --resume ${dir}'\n`);
-    process.exit(130);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
+/** Offer the caller to free the lock on an interruption (see RunIo.interruptible). */
+function whileLocked(io: RunIo, dir: string, lock: RunLock): () => void {
+  return io.interruptible?.(dir, () => lock.release()) ?? (() => {});
 }

@@ -1,23 +1,15 @@
 /**
- * The proxies a run ranks architectures with, as ArchScorers over canonical NB201 strings: any proxy
- * of the registry (src/proxies/index.ts), scored on a fixed batch of the run's own training images
- * (seeded, normalized like training, no augmentation), each with its published settings. Registry
- * proxies report higher = better; an architecture a proxy cannot score (epsilon's NaN on cells without
- * a parameter-free path) gets no score from it (see ranking.ts for what happens then).
+ * The proxies a run ranks architectures with: any proxy of the registry (src/proxies/index.ts), scored
+ * on a fixed batch of the run's own training images (seeded, normalized like training, no
+ * augmentation), each with its published settings. Registry proxies report higher = better; an
+ * architecture a proxy cannot score (epsilon's NaN on cells without a parameter-free path) gets no
+ * score from it (see ranking.ts for what happens then).
  */
 import { availableParallelism } from 'node:os';
-import { subset, type ImageDataset } from '../../data/dataset.js';
-import { normalizedImages, type Normalization } from '../../data/normalize.js';
-import type { ProxyBatch } from '../../proxies/data-batch.js';
-import { ProxySession } from '../../proxies/session.js';
-import {
-  getProxy,
-  proxyNames,
-  type ProxyContext,
-  type ProxyDefinition,
-  type ProxyScorer,
-} from '../../proxies/index.js';
-import { nb201 } from '../../spaces/index.js';
+import type { ImageDataset } from '../../data/dataset.js';
+import type { Normalization } from '../../data/normalize.js';
+import { createProxyContext } from '../../proxies/context.js';
+import { getProxy, proxyNames } from '../../proxies/index.js';
 import type { AnySpace } from '../../spaces/space.js';
 import { NaskitError } from '../../util/errors.js';
 import type { Rng } from '../../util/rng.js';
@@ -35,7 +27,14 @@ export function checkProxyNames(names: readonly string[]): void {
   }
 }
 
+/**
+ * The run's proxies, all in one context over the run's space and training images (`rng` draws the
+ * batches). One thread per program, as many programs at once as the run has threads (worker threads
+ * when it has several): the proxy engines parallelize across architectures, and single-threaded
+ * programs give the same bits every time.
+ */
 export function makeScorers(
+  space: AnySpace,
   config: RunConfig,
   train: ImageDataset,
   normalization: Normalization,
@@ -43,69 +42,20 @@ export function makeScorers(
   threads: number | undefined,
 ): ArchScorer[] {
   checkProxyNames(config.search.proxies);
-  const context = runProxyContext(config, train, normalization, rng, threads);
-  return config.search.proxies.map((name) => registryScorer(getProxy(name), context));
-}
-
-/** The context registry proxies run in: the run's space, its training images, the run's cores. */
-function runProxyContext(
-  config: RunConfig,
-  train: ImageDataset,
-  normalization: Normalization,
-  rng: Rng,
-  threads: number | undefined,
-): ProxyContext {
-  const batches = new Map<number, ProxyBatch>();
-  const shape = [train.channels, train.height, train.width] as const;
-  return {
-    space: nb201 as AnySpace,
+  const cores = threads ?? availableParallelism();
+  const context = createProxyContext({
+    space,
     dataset: config.dataset,
-    classes: train.classes,
-    inputShape: shape,
+    images: { dataset: train, normalization, batchSeed: rng.seed },
     seed: config.seed,
-    // One thread per program, as many programs in flight as the run has threads: the proxy engines
-    // parallelize across architectures, and single-threaded programs give the same bits every time.
     threads: 1,
-    concurrency: threads ?? availableParallelism(),
-    session: new ProxySession(),
-    batch(size) {
-      let batch = batches.get(size);
-      if (!batch) {
-        if (!Number.isInteger(size) || size < 2 || size > train.n) {
-          throw new NaskitError(
-            'invalid_argument',
-            `a proxy asked for a batch of ${size} images; the training part has ${train.n}`,
-          );
-        }
-        const picked = subset(train, rng.fork(`batch/${size}`).sampleIndices(train.n, size));
-        batch = {
-          images: normalizedImages(picked, normalization),
-          labels: picked.labels,
-          size,
-          shape,
-          classes: train.classes,
-          source: `${train.name}[seed ${config.seed}, ${size} of ${train.n}]`,
-        };
-        batches.set(size, batch);
-      }
-      return batch;
-    },
-  };
-}
-
-function registryScorer(definition: ProxyDefinition, context: ProxyContext): ArchScorer {
-  let scorer: Promise<ProxyScorer> | null = null;
-  return {
-    name: definition.name,
+    concurrency: cores,
+    workers: cores,
+  });
+  return config.search.proxies.map((name) => ({
+    name,
     direction: 'max',
-    async score(archs) {
-      scorer ??= definition.create(context);
-      const values = await (await scorer).score(archs.map((a) => nb201.parse(a)));
-      return values.map((v) => v.value ?? Number.NaN);
-    },
-    async release() {
-      if (scorer) await (await scorer).release();
-      scorer = null;
-    },
-  };
+    definition: getProxy(name),
+    context,
+  }));
 }

@@ -1,21 +1,26 @@
 /**
  * Phase 1 of a run: sample distinct architectures with the run's seed, score each with the zero-cost
- * proxies, and pick the top k by the first proxy. Every score is a store record, so a resumed run
- * scores only what is missing; the sample itself is re-drawn from the seed (same seed, same list).
+ * proxies, and pick the top k by the first proxy. Scoring goes through `scoreArchitectures` (worker
+ * threads, sibling proxies sharing runs) with the store as its cache: every scored architecture is a
+ * store record, so a resumed run scores only what is missing; the sample itself is re-drawn from the
+ * seed (same seed, same list).
  */
+import type { ProxyContext, ProxyDefinition } from '../../proxies/proxy.js';
+import { scoreArchitectures } from '../../proxies/run.js';
 import type { SearchSpace } from '../../spaces/space.js';
 import type { Rng } from '../../util/rng.js';
 import type { Progress } from '../progress.js';
+import { StoreScoreCache } from './score-cache.js';
 import type { ResultsStore } from './store.js';
 
-/** Scores a list of architectures (canonical strings) at once; proxies batch work across them. */
+/** A proxy the run scores architectures with, in the context it runs in. */
 export interface ArchScorer {
   readonly name: string;
   /** 'max': a higher score means a better architecture. */
   readonly direction: 'max' | 'min';
-  score(archs: readonly string[]): Promise<number[]>;
-  /** Free what the scorer holds (compiled programs). */
-  release(): Promise<void>;
+  readonly definition: ProxyDefinition;
+  /** Scorers sharing a context are scored in one call, so sibling proxies share their runs. */
+  readonly context: ProxyContext;
 }
 
 export interface ScoredRecord {
@@ -24,7 +29,7 @@ export interface ScoredRecord {
   /** Position in the seeded sample. */
   index: number;
   scores: Record<string, number | null>;
-  /** Scoring time per architecture, ms (the chunk's time divided among its architectures). */
+  /** Scoring time, ms: wall time since the previous record (their sum is the phase's scoring time). */
   ms: number;
   at: number;
 }
@@ -44,6 +49,10 @@ export function sampleDistinct<A>(space: SearchSpace<A>, count: number, rng: Rng
   return out;
 }
 
+/**
+ * Score the architectures the store holds no record of; returns the records of all `archs`, in sample
+ * order. `chunk`: architectures handed to a scorer at once when scoring on the calling thread.
+ */
 export async function scorePhase(
   archs: readonly string[],
   scorers: readonly ArchScorer[],
@@ -51,39 +60,31 @@ export async function scorePhase(
   progress: Progress,
   chunk = 64,
 ): Promise<ScoredRecord[]> {
-  const done = new Map(store.of<ScoredRecord>('scored').map((r) => [r.arch, r]));
-  const todo = archs.map((arch, index) => ({ arch, index })).filter((a) => !done.has(a.arch));
-  if (todo.length > 0) {
-    progress.start(`score ${scorers.map((s) => s.name).join('+')}`, archs.length);
-    if (todo.length < archs.length) progress.update(archs.length - todo.length, 'resumed');
-    try {
-      for (let at = 0; at < todo.length; at += chunk) {
-        const part = todo.slice(at, at + chunk);
-        const started = performance.now();
-        const scores: Record<string, number | null>[] = part.map(() => ({}));
-        for (const scorer of scorers) {
-          const values = await scorer.score(part.map((p) => p.arch));
-          values.forEach((v, i) => (scores[i]![scorer.name] = Number.isFinite(v) ? v : null));
-        }
-        const ms = (performance.now() - started) / part.length;
-        part.forEach((p, i) => {
-          const record: ScoredRecord = {
-            type: 'scored',
-            arch: p.arch,
-            index: p.index,
-            scores: scores[i]!,
-            ms,
-            at: Date.now(),
-          };
-          store.append(record);
-          done.set(p.arch, record);
-        });
-        progress.update(archs.length - todo.length + Math.min(at + chunk, todo.length));
-      }
-    } finally {
-      for (const scorer of scorers) await scorer.release();
+  const groups = new Map<ProxyContext, ArchScorer[]>();
+  for (const s of scorers) groups.set(s.context, [...(groups.get(s.context) ?? []), s]);
+  const names = scorers.map((s) => s.name);
+  const cache = new StoreScoreCache(store, scorers[0]!.context.space, archs, names);
+  const resumed = archs.filter((arch) => cache.record(arch)).length;
+  if (resumed < archs.length) {
+    progress.start(`score ${names.join('+')}`, archs.length);
+    if (resumed > 0) progress.update(resumed, 'resumed');
+    // Progress: the mean over the proxies of the architectures each has scored.
+    const done = new Map<string, number>();
+    for (const [context, group] of groups) {
+      await scoreArchitectures({
+        context,
+        proxies: group.map((s) => s.definition),
+        archs: archs.map((arch) => context.space.parse(arch)),
+        cache,
+        chunk,
+        onProgress(p) {
+          done.set(p.proxy, p.done);
+          const sum = [...done.values()].reduce((a, b) => a + b, 0);
+          progress.update(Math.floor(sum / names.length));
+        },
+      });
     }
     progress.stop();
   }
-  return archs.map((arch) => done.get(arch)!);
+  return archs.map((arch) => cache.record(arch)!);
 }

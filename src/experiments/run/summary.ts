@@ -4,7 +4,7 @@
  * computed from the results store only, so a resumed run summarizes all of its sessions.
  */
 import { kendall, spearman } from '../../stats/correlation.js';
-import type { RunDataset } from './data.js';
+import type { LoadedDataset } from '../../data/catalog.js';
 import type { FinalEpochRecord, FinalEvalRecord } from './final-phase.js';
 import type { ResolvedRun } from './layout.js';
 import { RUN_FILES } from './layout.js';
@@ -45,9 +45,10 @@ export interface RunSummary {
   train_images: number;
   test_images: number;
   space: string;
-  /** The network every candidate is built as: NB201 cells at this width and depth, adapted to the input. */
+  /** The network every candidate is built as: the space's skeleton at this width and depth, adapted to the input. */
   network: {
     channels: number;
+    /** The config's `network.cells` (the name is NB201's, where it counts cells per stage). */
     cells_per_stage: number;
     input_shape: [number, number, number];
     classes: number;
@@ -96,7 +97,7 @@ export interface RunSummary {
 export function buildSummary(
   dir: string,
   resolved: ResolvedRun,
-  data: RunDataset,
+  data: LoadedDataset,
   store: ResultsStore,
   scorers: readonly Pick<ArchScorer, 'name' | 'direction'>[],
   description: ModelDescription,

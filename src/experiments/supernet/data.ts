@@ -10,7 +10,7 @@ import { subset, type ImageDataset } from '../../data/dataset.js';
 import type { SupernetData } from '../../train/supernet/trainer.js';
 import { NaskitError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
-import { loadDataset } from '../datasets.js';
+import { loadDataset } from '../../data/catalog.js';
 
 export interface SearchDataOptions {
   dataset: string;

@@ -10,7 +10,7 @@ import { DARTS_ENCODINGS, encodeDarts } from './encodings.js';
 import { mutateDarts, neighborsDarts, sampleDarts } from './moves.js';
 import { dartsNetwork, type DartsNetworkSpec } from './network.js';
 import { dartsSupernet } from './supernet.js';
-import { CELLS_PER_TYPE, DARTS_OPS } from './ops.js';
+import { CELLS_PER_TYPE, DARTS_OPS, EDGES_PER_CELL } from './ops.js';
 import type { DartsArch } from './ops.js';
 
 export interface DartsSpace extends SearchSpace<DartsArch> {
@@ -26,6 +26,8 @@ export interface DartsSpace extends SearchSpace<DartsArch> {
   ): DartsArch;
   /** NetworkCIFAR: channels = C (36), cells = layers (20); optional auxiliary head and drop-path. */
   build(arch: DartsArch, config: NetworkConfig): DartsNetworkSpec;
+  /** Every edge sep_conv_5x5 (two depthwise-separable 5×5 convs), each node reading both cell inputs. */
+  heaviest(): DartsArch;
   /** The DARTS search network: channels = C (16), cells = layers (8); ops = 'none' + the 7 ops. */
   supernet(config: SupernetConfig): Supernet<DartsArch>;
 }
@@ -54,6 +56,10 @@ export const darts: DartsSpace = {
       reduce: reduce.map(([op, input]) => ({ op, input })),
     }),
   build: (arch, config) => dartsNetwork(arch, config),
+  heaviest: () => {
+    const cell = Array.from({ length: EDGES_PER_CELL }, (_, k) => ({ op: 'sep_conv_5x5', input: k % 2 }));
+    return makeDartsArch({ normal: cell, reduce: cell });
+  },
   supernet: dartsSupernet,
 };
 

@@ -20,7 +20,7 @@ import { NB101_ENCODINGS, encodeNb101 } from './encodings.js';
 import { mutateNb101, neighborsNb101, sampleNb101 } from './moves.js';
 import { nb101Network } from './network.js';
 import { nb101ProxyHooks } from './proxy-hooks.js';
-import { NB101_OPS, NB101_SIZE } from './ops.js';
+import { MAX_VERTICES, NB101_OPS, NB101_SIZE } from './ops.js';
 import type { Nb101Arch, Nb101Label } from './ops.js';
 import type { PrunedSpec } from './spec.js';
 
@@ -37,7 +37,18 @@ export interface Nb101Space extends SearchSpace<Nb101Arch> {
   fromSpec(matrix: readonly (readonly number[])[], ops: readonly Nb101Label[]): Nb101Arch;
   /** The benchmark network: channels = stem channels (128), cells = modules per stack (3). */
   build(arch: Nb101Arch, config: NetworkConfig): NetworkSpec;
+  /**
+   * A chain of five conv3x3 vertices: each then carries the module's full width (a vertex feeding the
+   * output shares its channels with the other feeders), so no cell does much more work.
+   */
+  heaviest(): Nb101Arch;
 }
+
+/** The heaviest cell: input → five conv3x3 → output. */
+const CHAIN_OPS = new Array<Nb101Label>(MAX_VERTICES - 2).fill('conv3x3-bn-relu');
+const CHAIN_MATRIX = Array.from({ length: MAX_VERTICES }, (_, i) =>
+  Array.from({ length: MAX_VERTICES }, (_, j) => (j === i + 1 ? 1 : 0)),
+);
 
 export const nb101: Nb101Space = {
   name: 'nb101',
@@ -61,6 +72,7 @@ export const nb101: Nb101Space = {
   fromTable,
   fromSpec: (matrix, ops) => makeNb101Arch(matrix, ops),
   build: (arch, config) => nb101Network(arch, config),
+  heaviest: () => makeNb101Arch(CHAIN_MATRIX, ['input', ...CHAIN_OPS, 'output']),
   proxyHooks: nb101ProxyHooks,
 };
 

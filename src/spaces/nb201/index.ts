@@ -9,11 +9,11 @@ import type { EncodingKind, SearchSpace } from '../space.js';
 import { formatNb201, fromNaslib, parseNb201, toNaslib } from './codec.js';
 import { NB201_ENCODINGS, encodeNb201, hasParameterFreePath } from './encodings.js';
 import { mutateNb201, neighborsNb201, sampleNb201 } from './moves.js';
-import { buildNb201 } from './network.js';
+import { buildNb201, NB201_EDGES } from './network.js';
 import { fromOfficialIndex, officialIndex } from './official-index.js';
 import { nb201ProxyHooks } from './proxy-hooks.js';
 import { nb201Supernet } from './supernet.js';
-import { NB201_OPS, NB201_SIZE } from './ops.js';
+import { makeNb201Arch, NB201_OPS, NB201_SIZE } from './ops.js';
 import type { Nb201Arch } from './ops.js';
 
 export interface Nb201Space extends SearchSpace<Nb201Arch> {
@@ -28,6 +28,8 @@ export interface Nb201Space extends SearchSpace<Nb201Arch> {
   enumerate(): Iterable<Nb201Arch>;
   /** TinyNetwork: channels = C of stage 1 (16), cells = cells per stage (5). */
   build(arch: Nb201Arch, config: NetworkConfig): NetworkSpec;
+  /** Every edge nor_conv_3x3. */
+  heaviest(): Nb201Arch;
   supernet(config: SupernetConfig): Supernet<Nb201Arch>;
 }
 
@@ -55,6 +57,8 @@ export const nb201: Nb201Space = {
   fromNaslib: (codes) => fromNaslib(codes),
   hasParameterFreePath,
   build: buildNb201,
+  heaviest: () => makeNb201Arch(NB201_EDGES.map(() => 'nor_conv_3x3')),
+  cellOps: (arch: Nb201Arch) => arch.edges,
   supernet: nb201Supernet,
   proxyHooks: nb201ProxyHooks,
 };

@@ -10,8 +10,8 @@ import type { EncodingKind, SearchSpace } from '../space.js';
 import { formatTnbMicro, fromDigits, parseTnbMicro } from './codec.js';
 import { TNB_MICRO_ENCODINGS, encodeTnbMicro } from './encodings.js';
 import { enumerateTnbMicro, mutateTnbMicro, neighborsTnbMicro, sampleTnbMicro } from './moves.js';
-import { TNB_MICRO_OPS, TNB_MICRO_SIZE, opDigits } from './ops.js';
-import type { TnbMicroArch } from './ops.js';
+import { TNB_MICRO_EDGES, TNB_MICRO_OPS, TNB_MICRO_SIZE, makeTnbMicroArch, opDigits } from './ops.js';
+import type { TnbMicroArch, TnbMicroOp } from './ops.js';
 
 export interface TnbMicroSpace extends SearchSpace<TnbMicroArch> {
   /** NASLib op tuple: the six digits of the string, in order. */
@@ -20,6 +20,8 @@ export interface TnbMicroSpace extends SearchSpace<TnbMicroArch> {
   enumerate(): Iterable<TnbMicroArch>;
   /** TNB classification network (64-41414 skeleton): channels = base channels (64), cells = cells per layer (2). */
   build(arch: TnbMicroArch, config: NetworkConfig): NetworkSpec;
+  /** Every edge conv3x3. */
+  heaviest(): TnbMicroArch;
 }
 
 export const tnbMicro: TnbMicroSpace = {
@@ -42,6 +44,8 @@ export const tnbMicro: TnbMicroSpace = {
   fromNaslib: (digits) => fromDigits(digits),
   build: (arch, config) =>
     tnbNetwork(config, { blocks: TNB_MICRO_SKELETON, cell: tnbMicroCell(arch.edges), name: 'tnb101-micro' }),
+  heaviest: () => makeTnbMicroArch(new Array<TnbMicroOp>(TNB_MICRO_EDGES).fill('conv3x3')),
+  cellOps: (arch: TnbMicroArch) => arch.edges,
 };
 
 /** The fixed macro skeleton of the micro space (the `41414` of `64-41414-…`). */

@@ -1,11 +1,26 @@
 /**
- * The winning NB201 cell as a graph, drawn by Vega: the four nodes on a line (input, two inner nodes,
- * output), each edge i→j an arc labelled with its operation and coloured by it. Edges whose op is
- * `none` (no connection) are drawn as faint dashed arcs so the cell's full shape stays visible.
+ * The winning cell as a graph, drawn by Vega, for spaces whose architecture is one cell of the 4-node
+ * DAG (`SearchSpace.cellOps`: NB201, TNB101 micro): the four nodes on a line (input, two inner nodes,
+ * output), each edge i→j an arc labelled with its operation and coloured by it. Edges whose op is a
+ * zero op (no connection) are drawn as faint dashed arcs so the cell's full shape stays visible.
  */
 import type { Spec } from 'vega';
-import { nb201 } from '../../../spaces/index.js';
-import { NB201_EDGES } from '../../../spaces/nb201/network.js';
+import { CELL_EDGES } from '../../../spaces/cell-dag.js';
+import type { AnySpace } from '../../../spaces/space.js';
+
+/** Colours by op kind, in legend order; the names are NB201's and TNB101's. */
+const OP_COLOURS: readonly (readonly [op: string, colour: string])[] = [
+  ['nor_conv_3x3', '#d62728'],
+  ['conv3x3', '#d62728'],
+  ['nor_conv_1x1', '#ff7f0e'],
+  ['conv1x1', '#ff7f0e'],
+  ['avg_pool_3x3', '#1f77b4'],
+  ['skip_connect', '#2ca02c'],
+  ['skip', '#2ca02c'],
+  ['none', '#bbbbbb'],
+  ['zero', '#bbbbbb'],
+];
+const ZERO_OPS = new Set(['none', 'zero']);
 
 const NODE_X = [60, 210, 360, 510];
 const BASE_Y = 145;
@@ -19,10 +34,12 @@ interface EdgeDatum {
   none: boolean;
 }
 
-/** Vega spec of the cell of an NB201 architecture string. */
-export function cellGraphSpec(arch: string): Spec {
-  const ops = nb201.parse(arch).edges;
-  const edges: EdgeDatum[] = NB201_EDGES.map(([from, to], e) => {
+/** Vega spec of the cell of an architecture string; null when the space's architectures are not such a cell. */
+export function cellGraphSpec(space: AnySpace, arch: string): Spec | null {
+  if (!space.cellOps) return null;
+  const ops = space.cellOps(space.parse(arch));
+  const colours = OP_COLOURS.filter(([op]) => space.ops.includes(op));
+  const edges: EdgeDatum[] = CELL_EDGES.map(({ from, to }, e) => {
     const x1 = NODE_X[from]!;
     const x2 = NODE_X[to]!;
     const span = to - from;
@@ -32,7 +49,14 @@ export function cellGraphSpec(arch: string): Spec {
     const cx = (x1 + x2) / 2;
     const path = `M${x1},${BASE_Y} Q${cx},${BASE_Y + bend * 2} ${x2},${BASE_Y}`;
     const op = ops[e]!;
-    return { path, op, label: op, lx: cx, ly: BASE_Y + bend + (bend > 0 ? 12 : -10), none: op === 'none' };
+    return {
+      path,
+      op,
+      label: op,
+      lx: cx,
+      ly: BASE_Y + bend + (bend > 0 ? 12 : -10),
+      none: ZERO_OPS.has(op),
+    };
   });
   const nodes = NODE_X.map((x, i) => ({ x, y: BASE_Y, label: i === 0 ? 'in' : i === 3 ? 'out' : String(i) }));
   return {
@@ -49,8 +73,8 @@ export function cellGraphSpec(arch: string): Spec {
       {
         name: 'color',
         type: 'ordinal',
-        domain: ['nor_conv_3x3', 'nor_conv_1x1', 'avg_pool_3x3', 'skip_connect', 'none'],
-        range: ['#d62728', '#ff7f0e', '#1f77b4', '#2ca02c', '#bbbbbb'],
+        domain: colours.map(([op]) => op),
+        range: colours.map(([, colour]) => colour),
       },
     ],
     legends: [{ fill: 'color', title: 'operation', orient: 'right' }],

@@ -29,7 +29,7 @@ export function headline(s: RunSummary): [string, string][] {
     ['Dataset', `${s.dataset} (${s.train_images} train / ${s.test_images} test; ${s.data_source})`],
     [
       'Network',
-      `${s.space.toUpperCase()} cells, C = ${s.network.channels}, ${s.network.cells_per_stage} cell${s.network.cells_per_stage > 1 ? 's' : ''} per stage, ` +
+      `${s.space}: channels ${s.network.channels}, cells ${s.network.cells_per_stage} (the space's width and depth), ` +
         `input ${c}×${h}×${w}, ${s.network.classes} classes, ${s.params.toLocaleString('en-US')} parameters`,
     ],
     [

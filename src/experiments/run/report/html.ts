@@ -61,9 +61,7 @@ export function reportHtml(summary: RunSummary, charts: readonly ReportChart[]):
 <dl>
 ${facts}
 </dl>
-<h2>Winning cell</h2>
-${figure(chart('report-cell.svg'))}
-<h2>Proxy scores and short-training accuracy</h2>
+${chart('report-cell.svg') ? `<h2>Winning cell</h2>\n${figure(chart('report-cell.svg'))}\n` : ''}<h2>Proxy scores and short-training accuracy</h2>
 <div class="charts">
 ${figure(chart('report-proxy-vs-accuracy.svg'))}
 ${figure(chart('report-proxy-scores.svg'))}

@@ -9,6 +9,7 @@ import { RUN_FILES } from '../layout.js';
 import type { ScoredRecord } from '../search-phase.js';
 import type { StoreRecord } from '../store.js';
 import type { RunSummary } from '../summary.js';
+import { getSpace } from '../../../spaces/index.js';
 import { cellGraphSpec } from './cell-graph.js';
 import {
   scatterSpec,
@@ -34,8 +35,9 @@ export async function renderCharts(
 ): Promise<ReportChart[]> {
   const scored = records.filter((r): r is ScoredRecord => r.type === 'scored');
   const selected = new Set(summary.candidates.map((c) => c.arch));
+  const cell = cellGraphSpec(getSpace(summary.space), summary.arch);
   return [
-    { file: 'report-cell.svg', title: 'Winning cell', svg: await renderVega(cellGraphSpec(summary.arch)) },
+    ...(cell ? [{ file: 'report-cell.svg', title: 'Winning cell', svg: await renderVega(cell) }] : []),
     {
       file: 'report-proxy-vs-accuracy.svg',
       title: 'Proxy score vs short-training accuracy',

@@ -1,12 +1,14 @@
 /**
- * Benchmark-lookup throughput on NAS-Bench-201 (used by `naskit bench`): how many `queryKey(key, metric)`
+ * `naskit bench query`: benchmark-lookup throughput on NAS-Bench-201: how many `queryKey(key, metric)`
  * calls per second the table answers, for keys built fresh by the space (not the table's own string
  * objects), plus the rate of `query(arch, metric)`, which also formats the architecture into its key.
  */
-import { openBenchmark } from '../benchmarks/catalog.js';
-import { getSpace } from '../spaces/index.js';
-import { NaskitError } from '../util/errors.js';
-import { Rng } from '../util/rng.js';
+import { openBenchmark } from '../../benchmarks/catalog.js';
+import { getSpace } from '../../spaces/index.js';
+import { resolveDataDir } from '../../util/data-dir.js';
+import { NaskitError } from '../../util/errors.js';
+import { Rng } from '../../util/rng.js';
+import { benchOutput } from './output.js';
 
 export interface BenchQueryOptions {
   dataDir?: string;
@@ -64,4 +66,25 @@ export async function benchQuery(options: BenchQueryOptions = {}): Promise<Bench
     load_ms: loadMs,
     load_rss_mb: loadRssMb,
   };
+}
+
+export interface QueryBenchFlags {
+  dataDir?: string;
+  dataset?: string;
+  seconds?: number;
+  json?: boolean;
+}
+
+/** Run the bench and return what the command prints. */
+export async function runQueryBench(flags: QueryBenchFlags): Promise<string> {
+  const result = await benchQuery({
+    dataDir: resolveDataDir(flags.dataDir),
+    dataset: flags.dataset,
+    seconds: flags.seconds,
+  });
+  return benchOutput(result, flags.json, (r) => [
+    `queryKey     ${Math.round(r.queries_per_s).toLocaleString('en-US')} lookups/s`,
+    `query(arch)  ${Math.round(r.arch_queries_per_s).toLocaleString('en-US')} lookups/s (formats the key too)`,
+    `table load   ${r.load_ms.toFixed(0)} ms`,
+  ]);
 }

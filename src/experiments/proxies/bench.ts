@@ -5,14 +5,14 @@
  * program; `together` times all of them as `proxies eval` runs them (siblings share one run).
  */
 import { availableParallelism, loadavg } from 'node:os';
-import { getSpace } from '../spaces/index.js';
-import { NaskitError } from '../util/errors.js';
-import { Rng } from '../util/rng.js';
-import { createProxyContext } from './context.js';
-import { resolveProxies } from './index.js';
-import { EPSILON_BATCH } from './epsilon.js';
-import { NASLIB_BATCH } from './net/loss-grads.js';
-import { scoreArchitectures } from './run.js';
+import { getSpace } from '../../spaces/index.js';
+import { NaskitError } from '../../util/errors.js';
+import { Rng } from '../../util/rng.js';
+import { createProxyContext } from '../../proxies/context.js';
+import { resolveProxies } from '../../proxies/index.js';
+import { EPSILON_BATCH } from '../../proxies/epsilon.js';
+import { NASLIB_BATCH } from '../../proxies/net/loss-grads.js';
+import { scoreArchitectures } from '../../proxies/run.js';
 
 /** The 13 NAS-Bench-Suite-Zero proxies. */
 export const SUITE_ZERO_PROXIES = [

@@ -4,9 +4,10 @@
  * finite score — because a search that uses the proxy has to place those architectures somewhere;
  * `spearman_finite` is the published-paper view that drops them instead.
  */
-import { kendall, spearman } from '../stats/correlation.js';
-import { median } from '../stats/summary.js';
-import { NaskitError } from '../util/errors.js';
+import { kendall, spearman } from '../../stats/correlation.js';
+import { median } from '../../stats/summary.js';
+import { topKendall } from '../../stats/topk.js';
+import { NaskitError } from '../../util/errors.js';
 
 export interface ProxyStats {
   /** Spearman ρ over all architectures, failures as the worst score. */
@@ -49,23 +50,13 @@ export function proxyStats(
   const values = Float64Array.from(scores, (s) => s ?? Number.NaN);
   const acc = Float64Array.from({ length: n }, (_, i) => accuracy[i]!);
   const failed = scores.filter((s) => s === null).length;
-  const cut = topFraction(acc, 0.1);
-  const top = Array.from({ length: n }, (_, i) => i).filter((i) => acc[i]! >= cut);
-  const pick = (xs: ArrayLike<number>, idx: readonly number[]) => Float64Array.from(idx, (i) => xs[i]!);
   const worst = { nonFinite: 'worst' } as const;
   return {
     spearman: spearman(values, acc, worst),
     kendall: kendall(values, acc, worst),
     spearman_finite: spearman(values, acc, { nonFinite: 'drop' }),
-    top10_kendall: kendall(pick(values, top), pick(acc, top), worst),
+    top10_kendall: topKendall(values, acc, 0.1, worst),
     nan_rate: n === 0 ? Number.NaN : failed / n,
     sec_per_arch: median(seconds),
   };
-}
-
-/** The accuracy at the (1 - fraction) quantile: the smallest accuracy of the top `fraction`. */
-function topFraction(acc: Float64Array, fraction: number): number {
-  const sorted = Float64Array.from(acc).sort();
-  const k = Math.max(1, Math.round(sorted.length * fraction));
-  return sorted[sorted.length - k] ?? Number.NaN;
 }

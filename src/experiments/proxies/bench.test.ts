@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testDataDir } from '../util/data-dir.js';
+import { testDataDir } from '../../util/data-dir.js';
 import { benchProxies } from './bench.js';
 
 const dir = testDataDir();

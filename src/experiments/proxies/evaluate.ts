@@ -3,17 +3,17 @@
  * all of them), score them on the dataset's images (through a resumable cache when given), and report
  * rank correlations with the table's accuracy per proxy.
  */
-import { openBenchmark, type BenchmarkSource } from '../benchmarks/catalog.js';
-import type { TabularBenchmark } from '../benchmarks/table.js';
-import { spearman } from '../stats/correlation.js';
-import { resolveDataDir } from '../util/data-dir.js';
-import { NaskitError } from '../util/errors.js';
-import { Rng } from '../util/rng.js';
-import { ScoreCache } from './cache.js';
-import { createProxyContext } from './context.js';
-import { resolveProxies } from './index.js';
-import type { ProxyValue } from './proxy.js';
-import { scoreArchitectures, type ScoreProgress } from './run.js';
+import { openBenchmark, type BenchmarkSource } from '../../benchmarks/catalog.js';
+import type { TabularBenchmark } from '../../benchmarks/table.js';
+import { spearman } from '../../stats/correlation.js';
+import { resolveDataDir } from '../../util/data-dir.js';
+import { NaskitError } from '../../util/errors.js';
+import { Rng } from '../../util/rng.js';
+import { ScoreCache } from '../../proxies/cache.js';
+import { createProxyContext } from '../../proxies/context.js';
+import { resolveProxies } from '../../proxies/index.js';
+import type { ProxyValue } from '../../proxies/proxy.js';
+import { scoreArchitectures, type ScoreProgress } from '../../proxies/run.js';
 import { proxyStats, type ProxyStats } from './stats.js';
 
 export interface ProxyEvalOptions {
