@@ -84,6 +84,13 @@ export const verbs: readonly Verb[] = [
     load: () => import('./supernet.js'),
   },
   {
+    name: 'worker',
+    args: '[options]',
+    description:
+      'take naskit jobs (search seeds, proxy chunks) from a Redis queue and run them until stopped',
+    load: () => import('./worker.js'),
+  },
+  {
     name: 'data',
     args: '',
     description: 'image sets in a data directory: import CIFAR-10 from its official archive',

@@ -5,7 +5,8 @@
  */
 import type { Command } from 'commander';
 import type { BenchmarkSource } from '../benchmarks/catalog.js';
-import { DEFAULT_WARM_POOL, searchJob, type SearchJob } from '../experiments/search-job.js';
+import { DEFAULT_WARM_POOL, searchJob, type SearchJob, type SeedRunner } from '../experiments/search-job.js';
+import { resolveDataDir } from '../util/data-dir.js';
 import { NaskitError } from '../util/errors.js';
 import {
   addSupernetOptions,
@@ -29,6 +30,7 @@ interface SearchFlags {
   warmStart?: string;
   warmPool?: string;
   proxyCache?: string;
+  redis?: string;
   json?: boolean;
 }
 
@@ -73,8 +75,18 @@ export function register(program: Command): void {
       '--proxy-cache <file>',
       'resumable JSONL cache of the --warm-start scores (shared by seeds and runs)',
     )
+    .option(
+      '--redis <url>',
+      'run the seeds as jobs on naskit workers sharing this Redis (rs, re, ls, bananas; --table is then a file in --data-dir)',
+    )
     .option('--json', 'print one JSON object instead of tables');
   addSupernetOptions(command).action(async (flags: SearchFlags & SupernetSearchFlags) => {
+    if (flags.redis !== undefined && isSupernetStrategy(flags.strategy)) {
+      throw new NaskitError(
+        'invalid_argument',
+        `--redis runs the table strategies (rs, re, ls, bananas); '${flags.strategy}' runs in this process only for now`,
+      );
+    }
     process.stdout.write(
       isSupernetStrategy(flags.strategy) ? await supernetSearchCommand(flags) : await searchCommand(flags),
     );
@@ -136,9 +148,25 @@ function searchJobOf(flags: SearchFlags): SearchJob {
   };
 }
 
+/**
+ * With --redis, the seeds go to workers; a --table then names a file inside the data folder, the same
+ * relative path on this machine (for the summary) and on each worker.
+ */
+async function seedRunner(flags: SearchFlags, job: SearchJob): Promise<SeedRunner | undefined> {
+  if (flags.redis === undefined) return undefined;
+  const { queueSeedRunner } = await import('../distributed/search.js');
+  const { dataRefOf } = await import('../distributed/data-ref.js');
+  const log = (m: string) => process.stderr.write(`naskit: ${m}\n`);
+  if (job.table === undefined) return queueSeedRunner({ redis: flags.redis, log });
+  const { ref, path } = dataRefOf(resolveDataDir(flags.dataDir), job.table, '--table');
+  job.table = path;
+  return queueSeedRunner({ redis: flags.redis, table: ref, log });
+}
+
 export async function searchCommand(flags: SearchFlags): Promise<string> {
   const job = searchJobOf(flags);
-  const r = await searchJob(job, (m) => process.stderr.write(`naskit: warning: ${m}\n`));
+  const runner = await seedRunner(flags, job);
+  const r = await searchJob(job, (m) => process.stderr.write(`naskit: warning: ${m}\n`), runner);
   const { table, runs, summary, oracle: ref, params, budget } = r;
   const warm = runs[0]?.warmStart;
 
