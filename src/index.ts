@@ -64,11 +64,30 @@ export type {
 export { createProxyContext } from './proxies/context.js';
 export type { ContextOptions as ProxyContextOptions } from './proxies/context.js';
 export { scoreArchitectures } from './proxies/run.js';
-export type { ScoreProgress, ScoreRunOptions } from './proxies/run.js';
+export type { ArchScorer, ScoreProgress, ScoreRunOptions } from './proxies/run.js';
 export { ScoreCache } from './proxies/cache.js';
 export type { CacheIdentity } from './proxies/cache.js';
 export { evaluateProxies } from './experiments/proxies/evaluate.js';
 export type { ProxyEvalOptions, ProxyEvalResult } from './experiments/proxies/evaluate.js';
+
+// Distributed jobs on BullMQ/Redis: a worker, the coordinator, and the proxy and search-seed transports.
+export { startWorker } from './distributed/worker.js';
+export type { RunningWorker, WorkerOptions } from './distributed/worker.js';
+export { runJobs } from './distributed/coordinator.js';
+export type {
+  CoordinatorOptions,
+  CoordinatorResult,
+  FailedJob,
+  JobRecord,
+} from './distributed/coordinator.js';
+export { parseJob, jobId } from './distributed/jobs.js';
+export type { NaskitJob, ProxyChunkJob, SearchSeedJob } from './distributed/jobs.js';
+export { queueScorer } from './distributed/proxies.js';
+export type { QueueScoreOptions } from './distributed/proxies.js';
+export { queueSeedRunner } from './distributed/search.js';
+export type { QueueSeedOptions } from './distributed/search.js';
+export { benchQueue } from './distributed/bench.js';
+export type { QueueBenchOptions, QueueBenchResult } from './distributed/bench.js';
 
 // Statistics: rank correlations, ranks, summaries; the non-finite policy is always explicit.
 export { kendall, pearson, spearman } from './stats/correlation.js';

@@ -12,6 +12,7 @@ import { runProxiesBench, type ProxiesBenchFlags } from '../experiments/bench/pr
 import { runQueryBench, type QueryBenchFlags } from '../experiments/bench/query.js';
 import { runSessionsBench, type SessionsBenchFlags } from '../experiments/bench/sessions.js';
 import { runSupernetBench, type SupernetBenchFlags } from '../experiments/bench/supernet.js';
+import type { QueueBenchFlags } from '../distributed/bench.js';
 import { BENCH_PROXIES } from '../experiments/proxies/bench.js';
 import { parseNonNegativeInt, parseNumber, parsePositiveInt } from './parse.js';
 
@@ -117,6 +118,30 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (opts: ProxiesBenchFlags) => {
       process.stdout.write(await runProxiesBench(opts));
+    });
+
+  bench
+    .command('queue')
+    .description(
+      'The Redis job queue: round trip of tiny jobs (median, p90; target median <= 5 ms on localhost), and proxy ' +
+        'scoring throughput in process (1, 2 threads) against 1 and 2 queue workers of 1 thread each',
+    )
+    .requiredOption('--redis <url>', 'redis://[:password@]host:port[/db], or rediss:// for TLS')
+    .option('--jobs <n>', 'tiny jobs timed one after another', parsePositiveInt, 200)
+    .option('--archs <n>', 'NB201 cells scored per throughput figure', parsePositiveInt, 48)
+    .option('--proxies <list>', 'comma-separated proxy names for the throughput', 'synflow,nwot')
+    .option(
+      '--dataset <name>',
+      'images of the data-dependent proxies (fashion-mnist, mnist built in)',
+      'mnist',
+    )
+    .option('--chunk <n>', 'cells per job in the throughput runs', parsePositiveInt, 4)
+    .option('--seed <seed>', 'seed of the cells, the batch and the initializations', parseNonNegativeInt, 0)
+    .option('--json', 'print one JSON object')
+    .action(async (opts: QueueBenchFlags) => {
+      // Loaded on use: the queue client is not needed by the other benches.
+      const { runQueueBench } = await import('../distributed/bench.js');
+      process.stdout.write(await runQueueBench(opts));
     });
 
   bench

@@ -4,19 +4,18 @@
  *   proxies score --space S --proxies LIST (--file F | <arch>...) [--data-dir D] [--seed S] [--json]
  *   proxies eval --space S --dataset D --proxies LIST [--sample N | --all] [--seed S] [--data-dir D]
  *                [--cache FILE] [--metric M] [--json]
+ *   (score and eval: --redis URL sends chunks of the architectures to naskit workers)
  * Scores are oriented so that higher = better; null marks a failed (NaN/Inf) score.
  */
 import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createProgress } from '../experiments/progress.js';
-import { createProxyContext } from '../proxies/context.js';
-import { BUILT_IN_PROXY_DATASETS } from '../proxies/data-batch.js';
+import { createProxyContext, proxyDataDir } from '../proxies/context.js';
 import { evaluateProxies } from '../experiments/proxies/evaluate.js';
 import { getProxy, proxyNames, resolveProxies } from '../proxies/index.js';
-import { scoreArchitectures, type ScoreProgress } from '../proxies/run.js';
+import { scoreArchitectures, type ArchScorer, type ScoreProgress } from '../proxies/run.js';
 import { getSpace } from '../spaces/index.js';
-import { resolveDataDir } from '../util/data-dir.js';
 import { NaskitError } from '../util/errors.js';
 import { parseList } from './parse.js';
 
@@ -28,6 +27,7 @@ interface CommonFlags {
   threads?: string;
   concurrency?: string;
   workers?: string;
+  redis?: string;
   json?: boolean;
 }
 
@@ -42,7 +42,30 @@ function withComputeOptions(command: Command): Command {
     .option(
       '--workers <n>',
       `worker threads pulling chunks of the architectures from one queue (default: the ${availableParallelism()} cores)`,
+    )
+    .option(
+      '--redis <url>',
+      'score the architectures as jobs on naskit workers sharing this Redis (--threads, --concurrency and --workers are then set on each worker)',
     );
+}
+
+/** With --redis, the scorer that sends chunks to workers; the local compute flags then have no meaning. */
+async function remoteScorer(flags: CommonFlags): Promise<ArchScorer | undefined> {
+  if (flags.redis === undefined) return undefined;
+  for (const [flag, value] of [
+    ['--threads', flags.threads],
+    ['--concurrency', flags.concurrency],
+    ['--workers', flags.workers],
+  ] as const) {
+    if (value !== undefined) {
+      throw new NaskitError(
+        'invalid_argument',
+        `${flag} sets this machine's compute; with --redis give each naskit worker its own (--concurrency, --threads)`,
+      );
+    }
+  }
+  const { queueScorer } = await import('../distributed/proxies.js');
+  return queueScorer({ redis: flags.redis, log: (m) => process.stderr.write(`naskit: ${m}\n`) });
 }
 
 export function register(program: Command): void {
@@ -193,24 +216,27 @@ export async function scoreCommand(
   const proxies = resolveProxies(parseList(flags.proxies));
   const texts = readArchs(archTexts, flags.file);
   const archs = texts.map((t) => space.parse(t));
-  const needsData = proxies.some((p) => p.data !== 'none');
+  const remote = await remoteScorer(flags);
   const threads = optionalInt(flags.threads, '--threads');
   const concurrency = optionalInt(flags.concurrency, '--concurrency');
   const workers = optionalInt(flags.workers, '--workers') ?? availableParallelism();
+  const dataDir = proxyDataDir(proxies, flags.dataset, flags.dataDir);
   const context = createProxyContext({
     space,
     dataset: flags.dataset,
     seed: seedOf(flags.seed),
-    // Built-in image sets (fashion-mnist, mnist) need no data folder unless one is named.
-    ...(needsData && !(BUILT_IN_PROXY_DATASETS.includes(flags.dataset) && flags.dataDir === undefined)
-      ? { dataDir: resolveDataDir(flags.dataDir) }
-      : {}),
+    ...(dataDir === undefined ? {} : { dataDir }),
     ...(threads === undefined ? {} : { threads }),
     ...(concurrency === undefined ? {} : { concurrency }),
     workers,
   });
   const progress = progressReporter(flags.json === true || archs.length < 20);
-  const scores = await scoreArchitectures({ context, proxies, archs, onProgress: progress.report });
+  const scores = await (remote ?? scoreArchitectures)({
+    context,
+    proxies,
+    archs,
+    onProgress: progress.report,
+  });
   progress.stop();
   if (flags.json) {
     return `${JSON.stringify({
@@ -257,6 +283,7 @@ export async function evalCommand(
       `--source must be 'table' or 'suite-zero', got '${flags.source}'`,
     );
   }
+  const remote = await remoteScorer(flags);
   const progress = progressReporter(flags.json === true);
   const threads = optionalInt(flags.threads, '--threads');
   const concurrency = optionalInt(flags.concurrency, '--concurrency');
@@ -275,6 +302,7 @@ export async function evalCommand(
     ...(concurrency === undefined ? {} : { concurrency }),
     workers,
     onProgress: progress.report,
+    ...(remote === undefined ? {} : { scorer: remote }),
   });
   progress.stop();
   if (flags.json) {

@@ -61,6 +61,22 @@ export interface CoordinatorOptions {
   sweepMs?: number;
 }
 
+/** Where jobs go and who hears about it, as the transports (search seeds, proxy chunks) are told. */
+export interface QueueTarget {
+  redis: string;
+  queue?: string;
+  log?: (message: string) => void;
+}
+
+/** A target's settings for runJobs, leaving out what was not given. */
+export function targetOptions(target: QueueTarget): Pick<CoordinatorOptions, 'redis' | 'queue' | 'log'> {
+  return {
+    redis: target.redis,
+    ...(target.queue !== undefined ? { queue: target.queue } : {}),
+    ...(target.log ? { log: target.log } : {}),
+  };
+}
+
 export interface CoordinatorResult {
   completed: number;
   failed: FailedJob[];

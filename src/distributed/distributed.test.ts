@@ -5,12 +5,13 @@
  * processes; the others run in this process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startRedisServer, redisServerBinary, type RedisServer } from '../../test/helpers/redis-server.js';
 import { tempDirs } from '../../test/helpers/temp-dirs.js';
+import { evalCommand, scoreCommand } from '../cli/proxies.js';
 import { searchCommand } from '../cli/search.js';
 import { main } from '../cli/main.js';
 import { createProxyContext } from '../proxies/context.js';
@@ -21,6 +22,7 @@ import { Rng } from '../util/rng.js';
 import { NaskitError } from '../util/errors.js';
 import { runJobs, type FailedJob, type JobRecord } from './coordinator.js';
 import { JOB_FORMAT, type NaskitJob, type ProxyChunkResult } from './jobs.js';
+import { proxyChunkJobs, queueScorer } from './proxies.js';
 import { startWorker, type RunningWorker } from './worker.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -250,6 +252,119 @@ describe.skipIf(!binary)(
       ]);
       expect(failed[0]!.error).toMatch(/unknown_op/);
       await stopInProcess();
+    });
+
+    it('proxies score and eval with --redis print the in-process JSON; the coordinator fills the cache once per score', async () => {
+      const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      try {
+        await inProcessWorker();
+        // A repeated cell is scored once and printed twice, as in process.
+        const archs = [...cells(12, 7), cells(1, 7)[0]!];
+        const flags = {
+          space: 'nb201',
+          proxies: 'params,synflow,nwot',
+          dataset: 'mnist',
+          seed: '0',
+          json: true,
+        };
+        const local = await scoreCommand(archs, { ...flags, threads: '1', workers: '1' });
+        expect(await scoreCommand(archs, { ...flags, redis: redis.url })).toBe(local);
+        await expect(scoreCommand(archs, { ...flags, workers: '2', redis: redis.url })).rejects.toThrow(
+          /--workers sets this machine's compute/,
+        );
+
+        // Smaller chunks: every distinct cell goes out once, in the in-process order, with the same scores.
+        const space = nb201;
+        const parsed = archs.map((a) => space.parse(a));
+        const proxies = resolveProxies(['synflow']);
+        const ctx = createProxyContext({ space, dataset: 'mnist', seed: 0, threads: 1, workers: 1 });
+        const { jobs, members } = proxyChunkJobs({ context: ctx, proxies, archs: parsed }, 3);
+        expect(jobs.length).toBeGreaterThan(1);
+        expect(members.flat().sort((a, b) => a - b)).toEqual([...Array(12).keys()]);
+        const remote = await queueScorer({ redis: redis.url, chunk: 3 })({
+          context: ctx,
+          proxies,
+          archs: parsed,
+        });
+        const printed = JSON.parse(local) as { scores: { synflow: number | null }[] };
+        expect(remote.get('synflow')!.map((v) => v.value)).toEqual(printed.scores.map((r) => r.synflow));
+
+        // eval: a cache holding one proxy's scores; --redis sends only the other's and writes each once.
+        const cache = join(tempDir('naskit-dist-cache-'), 'scores.jsonl');
+        const evalFlags = { space: 'nb201', dataset: 'cifar10', sample: '12', seed: '0', json: true };
+        await evalCommand({ ...evalFlags, proxies: 'params', cache, workers: '1' });
+        const withoutTimes = (text: string) =>
+          JSON.stringify(JSON.parse(text, (k, v: unknown) => (k === 'sec_per_arch' ? undefined : v)));
+        const both = { ...evalFlags, proxies: 'params,flops' };
+        const expected = withoutTimes(await evalCommand({ ...both, workers: '1' }));
+        expect(withoutTimes(await evalCommand({ ...both, cache, redis: redis.url }))).toBe(expected);
+        const lines = () => readFileSync(cache, 'utf8').trim().split('\n').slice(1);
+        const rows = lines().map((l) => JSON.parse(l) as { proxy: string; key: string });
+        expect(rows.filter((r) => r.proxy === 'params')).toHaveLength(12);
+        expect(rows.filter((r) => r.proxy === 'flops')).toHaveLength(12);
+        expect(new Set(rows.map((r) => `${r.proxy} ${r.key}`)).size).toBe(24);
+        // No worker now: everything comes from the cache, nothing is written again.
+        await stopInProcess();
+        expect(withoutTimes(await evalCommand({ ...both, cache, redis: redis.url }))).toBe(expected);
+        expect(lines()).toHaveLength(24);
+      } finally {
+        stderr.mockRestore();
+        await stopInProcess();
+      }
+      // Three NB201 scorings of 12 cells on one core: slow on a busy machine.
+    }, 300_000);
+
+    it('naskit bench queue runs on tiny figures and prints its fields (no timing checked)', async () => {
+      let out = '';
+      const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+        out += String(chunk);
+        return true;
+      });
+      const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      let code: number;
+      try {
+        const args = [
+          '--redis',
+          redis.url,
+          '--jobs',
+          '3',
+          '--archs',
+          '4',
+          '--proxies',
+          'params',
+          '--chunk',
+          '2',
+        ];
+        code = await main(['node', 'naskit', 'bench', 'queue', ...args, '--json']);
+      } finally {
+        stdout.mockRestore();
+        stderr.mockRestore();
+      }
+      expect(code).toBe(0);
+      const printed = JSON.parse(out) as Record<string, unknown>;
+      expect(printed).toMatchObject({
+        jobs: 3,
+        round_trip_ms: { median: expect.any(Number), p90: expect.any(Number) },
+        overhead_ms: { median: expect.any(Number), p90: expect.any(Number) },
+        proxies: ['params'],
+        dataset: 'mnist',
+        archs: 4,
+        chunk: 2,
+        archs_per_s: {
+          in_process_1_thread: expect.any(Number),
+          in_process_2_threads: expect.any(Number),
+          queue_1_worker: expect.any(Number),
+          queue_2_workers: expect.any(Number),
+        },
+      });
+      // The bench's queues are gone from Redis afterwards.
+      const probe = new Queue('naskit-probe', { connection: { url: redis.url } });
+      try {
+        const client = (await probe.client) as unknown as { keys(pattern: string): Promise<string[]> };
+        expect(await client.keys('bull:naskit-bench-*')).toEqual([]);
+      } finally {
+        await probe.close();
+      }
     });
 
     it('a worker killed with SIGKILL mid-job: another takes the job after the stall interval; every result once', async () => {

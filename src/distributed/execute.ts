@@ -5,8 +5,7 @@
  * same kind, in this object, and released by `close()`.
  */
 import { openSearch, searchSeed, type SearchSetup } from '../experiments/search-job.js';
-import { BUILT_IN_PROXY_DATASETS } from '../proxies/data-batch.js';
-import { createProxyContext } from '../proxies/context.js';
+import { createProxyContext, proxyDataDir } from '../proxies/context.js';
 import { resolveProxies } from '../proxies/index.js';
 import type { ProxyContext, ProxyScorer } from '../proxies/proxy.js';
 import { scoreArchitectures } from '../proxies/run.js';
@@ -81,10 +80,11 @@ export class JobExecutor {
     const space = getSpace(job.space);
     const proxies = resolveProxies(job.proxies);
     const archs = job.archs.map((text) => space.parse(text));
-    const key = `${job.space}\n${job.dataset}\n${job.seed}`;
+    const dataDir = proxyDataDir(proxies, job.dataset, this.options.dataDir);
+    // The folder is part of the key: a context made for image-free proxies has none.
+    const key = `${job.space}\n${job.dataset}\n${job.seed}\n${dataDir ?? ''}`;
     let entry = this.proxies.get(key);
     if (entry === undefined) {
-      const needsData = proxies.some((p) => p.data !== 'none');
       entry = {
         context: createProxyContext({
           space,
@@ -92,11 +92,7 @@ export class JobExecutor {
           seed: job.seed,
           threads: this.options.threads,
           workers: 1,
-          // As `naskit proxies score`: the built-in image sets need no data folder unless one is named.
-          ...(needsData &&
-          !(BUILT_IN_PROXY_DATASETS.includes(job.dataset) && this.options.dataDir === undefined)
-            ? { dataDir: resolveDataDir(this.options.dataDir) }
-            : {}),
+          ...(dataDir === undefined ? {} : { dataDir }),
         }),
         scorers: new Map(),
         queue: Promise.resolve(),

@@ -6,15 +6,12 @@
 import type { SeedPlan, SeedRunner } from '../experiments/search-job.js';
 import type { SearchRun } from '../search/run.js';
 import { NaskitError } from '../util/errors.js';
-import { failedJobsError, runJobs } from './coordinator.js';
+import { failedJobsError, runJobs, targetOptions, type QueueTarget } from './coordinator.js';
 import { JOB_FORMAT, type DataRef, type SearchSeedJob } from './jobs.js';
 
-export interface QueueSeedOptions {
-  redis: string;
-  queue?: string;
+export interface QueueSeedOptions extends QueueTarget {
   /** The table as the workers find it in their data folders (the plan's own path is the coordinator's). */
   table?: DataRef;
-  log?: (message: string) => void;
 }
 
 /** The jobs of a plan, one per seed. */
@@ -55,10 +52,8 @@ export function queueSeedRunner(options: QueueSeedOptions): SeedRunner {
     const jobs = searchSeedJobs(plan, options.table);
     const runs = new Map<number, SearchRun>();
     const { failed } = await runJobs({
-      redis: options.redis,
+      ...targetOptions(options),
       jobs,
-      ...(options.queue !== undefined ? { queue: options.queue } : {}),
-      ...(options.log ? { log: options.log } : {}),
       record({ index, result }) {
         runs.set(index, result as SearchRun);
       },

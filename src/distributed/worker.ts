@@ -6,12 +6,11 @@
  * (a bad job, an architecture the space rejects) fail the job at once; others are retried up to the
  * coordinator's attempts.
  */
-import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker as Thread } from 'node:worker_threads';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { NaskitError } from '../util/errors.js';
+import { threadModule } from '../util/thread-module.js';
 import { DEFAULT_QUEUE, bullConnection, redactUrl, watchRedis } from './connection.js';
 import type { ExecutorOptions } from './execute.js';
 import type { ThreadReply, ThreadRequest } from './job-thread.js';
@@ -109,14 +108,6 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   };
 }
 
-/** The job thread module: the compiled .js, or the .ts source with the test transpile hooks. */
-function threadModule(): { url: URL; execArgv: string[] } {
-  const compiled = new URL('./job-thread.js', import.meta.url);
-  if (existsSync(fileURLToPath(compiled))) return { url: compiled, execArgv: [] };
-  const hooks = fileURLToPath(new URL('../../test/helpers/ts-register.mjs', import.meta.url));
-  return { url: new URL('./job-thread.ts', import.meta.url), execArgv: ['--import', hooks] };
-}
-
 interface Slot {
   thread?: Thread;
   busy: boolean;
@@ -145,7 +136,7 @@ class ThreadPool {
   }
 
   private spawn(slot: Slot): Promise<void> {
-    const { url, execArgv } = threadModule();
+    const { url, execArgv } = threadModule(import.meta.url, 'job-thread');
     const thread = new Thread(url, { workerData: this.options, execArgv });
     slot.thread = thread;
     thread.on('message', (reply: ThreadReply) => slot.settle?.(reply));

@@ -1,6 +1,7 @@
 /** Build the context proxies run in: the space, the dataset's fixed batches and the compute budget. */
 import { getSpace, spaceNames as SPACE_NAMES } from '../spaces/index.js';
 import type { AnySpace } from '../spaces/space.js';
+import { resolveDataDir } from '../util/data-dir.js';
 import { NaskitError } from '../util/errors.js';
 import {
   BUILT_IN_PROXY_DATASETS,
@@ -11,7 +12,7 @@ import {
   type ProxyBatch,
   type ProxyImages,
 } from './data-batch.js';
-import type { ProxyContext } from './proxy.js';
+import type { ProxyContext, ProxyDefinition } from './proxy.js';
 import { ProxySession, type ProxySessionOptions } from './session.js';
 
 export interface ContextOptions {
@@ -40,6 +41,20 @@ const DATASETS: Record<string, ImageShape> = {
   'fashion-mnist': { classes: 10, inputShape: [1, 28, 28] },
   mnist: { classes: 10, inputShape: [1, 28, 28] },
 };
+
+/**
+ * The data folder a proxy context is given: none when no proxy looks at images, or when the images are a
+ * built-in set (fashion-mnist, mnist) and no folder is named; else the named folder, else $NASKIT_DATA.
+ */
+export function proxyDataDir(
+  proxies: readonly Pick<ProxyDefinition, 'data'>[],
+  dataset: string,
+  dataDir: string | undefined,
+): string | undefined {
+  const needsData = proxies.some((p) => p.data !== 'none');
+  if (!needsData || (BUILT_IN_PROXY_DATASETS.includes(dataset) && dataDir === undefined)) return undefined;
+  return resolveDataDir(dataDir);
+}
 
 export function createProxyContext(options: ContextOptions): ProxyContext {
   const space = typeof options.space === 'string' ? getSpace(options.space) : options.space;

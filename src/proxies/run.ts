@@ -40,6 +40,12 @@ export interface ScoreRunOptions {
   scorers?: Map<string, ProxyScorer>;
 }
 
+/**
+ * What scores architectures for a command: `scoreArchitectures` in this process, or the same work sent
+ * elsewhere (`naskit proxies ... --redis` sends chunks to naskit workers). Same options, same answer.
+ */
+export type ArchScorer = (options: ScoreRunOptions) => Promise<Map<string, ProxyValue[]>>;
+
 /** Scores per proxy name, one entry per architecture (in `archs` order). */
 export async function scoreArchitectures(options: ScoreRunOptions): Promise<Map<string, ProxyValue[]>> {
   const { context, proxies, archs, cache } = options;

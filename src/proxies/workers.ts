@@ -8,11 +8,10 @@
  * core idle for the last part of long runs. Scores stream back as they finish, and the main thread
  * alone writes the cache.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ProgramSharing } from '../spaces/proxy-hooks.js';
 import { NaskitError, type ErrorCode } from '../util/errors.js';
+import { threadModule } from '../util/thread-module.js';
 import type { ProxyContext, ProxyDefinition, ProxyValue, SpawnOptions } from './proxy.js';
 
 /** What a worker is started with. */
@@ -42,17 +41,6 @@ export const MIN_ARCHS_PER_WORKER = 4;
 
 /** Largest chunk: small enough that the last chunks of a run finish close together. */
 const MAX_CHUNK = 256;
-
-/** The worker module: the compiled .js, or the .ts source with the test transpile hooks. */
-function workerEntry(): { url: URL; execArgv: string[] } {
-  const js = new URL('./score-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return { url: js, execArgv: [] };
-  const hooks = new URL('../../test/helpers/ts-register.mjs', import.meta.url);
-  return {
-    url: new URL('./score-worker.ts', import.meta.url),
-    execArgv: ['--import', fileURLToPath(hooks)],
-  };
-}
 
 /**
  * Split `todo` (sorted so that cells sharing a compiled program sit together) into chunks of about
@@ -107,7 +95,7 @@ export async function scoreOnWorkers(options: WorkerRunOptions): Promise<void> {
   const queue = chunkByGroup(todo, options.groupOf, chunkSize(todo.length, options.workers));
   const names = proxies.map((p) => p.name);
   const setup: WorkerSetup = { spawn: context.spawn, proxies: names, programs: context.session.programs };
-  const entry = workerEntry();
+  const entry = threadModule(import.meta.url, 'score-worker');
   // The first error stops the hand-out; chunks already running finish, so their scores are kept.
   let failed: NaskitError | null = null;
   const next = (): WorkerChunk | null => {

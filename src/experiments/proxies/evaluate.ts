@@ -13,7 +13,7 @@ import { ScoreCache } from '../../proxies/cache.js';
 import { createProxyContext } from '../../proxies/context.js';
 import { resolveProxies } from '../../proxies/index.js';
 import type { ProxyValue } from '../../proxies/proxy.js';
-import { scoreArchitectures, type ScoreProgress } from '../../proxies/run.js';
+import { scoreArchitectures, type ArchScorer, type ScoreProgress } from '../../proxies/run.js';
 import { proxyStats, type ProxyStats } from './stats.js';
 
 export interface ProxyEvalOptions {
@@ -35,6 +35,8 @@ export interface ProxyEvalOptions {
   /** Worker threads (default 1: the calling thread). */
   workers?: number;
   onProgress?: (progress: ScoreProgress) => void;
+  /** What scores the architectures (default scoreArchitectures in this process; naskit workers with --redis). */
+  scorer?: ArchScorer;
 }
 
 export interface ProxyEvalResult {
@@ -96,7 +98,7 @@ export async function evaluateProxies(options: ProxyEvalOptions): Promise<ProxyE
     : undefined;
   let scores: Map<string, ProxyValue[]>;
   try {
-    scores = await scoreArchitectures({
+    scores = await (options.scorer ?? scoreArchitectures)({
       context,
       proxies,
       archs,
