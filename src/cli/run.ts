@@ -9,6 +9,7 @@ import { parseRunConfig, readConfigFile, setField } from '../experiments/run/con
 import { RUN_SPACES } from '../experiments/run/plan.js';
 import { defaultProxies } from '../experiments/run/proxy-choice.js';
 import { resumeRun, startRun, type RunIo } from '../experiments/run/runner.js';
+import { deadlineText } from '../experiments/run/report/content.js';
 import type { RunSummary } from '../experiments/run/summary.js';
 import { createProgress } from '../experiments/progress.js';
 import { NaskitError } from '../util/errors.js';
@@ -47,8 +48,11 @@ Configuration: every flag is also a config field (YAML or JSON file, snake_case)
   dataset, data_dir, out, space, seed, budget_minutes, threads,
   network: {channels, cells}, search: {proxies, samples, top_k},
   short_train: {images, epochs, batch_size, lr, val_images},
-  final: {epochs, images, batch_size, lr, train_on}, cost: {train_ms_per_image, eval_ms_per_image, proxy_ms_per_arch, compile_ms, fixed_s}
+  final: {epochs, images, batch_size, lr, train_on, baselines}, cost: {train_ms_per_image, eval_ms_per_image, proxy_ms_per_arch, compile_ms, fixed_s}
 Phase sizes not set are derived from --budget-minutes by the cost model (src/experiments/run/plan.ts).
+The budget is a deadline: the run measures its pace as it goes and, when it would overrun, shrinks
+what remains (fewer candidates, then fewer final epochs, then fewer final images); summary.json and
+the report say what was shrunk.
 
 Spaces (--space): ${RUN_SPACES.join(', ')}; nb201 is the default. Every candidate is built, trained
 and exported as the space's network; --channels and --cells are its width and depth: nb201 first-stage
@@ -89,6 +93,10 @@ export function register(program: Command): void {
       'best-scored architectures to short-train (default: from the budget)',
       parsePositiveInt,
     )
+    .option(
+      '--no-baselines',
+      'do not train the two baselines (heaviest and a random architecture) the winner is compared with',
+    )
     .option('--out <dir>', 'run directory (default: runs/<run-id>)')
     .option('--resume <dir>', 'continue an interrupted run in DIR (its configuration is read from DIR)')
     .option('--quiet', 'no progress output')
@@ -123,6 +131,8 @@ export function register(program: Command): void {
         for (const [flag, field] of Object.entries(FLAG_FIELDS)) {
           if (opts[flag] !== undefined) setField(raw, field, opts[flag]);
         }
+        // Commander defaults a --no-X flag to true: only an explicit --no-baselines overrides the file.
+        if (command.getOptionValueSource('baselines') === 'cli') setField(raw, 'final.baselines', false);
         const source = configPath
           ? `config ${configPath} (with command-line flags)`
           : 'the run configuration from the command-line flags';
@@ -172,11 +182,25 @@ function printSummary(s: RunSummary, quiet: boolean): void {
       `architecture   ${s.arch}`,
       `network        ${s.space}, channels ${s.network.channels}, cells ${s.network.cells_per_stage}, ${s.params} params`,
       `test accuracy  ${s.test_accuracy.toFixed(2)}% (${s.test_images} test images; validation ${s.val_accuracy.toFixed(2)}%)`,
-      `search         ${s.samples_scored} scored, top ${s.plan.top_k} short-trained`,
+      `search         ${s.samples_scored} scored, top ${s.candidates.length} short-trained`,
       `               Spearman with validation accuracy over them: ${correlations}`,
+      ...baselineLines(s),
       `time           ${s.elapsed_s.toFixed(1)} s (budget ${s.budget_minutes} min)`,
+      `deadline       ${deadlineText(s)}`,
       `run directory  ${s.run_dir}`,
       `               ${s.onnx}, ${s.checkpoint}, summary.json, ${s.report}, report.md`,
     ].join('\n') + '\n',
   );
+}
+
+/** The winner against the baselines, e.g. 'baselines      heaviest 81.20% (+2.10), random 77.00% (+6.30)'. */
+function baselineLines(s: RunSummary): string[] {
+  if (!s.baselines?.length) return [];
+  const text = s.baselines
+    .map(
+      (b) =>
+        `${b.name} ${b.test_accuracy.toFixed(2)}% (winner ${b.winner_gain >= 0 ? '+' : ''}${b.winner_gain.toFixed(2)})`,
+    )
+    .join(', ');
+  return [`baselines      ${text}`];
 }

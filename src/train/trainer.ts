@@ -33,7 +33,8 @@ export interface TrainOptions {
   /** Stop when this wall-clock time (ms since epoch, as Date.now()) has passed. */
   deadline?: number;
   onStep?: (info: StepInfo) => void;
-  onEpoch?: (info: EpochRecord) => void | Promise<void>;
+  /** Returning 'stop' ends training after this epoch (a caller that re-plans the remaining epochs). */
+  onEpoch?: (info: EpochRecord) => void | 'stop' | Promise<void | 'stop'>;
 }
 
 export interface StepInfo {
@@ -57,7 +58,7 @@ export interface TrainResult {
   steps: number;
   seconds: number;
   /** Why training ended before the planned epochs, if it did. */
-  stopped: 'completed' | 'max_steps' | 'deadline';
+  stopped: 'completed' | 'max_steps' | 'deadline' | 'requested';
 }
 
 export async function trainNetwork(
@@ -134,7 +135,7 @@ export async function trainNetwork(
         lr,
       };
       epochs.push(record);
-      await options.onEpoch?.(record);
+      if ((await options.onEpoch?.(record)) === 'stop' && stopped === 'completed') stopped = 'requested';
     }
   } finally {
     await step.release();

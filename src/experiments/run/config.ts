@@ -60,6 +60,12 @@ const finalSchema = z.strictObject({
   lr: learningRate.default(0.1),
   /** Train the winner on the train part only, or on train + validation (the validation set has done its job). */
   train_on: z.enum(['train', 'train+val']).default('train+val'),
+  /**
+   * Train and test two baselines exactly like the winner (the space's heaviest architecture and a
+   * seeded random one) inside the budget. Unset means true; left unset so that the config hash of runs
+   * made before this field existed does not change.
+   */
+  baselines: z.boolean().optional(),
 });
 
 const costSchema = z.strictObject({

@@ -57,18 +57,32 @@ export interface FinalResult {
   evaluation: FinalEvalRecord;
 }
 
+/**
+ * How many epochs the final training runs, as a function of the epochs completed: fixed, or changed by
+ * the deadline during the training (deadline.ts). `after` is asked after each epoch and may decide
+ * (the winner); `at` only replays decisions (a resumed start, the baselines). A changed count restarts
+ * the cosine schedule's length from the current step on, the same way in a resumed run.
+ */
+export interface FinalEpochs {
+  at(completed: number): number;
+  after?(completed: number): number;
+}
+
 export async function finalPhase(
   arch: string,
   trainData: ImageDataset,
   test: ImageDataset,
-  epochs: number,
+  epochPlan: number | FinalEpochs,
   ctx: TrainContext,
   runDir: string,
   store: ResultsStore,
   rng: Rng,
   progress: Progress,
+  /** Checkpoint file prefix: 'final' for the winner, another per baseline so they do not collide. */
+  tag = 'final',
 ): Promise<FinalResult> {
   const { config } = ctx;
+  const plan: FinalEpochs = typeof epochPlan === 'number' ? { at: () => epochPlan } : epochPlan;
   const net = runNetwork(config, arch, trainData);
   const batchSize = Math.min(config.final.batch_size, trainData.n);
   const params = ParamStore.fromGraph(buildTrainGraph(net, batchSize).graph, rng.fork('init'));
@@ -93,17 +107,22 @@ export async function finalPhase(
       );
     optimizer = optimizerFromState(loaded.optimizer);
   }
+  let startEpoch = last?.completed ?? 0;
+  let epochs = plan.at(startEpoch);
   const evalDone = store.of<FinalEvalRecord>('final_eval').find((r) => r.arch === arch);
-  if (evalDone && last?.completed === epochs) return { params, epochs: history, evaluation: evalDone };
+  if (evalDone && startEpoch >= epochs) return { params, epochs: history, evaluation: evalDone };
 
-  const startEpoch = last?.completed ?? 0;
-  if (startEpoch < epochs) {
-    const dir = join(runDir, RUN_FILES.checkpoints);
+  const dir = join(runDir, RUN_FILES.checkpoints);
+  const perEpoch = Math.floor(trainData.n / batchSize);
+  const curve = new LossCurve(Math.ceil(perEpoch / CURVE_POINTS));
+  const training = startEpoch < epochs;
+  if (training) {
     mkdirSync(dir, { recursive: true });
-    const perEpoch = Math.floor(trainData.n / batchSize);
-    const curve = new LossCurve(Math.ceil(perEpoch / CURVE_POINTS));
     progress.start(`final training (${epochs} epoch${epochs > 1 ? 's' : ''})`, perEpoch * epochs);
     if (startEpoch > 0) progress.update(perEpoch * startEpoch, `resumed after epoch ${startEpoch}`);
+  }
+  while (startEpoch < epochs) {
+    let next = epochs;
     await trainNetwork(
       net,
       params,
@@ -121,7 +140,7 @@ export async function finalPhase(
         },
         onEpoch: (e) => {
           const completed = e.epoch + 1;
-          const checkpoint = `${RUN_FILES.checkpoints}/final-e${completed}.safetensors`;
+          const checkpoint = `${RUN_FILES.checkpoints}/${tag}-e${completed}.safetensors`;
           saveCheckpoint(join(runDir, checkpoint), { params, optimizer, metadata: { arch, completed } });
           const record: FinalEpochRecord = {
             type: 'final_epoch',
@@ -134,15 +153,20 @@ export async function finalPhase(
           };
           store.append(record);
           history.push(record);
-          removeOlderCheckpoints(dir, completed);
+          removeOlderCheckpoints(dir, tag, completed);
+          next = (plan.after ?? plan.at)(completed);
+          return next !== epochs ? 'stop' : undefined;
         },
       },
       rng.fork('train'),
       optimizer,
       startEpoch,
     );
-    progress.stop();
+    startEpoch = history[history.length - 1]?.completed ?? startEpoch;
+    if (next !== epochs) progress.log(`final training of ${arch}: ${epochs} → ${next} epochs`);
+    epochs = next;
   }
+  if (training) progress.stop();
   progress.log(`testing ${arch} on ${test.n} held-out test images`);
   const started = Date.now();
   const result = await evaluate(net, params, test, {
@@ -163,9 +187,9 @@ export async function finalPhase(
   return { params, epochs: history, evaluation };
 }
 
-function removeOlderCheckpoints(dir: string, keep: number): void {
+function removeOlderCheckpoints(dir: string, tag: string, keep: number): void {
   for (const name of readdirSync(dir)) {
-    const m = /^final-e(\d+)\.safetensors$/.exec(name);
-    if (m && Number(m[1]) < keep) rmSync(join(dir, name), { force: true });
+    const m = /^(.+)-e(\d+)\.safetensors$/.exec(name);
+    if (m && m[1] === tag && Number(m[2]) < keep) rmSync(join(dir, name), { force: true });
   }
 }

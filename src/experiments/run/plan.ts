@@ -86,7 +86,18 @@ export interface PlanInputs {
     finalImages?: number | undefined;
     finalBatch: number;
     finalOnTrainAndVal: boolean;
+    /** Baseline networks trained like the winner (final training + test) inside the final share; default 0. */
+    baselines?: number | undefined;
   };
+}
+
+/** Unit costs of this run's network (the cost model scaled by networkCost): what the deadline checks project with. */
+export interface PlanRates {
+  train_ms_per_image: number;
+  eval_ms_per_image: number;
+  proxy_ms_per_arch: number;
+  compile_s: number;
+  fixed_s: number;
 }
 
 export interface RunPlan {
@@ -97,8 +108,22 @@ export interface RunPlan {
   short_epochs: number;
   final_images: number;
   final_epochs: number;
-  /** Planned seconds per phase (what the cost model expects; the report sets them against the measured time). */
-  estimate_s: { proxy: number; short: number; final: number; fixed: number; total: number };
+  /** Baselines trained exactly like the winner (0 in runs made before baselines existed). */
+  baselines?: number;
+  /** Absent in runs made before the deadline checks existed: such runs are not re-planned. */
+  rates?: PlanRates;
+  /**
+   * Planned seconds per phase (what the cost model expects; the report sets them against the measured
+   * time). `final` is the winner's final training + test, `baselines` all baselines' (absent: none).
+   */
+  estimate_s: {
+    proxy: number;
+    short: number;
+    final: number;
+    baselines?: number;
+    fixed: number;
+    total: number;
+  };
 }
 
 export const MAX_SAMPLES = 5000;
@@ -148,7 +173,9 @@ export function makePlan(p: PlanInputs): RunPlan {
   const shortS = topK * (compileS + (o.shortEpochs * shortImages * trainMs + valImages * evalMs) / 1000);
   const finalPool = o.finalOnTrainAndVal ? p.trainImages : trainPart;
   const testS = (p.testImages * evalMs) / 1000;
-  const finalWorkS = work - proxyS - shortS - 2 * compileS - testS;
+  // The baselines are trained exactly like the winner, so the final share is split evenly between them.
+  const trainings = 1 + (o.baselines ?? 0);
+  const finalWorkS = (work - proxyS - shortS) / trainings - 2 * compileS - testS;
   const epochMs = finalPool * trainMs;
   let finalEpochs = o.finalEpochs ?? Math.max(1, Math.floor((finalWorkS * 1000) / epochMs));
   let finalImages = o.finalImages ?? finalPool;
@@ -159,6 +186,7 @@ export function makePlan(p: PlanInputs): RunPlan {
   }
   finalImages = clamp(finalImages, Math.min(o.finalBatch, finalPool), finalPool);
   const finalS = 2 * compileS + (finalEpochs * finalImages * trainMs) / 1000 + testS;
+  const baselinesS = (trainings - 1) * finalS;
   return {
     samples,
     top_k: topK,
@@ -167,12 +195,21 @@ export function makePlan(p: PlanInputs): RunPlan {
     short_epochs: o.shortEpochs,
     final_images: finalImages,
     final_epochs: finalEpochs,
+    baselines: trainings - 1,
+    rates: {
+      train_ms_per_image: trainMs,
+      eval_ms_per_image: evalMs,
+      proxy_ms_per_arch: p.cost.proxy_ms_per_arch,
+      compile_s: compileS,
+      fixed_s: p.cost.fixed_s,
+    },
     estimate_s: {
       proxy: round1(proxyS),
       short: round1(shortS),
       final: round1(finalS),
+      baselines: round1(baselinesS),
       fixed: p.cost.fixed_s,
-      total: round1(proxyS + shortS + finalS + p.cost.fixed_s),
+      total: round1(proxyS + shortS + finalS + baselinesS + p.cost.fixed_s),
     },
   };
 }

@@ -178,6 +178,31 @@ describe('naskit run', () => {
     expect(existsSync(join(dirA, 'run.lock'))).toBe(false);
     // The winner is the best by validation accuracy among the short-trained candidates.
     expect(summary.val_accuracy).toBe(Math.max(...summary.candidates.map((c) => c.val_accuracy)));
+    // Well inside its budget the run shrinks nothing: the plan's sizes are the ones used.
+    expect(summary.deadline.shrunk).toEqual([]);
+    expect(summary.deadline.sizes).toMatchObject({ top_k: 3, final_epochs: 12, baselines: 2 });
+    const checks = readRecords(dirA).filter((r) => r.type === 'deadline');
+    expect(checks.map((r) => r.point)).toEqual([
+      'after-proxy',
+      'candidate-1',
+      'candidate-2',
+      'candidate-3',
+      'before-final',
+      ...Array.from({ length: 12 }, (_, i) => `final-epoch-${i + 1}`),
+      'baseline-1',
+      'baseline-2',
+    ]);
+    // Two baselines trained exactly like the winner: the heaviest cell and a seeded random one.
+    expect(summary.baselines.map((b) => b.name)).toEqual(['heaviest', 'random']);
+    expect(summary.baselines[0]!.arch).toBe(
+      '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|',
+    );
+    expect(summary.baselines[1]!.arch).not.toBe(summary.arch);
+    for (const b of summary.baselines) {
+      expect(b.winner_gain).toBeCloseTo(summary.test_accuracy - b.test_accuracy, 1);
+      const epochs = readRecords(dirA).filter((r) => r.type === 'final_epoch' && r.arch === b.arch);
+      expect(b.same_as_winner || epochs.length === 12).toBe(true);
+    }
   });
 
   it('writes a self-contained HTML report and a Markdown report, and regenerates them', async () => {
@@ -288,7 +313,9 @@ describe('naskit run', () => {
     };
     expect(count('scored', 'arch')).toEqual([12, 12]);
     expect(count('candidate', 'arch')).toEqual([3, 3]);
-    expect(count('final_epoch', 'completed')).toEqual([12, 12]);
+    const winnerEpochs = records.filter((r) => r.type === 'final_epoch' && r.arch === summary.arch);
+    expect(winnerEpochs.map((r) => r.completed)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(resumed.baselines).toEqual(summary.baselines);
 
     const { description } = readModel(join(dirA, 'model.safetensors'));
     const shape = [5, ...description.input_shape];
@@ -367,6 +394,81 @@ describe('naskit run', () => {
     } finally {
       writeFileSync(images, saved);
     }
+  });
+
+  it('on a machine far slower than its cost model shrinks in the stated order, records it, resumes by replaying', async () => {
+    // The run's clock runs 20× fast against a 30 s budget: whatever the load of the machine the test
+    // runs on, the first check finds even the smallest sizes late, so every size goes to its floor in
+    // the stated order there and nothing is left to decide later. (How much a given pace shrinks, and
+    // that a fitting plan keeps its budget, is checked without a clock in deadline.test.ts.)
+    const budgetS = 30;
+    const slow = { ...config, budget_minutes: budgetS / 60, cost: { fixed_s: 4 } } as RunConfigInput;
+    type Check = {
+      point: string;
+      shrunk: string[];
+      factor: number;
+      sizes: {
+        top_k: number;
+        final_epochs: number;
+        final_images: number;
+        short_images: number;
+        baselines: number;
+      };
+      progress: { candidates: number };
+    };
+    const checksOf = (dir: string): Check[] =>
+      readRecords(dir).filter((r) => r.type === 'deadline') as unknown as Check[];
+
+    const dir = join(work, 'slow');
+    const io = { ...quietIo(), timeScale: 20 };
+    const run = await startRun(parseRunConfig(slow, 'test'), dir, io);
+    const checks = checksOf(dir);
+    expect(checks[0]!.point).toBe('after-proxy');
+    expect(checks[0]!.factor).toBeGreaterThan(2);
+    expect(checks[0]!.shrunk.map((x) => x.replace(/ \d.*/, ''))).toEqual([
+      'short-trained candidates',
+      'final epochs',
+      'final training images',
+      'short-training images',
+      'baselines',
+    ]);
+    expect(checks[0]!.sizes).toEqual({
+      top_k: 2,
+      final_epochs: 1,
+      final_images: 32,
+      short_images: 32,
+      baselines: 0,
+    });
+    for (const c of checks.slice(1)) expect(c.shrunk, c.point).toEqual([]);
+    expect(run.deadline.shrunk.length).toBe(5);
+    expect(run.candidates.length).toBe(2);
+    expect(run.final.history.length).toBe(1);
+    expect(run.baselines).toEqual([]);
+
+    // Interrupted right after the decision before the final training, the resumed run replays the
+    // recorded decisions (none is taken twice) and trains what they say.
+    const dirB = join(work, 'slow-resumed');
+    let stop = true;
+    const stopping: RunIo = {
+      ...io,
+      progress: {
+        ...io.progress,
+        start(label: string) {
+          if (stop && label.startsWith('final training')) throw new Error('interrupted');
+        },
+      },
+    };
+    await expect(startRun(parseRunConfig(slow, 'test'), dirB, stopping)).rejects.toThrow('interrupted');
+    const before = checksOf(dirB);
+    expect(before.at(-1)!.point).toBe('before-final');
+    stop = false;
+    const resumed = await resumeRun(dirB, {}, stopping);
+    const after = checksOf(dirB);
+    expect(after.slice(0, before.length)).toEqual(before);
+    expect(new Set(after.map((c) => c.point)).size).toBe(after.length);
+    expect(resumed.candidates.length).toBe(before.at(-1)!.sizes.top_k);
+    expect(resumed.final.history.length).toBe(resumed.deadline.sizes.final_epochs);
+    expect(resumed.final.history.length).toBeLessThanOrEqual(before.at(-1)!.sizes.final_epochs);
   });
 
   it('exports a run directory and a naskit-train style checkpoint to ONNX', async () => {

@@ -37,8 +37,16 @@ import { checkProxyNames, makeScorers } from './scorers.js';
 import { topK } from './ranking.js';
 import { sampleDistinct, scorePhase } from './search-phase.js';
 import { ResultsStore } from './store.js';
-import { buildSummary, type ExportedRecord, type RunSummary, type SessionRecord } from './summary.js';
-import { pickWinner, shortTrainPhase, type TrainContext } from './train-phase.js';
+import { baselineArchitectures, BASELINES, type BaselineRecord } from './baselines.js';
+import { BEFORE_FINAL, Deadline, runClock, type RunProgress } from './deadline.js';
+import {
+  buildSummary,
+  elapsedSeconds,
+  type ExportedRecord,
+  type RunSummary,
+  type SessionRecord,
+} from './summary.js';
+import { pickWinner, shortTrainPhase, type CandidateRecord, type TrainContext } from './train-phase.js';
 
 export interface RunIo {
   progress: Progress;
@@ -50,6 +58,11 @@ export interface RunIo {
    * 130): every finished piece of work is already durable in the store. The run never ends the process.
    */
   interruptible?: (dir: string, release: () => void) => () => void;
+  /**
+   * Tests only: the run reads its time as this many times what passed (3 = a machine 3× slower than
+   * measured), so the deadline checks can be tested without being slow. Default 1.
+   */
+  timeScale?: number;
 }
 
 /** Start a new run in `out` (else the config's `out`, else runs/<run-id> under the current directory). */
@@ -105,6 +118,7 @@ export async function startRun(config: RunConfig, out: string | undefined, io: R
         finalImages: config.final.images,
         finalBatch: config.final.batch_size,
         finalOnTrainAndVal: config.final.train_on === 'train+val',
+        baselines: config.final.baselines === false ? 0 : BASELINES.length,
       },
     });
     const resolved: ResolvedRun = {
@@ -273,6 +287,9 @@ async function execute(
   const space: AnySpace = getSpace(config.space);
   // Programs built outside the training loops (proxies, export check) follow the run's thread count too.
   if (threads) setDefaultThreads(threads);
+  // Run time of the earlier sessions (to their last record), as this session's clock counts it.
+  const scale = io.timeScale ?? 1;
+  const clock = runClock(scale * elapsedSeconds(store.records, 0), session.startedAt, scale);
   const sessionRecord: SessionRecord = {
     type: 'session',
     pid: process.pid,
@@ -280,6 +297,25 @@ async function execute(
     at: session.startedAt,
   };
   store.append(sessionRecord);
+  const deadline = new Deadline(
+    plan,
+    {
+      test_images: data.test.n,
+      short_batch: config.short_train.batch_size,
+      final_batch: config.final.batch_size,
+    },
+    config.budget_minutes,
+    store,
+    clock,
+  );
+  const reached = (p: Partial<RunProgress>): RunProgress => ({
+    scored: true,
+    candidates: store.of<CandidateRecord>('candidate').length,
+    final_epochs: null,
+    final_tested: false,
+    baselines: 0,
+    ...p,
+  });
   const rng = new Rng(config.seed);
   const ctx: TrainContext = {
     config,
@@ -292,32 +328,52 @@ async function execute(
   const archs = sampleDistinct(space, plan.samples, rng.fork('sample'));
   const scorers = makeScorers(space, config, trainPart, data.normalization, rng.fork('proxy-batch'), threads);
   const scored = await scorePhase(archs, scorers, store, io.progress);
-  const top = topK(scored, scorers, config.search.rank, plan.top_k);
+  const sizes = deadline.check('after-proxy', reached({}));
+  const top = topK(scored, scorers, config.search.rank, plan.top_k).slice(0, sizes.top_k);
 
   const shortData = stratifiedSubset(
     trainPart,
-    plan.short_images,
+    sizes.short_images,
     rng.fork('short-subset'),
     `${trainPart.name}[short]`,
   );
-  const candidates = await shortTrainPhase(top, shortData, val, ctx, store, rng.fork('short'), io.progress);
+  const candidates = await shortTrainPhase(
+    top,
+    shortData,
+    val,
+    ctx,
+    store,
+    rng.fork('short'),
+    io.progress,
+    (trained) => deadline.check(`candidate-${trained}`, reached({ candidates: trained })).top_k,
+  );
   const winner = pickWinner(candidates);
   io.log(
     `winner ${winner.arch}: ${winner.val_accuracy.toFixed(2)}% validation accuracy after short training`,
   );
 
+  const finalSizes = deadline.check(BEFORE_FINAL, reached({ candidates: candidates.length }));
   const pool = config.final.train_on === 'train+val' ? data.train : trainPart;
   const finalData = stratifiedSubset(
     pool,
-    plan.final_images,
+    finalSizes.final_images,
     rng.fork('final-subset'),
     `${pool.name}[final]`,
   );
+  const replayed = { at: (completed: number) => deadline.finalEpochsAt(completed) };
   const final = await finalPhase(
     winner.arch,
     finalData,
     data.test,
-    plan.final_epochs,
+    {
+      ...replayed,
+      after: (completed) =>
+        deadline.check(
+          `final-epoch-${completed}`,
+          reached({ candidates: candidates.length, final_epochs: completed }),
+          completed,
+        ).final_epochs,
+    },
     ctx,
     dir,
     store,
@@ -371,7 +427,53 @@ async function execute(
     store.append(exportRecord);
   }
 
-  const summary = buildSummary(dir, resolved, data, store, scorers, description);
+  // The baselines: trained and tested exactly like the winner (same images, epochs, schedule changes,
+  // batch order and init stream), after the export so the run's answer is saved first.
+  const baselineArchs = baselineArchitectures(space, config.seed, winner.arch);
+  const winnerEpochs = final.epochs[final.epochs.length - 1]?.completed ?? 0;
+  for (let i = 0; i < (plan.baselines ?? 0); i++) {
+    const { name, arch } = baselineArchs[i]!;
+    if (store.of<BaselineRecord>('baseline').some((r) => r.name === name)) continue;
+    const progress = reached({
+      candidates: candidates.length,
+      final_epochs: winnerEpochs,
+      final_tested: true,
+      baselines: i,
+    });
+    if (i >= deadline.check(`baseline-${i + 1}`, progress).baselines) break;
+    const started = Date.now();
+    const result =
+      arch === winner.arch
+        ? final
+        : await finalPhase(
+            arch,
+            finalData,
+            data.test,
+            replayed,
+            ctx,
+            dir,
+            store,
+            rng.fork('final'),
+            io.progress,
+            `baseline-${name}`,
+          );
+    const record: BaselineRecord = {
+      type: 'baseline',
+      name,
+      arch,
+      same_as_winner: arch === winner.arch,
+      test_accuracy: result.evaluation.test_accuracy,
+      test_loss: result.evaluation.test_loss,
+      params: result.params.numel('trainable'),
+      epochs: result.epochs.length,
+      seconds: (Date.now() - started) / 1000,
+      at: Date.now(),
+    };
+    store.append(record);
+    io.log(`baseline ${name} ${arch}: test accuracy ${record.test_accuracy.toFixed(2)}%`);
+  }
+
+  const summary = buildSummary(dir, resolved, data, store, scorers, description, clock);
   writeFileAtomic(
     join(dir, RUN_FILES.summary),
     new TextEncoder().encode(`${JSON.stringify(summary, null, 2)}\n`),

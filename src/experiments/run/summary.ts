@@ -16,6 +16,8 @@ import { rankScores, type RankMode } from './ranking.js';
 
 /** Name of the rank score in proxy_correlation. */
 export const RANK_SCORE = 'rank score';
+import type { BaselineRecord } from './baselines.js';
+import { shrinkLog, type DeadlineRecord, type RunClock, type RunSizes } from './deadline.js';
 import type { ResultsStore, StoreRecord } from './store.js';
 import type { CandidateRecord } from './train-phase.js';
 import { pickWinner } from './train-phase.js';
@@ -85,7 +87,41 @@ export interface RunSummary {
     train_on: string;
     history: Omit<FinalEpochRecord, 'type' | 'arch' | 'checkpoint' | 'at'>[];
   };
-  timings_s: { proxy: number; short_train: number; final_train: number; test: number; export: number };
+  /**
+   * The winner against baselines trained and tested exactly like it (absent: --no-baselines), with the
+   * proxy ranking's Spearman over the short-trained candidates beside it: did the search help?
+   */
+  baselines: {
+    name: string;
+    arch: string;
+    same_as_winner: boolean;
+    test_accuracy: number;
+    test_loss: number;
+    params: number;
+    /** Winner's test accuracy minus this one's, percentage points. */
+    winner_gain: number;
+  }[];
+  /** The budget as a deadline (deadline.ts): planned vs measured per phase and what was shrunk. */
+  deadline: {
+    budget_s: number;
+    /** Run time as the run's clock counted it when the summary was written. */
+    elapsed_s: number;
+    /** The last measured time / cost-model time (null: the run made no deadline check). */
+    factor: number | null;
+    /** What was shrunk to meet the deadline, in the order it happened (empty: nothing). */
+    shrunk: string[];
+    /** Sizes in force at the end (the plan's when nothing was shrunk). */
+    sizes: RunSizes;
+    phases: { phase: string; planned_s: number; actual_s: number }[];
+  };
+  timings_s: {
+    proxy: number;
+    short_train: number;
+    final_train: number;
+    test: number;
+    baselines: number;
+    export: number;
+  };
   sessions: number;
   elapsed_s: number;
   checkpoint: string;
@@ -101,6 +137,7 @@ export function buildSummary(
   store: ResultsStore,
   scorers: readonly Pick<ArchScorer, 'name' | 'direction'>[],
   description: ModelDescription,
+  clock?: RunClock,
 ): RunSummary {
   const scored = store.of<ScoredRecord>('scored');
   const candidates = store.of<CandidateRecord>('candidate');
@@ -140,6 +177,34 @@ export function buildSummary(
       ),
     );
   }
+  const baselines = store.of<BaselineRecord>('baseline');
+  const checks = store.of<DeadlineRecord>('deadline');
+  const timings = {
+    proxy: round2(scored.reduce((s, r) => s + r.ms, 0) / 1000),
+    short_train: round2(candidates.reduce((s, r) => s + r.seconds, 0)),
+    final_train: round2(epochs.reduce((s, r) => s + r.seconds, 0)),
+    test: round2(evaluation.seconds),
+    baselines: round2(baselines.reduce((s, r) => s + (r.same_as_winner ? 0 : r.seconds), 0)),
+    export: round2(lastExport.seconds),
+  };
+  const elapsed = round2(elapsedSeconds(store.records));
+  const e = plan.estimate_s;
+  const phases = [
+    { phase: 'proxy scoring', planned_s: e.proxy, actual_s: timings.proxy },
+    { phase: 'short training', planned_s: e.short, actual_s: timings.short_train },
+    {
+      phase: 'final training + test',
+      planned_s: e.final,
+      actual_s: round2(timings.final_train + timings.test),
+    },
+    { phase: 'baselines', planned_s: e.baselines ?? 0, actual_s: timings.baselines },
+  ];
+  const inPhases = phases.reduce((s, p) => s + p.actual_s, 0);
+  phases.push({
+    phase: 'other (data, proxy compilation, export, report)',
+    planned_s: e.fixed,
+    actual_s: round2(Math.max(elapsed - inPhases, 0)),
+  });
   return {
     run_id: resolved.run_id,
     run_dir: dir,
@@ -179,8 +244,8 @@ export function buildSummary(
         curve: c.curve,
       })),
     final: {
-      epochs: plan.final_epochs,
-      images: plan.final_images,
+      epochs: epochs.at(-1)?.completed ?? plan.final_epochs,
+      images: checks.at(-1)?.sizes.final_images ?? plan.final_images,
       train_on: config.final.train_on,
       history: epochs.map(({ epoch, loss, accuracy, seconds, lr, completed, curve }) => ({
         epoch,
@@ -192,15 +257,32 @@ export function buildSummary(
         curve,
       })),
     },
-    timings_s: {
-      proxy: round2(scored.reduce((s, r) => s + r.ms, 0) / 1000),
-      short_train: round2(candidates.reduce((s, r) => s + r.seconds, 0)),
-      final_train: round2(epochs.reduce((s, r) => s + r.seconds, 0)),
-      test: round2(evaluation.seconds),
-      export: round2(lastExport.seconds),
+    baselines: baselines.map((b) => ({
+      name: b.name,
+      arch: b.arch,
+      same_as_winner: b.same_as_winner,
+      test_accuracy: b.test_accuracy,
+      test_loss: b.test_loss,
+      params: b.params,
+      winner_gain: round2(evaluation.test_accuracy - b.test_accuracy),
+    })),
+    deadline: {
+      budget_s: config.budget_minutes * 60,
+      elapsed_s: round2(clock?.elapsedS() ?? elapsed),
+      factor: checks.at(-1)?.factor ?? null,
+      shrunk: shrinkLog(store.records),
+      sizes: checks.at(-1)?.sizes ?? {
+        top_k: plan.top_k,
+        short_images: plan.short_images,
+        final_epochs: plan.final_epochs,
+        final_images: plan.final_images,
+        baselines: plan.baselines ?? 0,
+      },
+      phases,
     },
+    timings_s: timings,
     sessions: store.of<SessionRecord>('session').length,
-    elapsed_s: round2(elapsedSeconds(store.records)),
+    elapsed_s: elapsed,
     checkpoint: RUN_FILES.model,
     onnx: RUN_FILES.onnx,
     onnx_max_abs_diff: lastExport.onnx_max_abs_diff,

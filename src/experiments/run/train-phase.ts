@@ -58,8 +58,14 @@ export async function shortTrainPhase(
   store: ResultsStore,
   rng: Rng,
   progress: Progress,
+  /**
+   * After each newly trained candidate (told how many are done), how many of `candidates` to train in
+   * all: the deadline may lower it (deadline.ts). Default: all of them.
+   */
+  afterCandidate: (trained: number) => number = () => candidates.length,
 ): Promise<CandidateRecord[]> {
   const done = new Map(store.of<CandidateRecord>('candidate').map((r) => [r.arch, r]));
+  let count = candidates.length;
   const { config } = ctx;
   const perCandidate =
     Math.floor(subsetForTraining.n / Math.min(config.short_train.batch_size, subsetForTraining.n)) *
@@ -69,6 +75,7 @@ export async function shortTrainPhase(
     progress.start(`short-train ${candidates.length} candidates`, perCandidate * candidates.length);
     let offset = perCandidate * (candidates.length - todo.length);
     for (const candidate of todo) {
+      if (candidates.indexOf(candidate) >= count) break;
       const started = Date.now();
       const net = runNetwork(config, candidate.arch, subsetForTraining);
       const batchSize = Math.min(config.short_train.batch_size, subsetForTraining.n);
@@ -118,10 +125,14 @@ export async function shortTrainPhase(
       store.append(record);
       done.set(candidate.arch, record);
       offset += perCandidate;
+      count = Math.min(count, afterCandidate(done.size));
     }
     progress.stop();
   }
-  return candidates.map((c) => done.get(c.arch)!);
+  return candidates
+    .slice(0, count)
+    .filter((c) => done.has(c.arch))
+    .map((c) => done.get(c.arch)!);
 }
 
 /** The winner: best validation accuracy; ties go to the better proxy rank. */

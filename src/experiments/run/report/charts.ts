@@ -241,6 +241,12 @@ export function timingSpec(summary: RunSummary): TopLevelSpec {
     { phase: 'short training', kind: 'measured', seconds: t.short_train },
     { phase: 'final + test', kind: 'planned', seconds: e.final },
     { phase: 'final + test', kind: 'measured', seconds: t.final_train + t.test },
+    ...(summary.baselines?.length
+      ? [
+          { phase: 'baselines', kind: 'planned', seconds: e.baselines ?? 0 },
+          { phase: 'baselines', kind: 'measured', seconds: t.baselines },
+        ]
+      : []),
   ];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',

@@ -35,9 +35,15 @@ export function headline(s: RunSummary): [string, string][] {
     [
       'Search',
       `${s.samples_scored} distinct architectures scored by ${s.proxies.map((p) => p.name).join(', ')} ` +
-        `(ranked by ${s.rank === 'combined' && s.proxies.length > 1 ? 'their mean quantile' : `${s.proxies[0]?.name} alone`}); top ${s.plan.top_k} short-trained on ${s.plan.short_images} images for ${s.plan.short_epochs} epoch${s.plan.short_epochs > 1 ? 's' : ''}`,
+        `(ranked by ${s.rank === 'combined' && s.proxies.length > 1 ? 'their mean quantile' : `${s.proxies[0]?.name} alone`}); top ${s.candidates.length} short-trained on ${s.deadline?.sizes.short_images ?? s.plan.short_images} images for ${s.plan.short_epochs} epoch${s.plan.short_epochs > 1 ? 's' : ''}`,
     ],
     ['Proxy vs accuracy (over the short-trained candidates)', corr || 'n/a'],
+    ...(s.baselines?.length
+      ? ([['Compared with baselines (trained and tested like the winner)', baselineText(s)]] as [
+          string,
+          string,
+        ][])
+      : []),
     [
       'Final training',
       `${s.final.epochs} epoch${s.final.epochs > 1 ? 's' : ''} on ${s.final.images} images (${s.final.train_on})`,
@@ -46,6 +52,7 @@ export function headline(s: RunSummary): [string, string][] {
       'Budget',
       `${s.budget_minutes} min; ran ${s.elapsed_s.toFixed(0)} s in ${s.sessions} session${s.sessions > 1 ? 's' : ''}; seed ${s.seed}`,
     ],
+    ['Deadline', deadlineText(s)],
     [
       'Files',
       `${s.onnx} (ONNX, max |Δ| vs naskit ${s.onnx_max_abs_diff.toExponential(1)}), ${s.checkpoint}, summary.json, results.jsonl`,
@@ -80,9 +87,44 @@ export function candidateTable(s: RunSummary): Table {
   };
 }
 
+/** The winner against each baseline, with the proxy ranking's Spearman beside it: did the search help? */
+export function baselineText(s: RunSummary): string {
+  const rows = s.baselines.map(
+    (b) =>
+      `${b.name} ${b.arch}${b.same_as_winner ? ' (the winner itself)' : ''}: ${b.test_accuracy.toFixed(2)}% ` +
+      `(winner ${b.winner_gain >= 0 ? '+' : ''}${b.winner_gain.toFixed(2)} points)`,
+  );
+  const rho = s.proxy_correlation.find((p) => p.proxy === 'rank score') ?? s.proxy_correlation[0];
+  const proxy = rho
+    ? `; proxy ranking vs validation accuracy: ${rho.proxy} ρ ${fmt(rho.spearman, 2)} (n = ${rho.n})`
+    : '';
+  return `winner ${s.test_accuracy.toFixed(2)}%; ${rows.join('; ')}${proxy}`;
+}
+
+/** One line on the deadline: met as planned, or what was shrunk to meet it. */
+export function deadlineText(s: RunSummary): string {
+  const d = s.deadline;
+  // summary.json files written before the deadline existed have no such block.
+  if (!d) return 'not tracked (run made before deadline checks existed)';
+  const pace = d.factor === null ? '' : `; last measured pace ${d.factor.toFixed(2)}× the cost model`;
+  const used = `${d.elapsed_s.toFixed(0)} s of ${d.budget_s.toFixed(0)} s`;
+  return d.shrunk.length === 0
+    ? `met without shrinking (${used}${pace})`
+    : `shrunk to fit: ${d.shrunk.join('; ')} (${used})`;
+}
+
 export function timingTable(s: RunSummary): Table {
   const e = s.plan.estimate_s;
   const t = s.timings_s;
+  if (s.deadline) {
+    return {
+      header: ['phase', 'planned (s)', 'measured (s)'],
+      rows: [
+        ...s.deadline.phases.map((p) => [p.phase, p.planned_s.toFixed(1), p.actual_s.toFixed(1)]),
+        ['whole run', e.total.toFixed(1), s.elapsed_s.toFixed(1)],
+      ],
+    };
+  }
   return {
     header: ['phase', 'planned (s)', 'measured (s)'],
     rows: [
