@@ -19,7 +19,7 @@ import { NaskitError } from '../../util/errors.js';
 import { escapeHtml } from '../run/report/html.js';
 import { renderVegaLite } from '../run/report/render.js';
 import type { DartsResult, DartsRun } from './darts-job.js';
-import { inline, page } from './report.js';
+import { collapseChartSpec, inline, page } from './report.js';
 import type { Truth } from './truth.js';
 
 export interface MethodSummary {
@@ -198,42 +198,10 @@ export function comparisonTable(c: Comparison): string {
 }
 
 export function collapseComparisonSpec(c: Comparison): TopLevelSpec {
-  const values = c.methods.flatMap((m) =>
-    m.curve.flatMap((p) => [
-      { method: m.method, epoch: p.epoch, measure: 'parameter-free ops (%)', value: 100 * p.param_free },
-      ...(p.cifar10 === null
-        ? []
-        : [
-            {
-              method: m.method,
-              epoch: p.epoch,
-              measure: 'true CIFAR-10 test accuracy (%)',
-              value: p.cifar10,
-            },
-          ]),
-      {
-        method: m.method,
-        epoch: p.epoch,
-        measure: 'decisiveness (mean max softmax α, %)',
-        value: 100 * p.decisiveness,
-      },
-    ]),
+  return collapseChartSpec(
+    c.methods.map((m) => ({ label: m.method, points: m.curve })),
+    true,
   );
-  return {
-    data: { values },
-    facet: { column: { field: 'measure', type: 'nominal', title: null } },
-    spec: {
-      width: 300,
-      height: 220,
-      mark: { type: 'line', point: true },
-      encoding: {
-        x: { field: 'epoch', type: 'quantitative' },
-        y: { field: 'value', type: 'quantitative', scale: { zero: false }, title: null },
-        color: { field: 'method', type: 'nominal', title: null, legend: { orient: 'bottom' } },
-      },
-    },
-    resolve: { scale: { y: 'independent' } },
-  } as TopLevelSpec;
 }
 
 /** A self-contained HTML page: the table, the collapse curves, and each method's derived cells. */

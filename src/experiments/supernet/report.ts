@@ -60,28 +60,26 @@ export function alphaHeatmapSpec(run: DartsResult['runs'][number], ops: readonly
   } as TopLevelSpec;
 }
 
-export function collapseSpec(result: DartsResult): TopLevelSpec {
-  const values = result.runs.flatMap((run) =>
-    run.curve.flatMap((p) => [
+/** One line of a collapse chart: a seed or a method, with its derived cell's measures per epoch (1-based). */
+export interface CollapseLine {
+  label: string;
+  points: readonly { epoch: number; param_free: number; cifar10: number | null; decisiveness: number }[];
+}
+
+/**
+ * Collapse curves: parameter-free share, true CIFAR-10 accuracy (where known) and α decisiveness of
+ * the derived cell per epoch, one facet each, one colour per line.
+ */
+export function collapseChartSpec(lines: readonly CollapseLine[], legendBelow = false): TopLevelSpec {
+  const values = lines.flatMap(({ label, points }) =>
+    points.flatMap((p) => [
+      { line: label, epoch: p.epoch, measure: 'parameter-free ops (%)', value: 100 * p.param_free },
+      ...(p.cifar10 === null
+        ? []
+        : [{ line: label, epoch: p.epoch, measure: 'true CIFAR-10 test accuracy (%)', value: p.cifar10 }]),
       {
-        seed: `seed ${run.seed}`,
-        epoch: p.epoch + 1,
-        measure: 'parameter-free ops (%)',
-        value: 100 * p.param_free,
-      },
-      ...(p.true
-        ? [
-            {
-              seed: `seed ${run.seed}`,
-              epoch: p.epoch + 1,
-              measure: 'true CIFAR-10 test accuracy (%)',
-              value: p.true.cifar10,
-            },
-          ]
-        : []),
-      {
-        seed: `seed ${run.seed}`,
-        epoch: p.epoch + 1,
+        line: label,
+        epoch: p.epoch,
         measure: 'decisiveness (mean max softmax α, %)',
         value: 100 * p.decisiveness,
       },
@@ -97,11 +95,31 @@ export function collapseSpec(result: DartsResult): TopLevelSpec {
       encoding: {
         x: { field: 'epoch', type: 'quantitative' },
         y: { field: 'value', type: 'quantitative', scale: { zero: false }, title: null },
-        color: { field: 'seed', type: 'nominal', title: null },
+        color: {
+          field: 'line',
+          type: 'nominal',
+          title: null,
+          ...(legendBelow ? { legend: { orient: 'bottom' } } : {}),
+        },
       },
     },
     resolve: { scale: { y: 'independent' } },
   } as TopLevelSpec;
+}
+
+/** The collapse curve of every seed of one search. */
+export function collapseSpec(result: DartsResult): TopLevelSpec {
+  return collapseChartSpec(
+    result.runs.map((run) => ({
+      label: `seed ${run.seed}`,
+      points: run.curve.map((p) => ({
+        epoch: p.epoch + 1,
+        param_free: p.param_free,
+        cifar10: p.true?.cifar10 ?? null,
+        decisiveness: p.decisiveness,
+      })),
+    })),
+  );
 }
 
 export async function writeDartsReport(
