@@ -7,6 +7,7 @@ import { createProgress } from '../experiments/progress.js';
 import { GENAS_DEFAULTS, runGenas, type GenasResult } from '../experiments/supernet/genas-job.js';
 import { OBJECTIVES } from '../experiments/supernet/scoring.js';
 import { runDartsSearch, type DartsResult } from '../experiments/supernet/darts-job.js';
+import { GLOBAL_SCHEMES, type GlobalSchemeName } from '../search/supernet/global.js';
 import { NaskitError } from '../util/errors.js';
 import { parseList, parseNonNegativeInt, parseNumber, parsePositiveInt } from './parse.js';
 
@@ -47,6 +48,10 @@ export function addSupernetOptions(command: Command): Command {
       '--best-of <n>',
       'darts: independent runs per seed, the lowest supernet validation loss J kept',
       parsePositiveInt,
+    )
+    .option(
+      '--scheme <name>',
+      `darts-global: ${GLOBAL_SCHEMES.join(' | ')} (successive halving by J, or every start to the end and the lowest J kept)`,
     )
     .option('--starts <k>', 'darts-global: starts (α scales 1e-3, 0.5, 1, 2 cycled)', parsePositiveInt)
     .option(
@@ -97,6 +102,7 @@ export interface SupernetSearchFlags {
   out?: string;
   order?: number;
   bestOf?: number;
+  scheme?: string;
   starts?: number;
   hops?: number;
   alphaLr?: number;
@@ -124,6 +130,7 @@ export async function supernetSearchCommand(flags: SupernetSearchFlags): Promise
         strategy,
         ...(flags.order ? { order: flags.order as 1 | 2 } : {}),
         ...(flags.bestOf ? { bestOf: flags.bestOf } : {}),
+        ...(flags.scheme ? { scheme: flags.scheme as GlobalSchemeName } : {}),
         halving: {
           ...(flags.starts ? { starts: flags.starts } : {}),
           ...(flags.hops !== undefined ? { hops: flags.hops } : {}),

@@ -52,7 +52,7 @@ export interface Comparison {
   J_vs_true_cifar10: { rho: number; n: number } | null;
 }
 
-const SUMMARY_NAME = /^darts(-global)?(-2nd)?(-best-of-\d+)?\.json$/;
+const SUMMARY_NAME = /^darts(-global)?(-restarts)?(-2nd)?(-best-of-\d+)?\.json$/;
 
 function readJson<T>(path: string): T {
   try {

@@ -4,7 +4,7 @@
  * - darts: one DARTS run (first or second order) from DARTS' α initialization; with `bestOf` N > 1,
  *   N independent runs and the one with the lowest J kept (the equal-compute control);
  * - darts-global: less-local DARTS (src/search/supernet/global.ts): diverse starts, successive halving
- *   by J, optional basin hopping.
+ *   by J, optional basin hopping; or, as its control, plain random restarts of the same starts.
  * J is the relaxed supernet's mean cross-entropy on a fixed set of validation images (eval mode); the
  * derived cell's true NB201 accuracy is read from the table for reporting only. Every start keeps its
  * own epoch checkpoint and the scheme's decisions are stored, so a killed search resumes where it was.
@@ -16,7 +16,9 @@ import { writeFileAtomic } from '../../runtime/checkpoint.js';
 import { countTrainableParams } from '../../nn/param-count.js';
 import {
   DEFAULT_HALVING,
-  successiveHalving,
+  GLOBAL_SCHEMES,
+  globalScheme,
+  type GlobalSchemeName,
   type HalvingSettings,
   type Start,
 } from '../../search/supernet/global.js';
@@ -57,6 +59,8 @@ export interface DartsSearchInput {
   /** darts: independent runs per seed, the lowest J kept (1 = vanilla DARTS). */
   bestOf?: number;
   halving?: Partial<HalvingSettings>;
+  /** darts-global: successive halving (default) or random restarts. */
+  scheme?: GlobalSchemeName;
   dataset?: string;
   trainImages?: number;
   resolution?: number;
@@ -137,6 +141,20 @@ export async function runDartsSearch(input: DartsSearchInput, progress: Progress
   if (!Number.isInteger(input.seeds) || input.seeds < 1)
     throw new NaskitError('invalid_argument', `--seeds must be a positive integer, got ${input.seeds}`);
   const halving: HalvingSettings = { ...DEFAULT_HALVING, ...(input.halving ?? {}) };
+  const schemeName = input.scheme ?? 'halving';
+  if (!(GLOBAL_SCHEMES as readonly string[]).includes(schemeName))
+    throw new NaskitError(
+      'invalid_argument',
+      `--scheme must be one of ${GLOBAL_SCHEMES.join(', ')}, got '${String(schemeName)}'`,
+    );
+  if (input.scheme !== undefined && input.strategy !== 'darts-global')
+    throw new NaskitError('invalid_argument', '--scheme applies to --strategy darts-global only');
+  if (schemeName === 'restarts' && halving.hops > 0)
+    throw new NaskitError(
+      'invalid_argument',
+      '--hops applies to --scheme halving; random restarts train every start to the end and hop none',
+    );
+  const scheme = globalScheme(schemeName, halving);
   const out = prepareOutDir(input.out);
   const started = performance.now();
   const scale = {
@@ -253,7 +271,7 @@ export async function runDartsSearch(input: DartsSearchInput, progress: Progress
       let trace: string[] = [];
       if (input.strategy === 'darts-global') {
         const starts = new Map<number, Start & { trainer: SupernetTrainer }>();
-        const result = await successiveHalving(halving).run({
+        const result = await scheme.run({
           start: async (index, alphaScale) => {
             const s = await makeStart(index, alphaScale);
             starts.set(index, s);
@@ -326,7 +344,7 @@ export async function runDartsSearch(input: DartsSearchInput, progress: Progress
     space: input.space,
     order,
     best_of: bestOf,
-    scheme: input.strategy === 'darts-global' ? successiveHalving(halving).name : null,
+    scheme: input.strategy === 'darts-global' ? scheme.name : null,
     scale,
     J_images: jImages.n,
     runs,
@@ -335,7 +353,10 @@ export async function runDartsSearch(input: DartsSearchInput, progress: Progress
     seconds: (performance.now() - started) / 1000,
   };
   writeFileAtomic(
-    join(out, `${input.strategy}${order === 2 ? '-2nd' : ''}${bestOf > 1 ? `-best-of-${bestOf}` : ''}.json`),
+    join(
+      out,
+      `${input.strategy}${schemeName === 'restarts' ? '-restarts' : ''}${order === 2 ? '-2nd' : ''}${bestOf > 1 ? `-best-of-${bestOf}` : ''}.json`,
+    ),
     Buffer.from(`${JSON.stringify(result, null, 2)}\n`),
   );
   await writeDartsReport(out, result, space.supernet!({ ...supernetConfig, mode: 'mixed' }).ops);

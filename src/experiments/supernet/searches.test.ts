@@ -79,6 +79,31 @@ describe('differentiable search', () => {
     expect(run.alpha[1]!['alpha/cell']).toHaveLength(6);
     expect(Number.isFinite(run.J)).toBe(true);
   });
+
+  it('random restarts train every start to the end and keep the lowest J; they refuse hops', async () => {
+    const input: DartsSearchInput = {
+      ...TINY,
+      space: 'nb201',
+      strategy: 'darts-global',
+      scheme: 'restarts',
+      epochs: 2,
+      halving: { starts: 2 },
+      seeds: 1,
+      out: join(work, 'restarts'),
+    };
+    const r = await runDartsSearch(input, quiet);
+    const run = r.runs[0]!;
+    expect(r.scheme).toBe('restarts');
+    expect(run.compute).toBe(2 * 2);
+    expect(run.trace).toHaveLength(1);
+    expect(run.trace[0]).toMatch(/^rung epoch 2: start \d .*start \d /);
+    expect(readFileSync(join(work, 'restarts', 'darts-global-restarts.json'), 'utf8')).toContain(
+      '"restarts"',
+    );
+    await expect(
+      runDartsSearch({ ...input, halving: { starts: 2, hops: 1 }, out: join(work, 'restarts-hops') }, quiet),
+    ).rejects.toThrow(/--hops applies to --scheme halving/);
+  });
 });
 
 describe('GeNAS', () => {

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../util/rng.js';
-import { DEFAULT_HALVING, rungEpochs, successiveHalving, type GlobalContext, type Start } from './global.js';
+import {
+  DEFAULT_HALVING,
+  globalScheme,
+  randomRestarts,
+  rungEpochs,
+  successiveHalving,
+  type GlobalContext,
+  type Start,
+} from './global.js';
 
 /**
  * A start whose J after e epochs is `base + slope·e` plus whatever perturbations added; per-image
@@ -92,5 +100,25 @@ describe('successive halving over DARTS starts', () => {
     expect(result.J).toBeCloseTo(1.0 - 0.2, 12);
     expect(result.compute).toBe(20 + memo.get('hops/wasted')!);
     expect(memo.get('hops/done')).toBe(2);
+  });
+
+  it('random restarts train every start to the end and keep the lowest final J, where halving would have cut it', async () => {
+    // start 1 is worse at the first rung (epoch 4: 1.12 vs 0.96) and better at the end (0.6 vs 0.7)
+    const starts = (): Start[] => [
+      fakeStart(0, 1e-3, 1.0, -0.01, [0, 0.1]),
+      fakeStart(1, 0.5, 1.2, -0.02, [0, 0.1]),
+    ];
+    const restarts = await randomRestarts({ starts: 2, alphaScales: [1e-3, 0.5] }).run(context(starts(), 30));
+    expect(restarts.best.index).toBe(1);
+    expect(restarts.J).toBeCloseTo(1.2 - 0.6, 12);
+    expect(restarts.compute).toBe(2 * 30);
+    expect(restarts.trace).toHaveLength(1);
+    const halving = await successiveHalving({ ...DEFAULT_HALVING, starts: 2, alphaScales: [1e-3, 0.5] }).run(
+      context(starts(), 30),
+    );
+    expect(halving.best.index).toBe(0);
+    expect(halving.compute).toBe(4 + 30);
+    expect(globalScheme('restarts', DEFAULT_HALVING).name).toBe('restarts');
+    expect(globalScheme('halving', DEFAULT_HALVING).name).toBe('halving');
   });
 });

@@ -7,7 +7,9 @@
  * The paper's own scheme is not public; this is the reconstruction of the spec (§4, "R"):
  * R1 successive halving over K starts with diverse α scales and weight seeds, and R2 optional basin
  * hopping on the survivor (perturb α, train T epochs, keep if J improves; Metropolis acceptance with
- * an annealed temperature as a variant). A scheme talks to its starts only through `GlobalContext`,
+ * an annealed temperature as a variant). Beside it, plain random restarts (spec §4 (a)): the same
+ * diverse starts, each trained to the end, the lowest final J kept — the control that shows whether
+ * the halving adds anything over restarts. A scheme talks to its starts only through `GlobalContext`,
  * so the paper's scheme can be added beside it when it is known.
  */
 import { pairedStandardError } from '../../stats/noise.js';
@@ -94,6 +96,23 @@ export function rungEpochs(fractions: readonly number[], epochs: number): number
   }
   if (out[out.length - 1] !== epochs) out.push(epochs);
   return out;
+}
+
+/** The global schemes `--scheme` chooses from. */
+export const GLOBAL_SCHEMES = ['halving', 'restarts'] as const;
+export type GlobalSchemeName = (typeof GLOBAL_SCHEMES)[number];
+
+export function globalScheme(name: GlobalSchemeName, settings: HalvingSettings): GlobalScheme {
+  return name === 'restarts' ? randomRestarts(settings) : successiveHalving(settings);
+}
+
+/**
+ * Random restarts: every start (diverse α scales, own weight seeds) trained through the whole
+ * schedule and judged once, by its final J — successive halving with its only rung at the end.
+ */
+export function randomRestarts(settings: Pick<HalvingSettings, 'starts' | 'alphaScales'>): GlobalScheme {
+  const halving = successiveHalving({ ...DEFAULT_HALVING, ...settings, rungs: [1], hops: 0 });
+  return { name: 'restarts', run: (ctx) => halving.run(ctx) };
 }
 
 export function successiveHalving(settings: HalvingSettings): GlobalScheme {
