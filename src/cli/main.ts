@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Help } from 'commander';
 import { NaskitError, type ErrorCode } from '../util/errors.js';
+import { NASKIT_VERSION } from '../util/version.js';
 import { invokedVerb, verbs } from './commands.js';
 
 /**
@@ -33,7 +34,7 @@ export async function buildProgram(load: readonly string[] | 'all' = 'all'): Pro
   const stubTerms = new Map<Command, string>();
   const program = new Command('naskit')
     .description('Neural architecture search: spaces, benchmarks, proxies, search, training and ONNX export')
-    .version('0.1.0')
+    .version(NASKIT_VERSION)
     .option('--verbose', 'print stack traces on errors')
     .showHelpAfterError('(run with --help for usage)')
     // Set before the verbs are added so every subcommand inherits it: errors come back to main().

@@ -4,6 +4,8 @@
  * set in the config file; a flag given on the command line wins over the file.
  */
 import { Command } from 'commander';
+import { watchRedis } from '../distributed/connection.js';
+import { queueRunRemote } from '../distributed/run.js';
 import { DATASET_HELP } from '../data/catalog.js';
 import { parseRunConfig, readConfigFile, setField } from '../experiments/run/config.js';
 import { RUN_SPACES } from '../experiments/run/plan.js';
@@ -41,7 +43,7 @@ function defaultProxiesText(): string {
 }
 
 /** Flags that do not change results and so may accompany --resume. */
-const RESUME_FLAGS = new Set(['threads', 'dataDir', 'quiet', 'json', 'resume']);
+const RESUME_FLAGS = new Set(['threads', 'dataDir', 'quiet', 'json', 'resume', 'redis', 'remoteFinal']);
 
 const HELP_AFTER = `
 Configuration: every flag is also a config field (YAML or JSON file, snake_case):
@@ -66,7 +68,21 @@ labels [N]; e.g. with writeIdxDataset from src/data/idx.ts) and pass --dataset i
 (add test files as a third and fourth path; without them 1/6 of the images is held out for testing).
 
 Output: runs/<run-id>/ (or --out DIR) with config.json, results.jsonl, model.onnx, model.safetensors,
-summary.json, report.html and report.md. An interrupted run continues with --resume DIR.`;
+summary.json, report.html and report.md. An interrupted run continues with --resume DIR.
+
+On several machines (--redis URL; start 'naskit worker --redis URL' on each): the proxy scoring (jobs
+of about 64 architectures), every short training (one job per candidate, all sent at once) and, with
+--remote-final, each final training (one job for all its epochs) run on the workers; this process keeps
+the run directory, the store and the deadline, and writes the model from the weights a worker returns.
+Same seed, same answer as in process (workers load the named dataset from their own --data-dir and
+refuse a copy whose hash differs; idx:/cifar100: file sets are refused with --redis). Stopped, the run
+continues with 'naskit run --resume DIR --redis URL': finished jobs come back from Redis, jobs in flight
+carry on. The deadline is checked as each candidate's result comes back; when it lowers their number,
+jobs no worker has taken yet are withdrawn and the others are no longer waited for. A final training on
+a worker runs the epochs decided before it starts: the checks after each epoch do not apply (a job
+cannot be shortened mid-way), so slow workers can make the run end after its budget; the baselines
+are still checked before each starts. A network too large to return as a job result (over 64 MiB of
+weights as text) is trained in this process.`;
 
 export function register(program: Command): void {
   program
@@ -99,15 +115,35 @@ export function register(program: Command): void {
     )
     .option('--out <dir>', 'run directory (default: runs/<run-id>)')
     .option('--resume <dir>', 'continue an interrupted run in DIR (its configuration is read from DIR)')
+    .option(
+      '--redis <url>',
+      'send proxy scoring and short trainings as jobs to naskit workers sharing this Redis (see below)',
+    )
+    .option(
+      '--remote-final',
+      'with --redis: train the winner and the baselines on workers too (else in this process)',
+    )
     .option('--quiet', 'no progress output')
     .option('--json', 'print the summary as JSON on stdout, nothing else')
     .addHelpText('after', HELP_AFTER)
     .action(async (configPath: string | undefined, opts: Record<string, unknown>, command: Command) => {
       const quiet = Boolean(opts.quiet || opts.json);
+      const log = quiet ? () => {} : (m: string) => process.stderr.write(`${m}\n`);
+      if (opts.remoteFinal && typeof opts.redis !== 'string') {
+        throw new NaskitError(
+          'invalid_argument',
+          '--remote-final sends the final trainings to naskit workers: give --redis URL too',
+        );
+      }
+      // An unreachable Redis or refused credentials fail here, before a run directory is made.
+      if (typeof opts.redis === 'string') await (await watchRedis(opts.redis, log)).close();
       const io: RunIo = {
         progress: createProgress(quiet ? 'quiet' : 'auto'),
-        log: quiet ? () => {} : (m) => process.stderr.write(`${m}\n`),
+        log,
         interruptible: stopOnSignals,
+        ...(typeof opts.redis === 'string'
+          ? { remote: queueRunRemote({ redis: opts.redis, remoteFinal: Boolean(opts.remoteFinal), log }) }
+          : {}),
       };
       let summary: RunSummary;
       if (typeof opts.resume === 'string') {
@@ -118,7 +154,7 @@ export function register(program: Command): void {
           throw new NaskitError(
             'invalid_argument',
             `--resume reads the configuration from the run directory; drop ${[configPath, ...extra.map(flagName)].filter(Boolean).join(', ')} ` +
-              '(only --threads, --data-dir, --quiet and --json may accompany it)',
+              '(only --threads, --data-dir, --redis, --remote-final, --quiet and --json may accompany it)',
           );
         }
         summary = await resumeRun(

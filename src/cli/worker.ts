@@ -1,7 +1,8 @@
 /**
- * `naskit worker --redis URL`: take jobs (search seeds, proxy chunks) from a Redis queue and run them
- * until stopped. The first SIGINT/SIGTERM stops taking jobs and lets the ones in progress finish; a
- * second hands them back to the queue at once; a third ends the process the default way.
+ * `naskit worker --redis URL`: take jobs (search seeds, proxy chunks, a run's short and final trainings)
+ * from a Redis queue and run them until stopped. The first SIGINT/SIGTERM stops taking jobs and lets the
+ * ones in progress finish; a second hands them back to the queue at once; a third ends the process the
+ * default way.
  */
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
@@ -21,7 +22,7 @@ export function register(program: Command): void {
   program
     .command('worker')
     .description(
-      'take naskit jobs (search seeds, proxy chunks) from a Redis queue and run them until stopped',
+      "take naskit jobs (search seeds, proxy chunks, a run's short and final trainings) from a Redis queue and run them until stopped",
     )
     .requiredOption('--redis <url>', 'redis://[:password@]host:port[/db], or rediss:// for TLS')
     .option('--concurrency <n>', 'jobs run at once', parsePositiveInt, 1)

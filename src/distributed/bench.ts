@@ -17,7 +17,7 @@ import { median } from '../stats/summary.js';
 import { NaskitError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { bullConnection, watchRedis } from './connection.js';
-import { JOB_FORMAT, fromWire, jobId, type ProxyChunkJob, type ProxyChunkResult } from './jobs.js';
+import { JOB_HEADER, fromWire, jobId, type ProxyChunkJob, type ProxyChunkResult } from './jobs.js';
 import { queueScorer } from './proxies.js';
 import { startWorker, type RunningWorker } from './worker.js';
 
@@ -157,7 +157,7 @@ async function roundTrips(
     const out: { total: number; work: number }[] = [];
     for (const [i, cell] of cells.entries()) {
       const job: ProxyChunkJob = {
-        format: JOB_FORMAT,
+        ...JOB_HEADER,
         kind: 'proxy-chunk',
         space: 'nb201',
         dataset: 'mnist',

@@ -59,6 +59,12 @@ export interface CoordinatorOptions {
   onProgress?: (done: number, total: number) => void;
   /** How often open jobs are looked up besides the queue's events (ms). */
   sweepMs?: number;
+  /**
+   * Asked after each recorded result: false for a job that is no longer needed (a run's deadline lowered
+   * the number of candidates). The coordinator stops waiting for it and takes it off the queue when no
+   * worker has it yet; one in progress finishes and leaves its result in Redis.
+   */
+  wanted?: (index: number) => boolean;
 }
 
 /** Where jobs go and who hears about it, as the transports (search seeds, proxy chunks) are told. */
@@ -80,6 +86,8 @@ export function targetOptions(target: QueueTarget): Pick<CoordinatorOptions, 're
 export interface CoordinatorResult {
   completed: number;
   failed: FailedJob[];
+  /** Jobs no longer waited for (see CoordinatorOptions.wanted). */
+  dropped: number;
 }
 
 /** After this long with no job taken, the coordinator says that it is waiting for workers. */
@@ -107,6 +115,7 @@ export async function runJobs(options: CoordinatorOptions): Promise<CoordinatorR
   const open = new Set(indices.keys());
   const failed: FailedJob[] = [];
   let completed = 0;
+  let dropped = 0;
   let finish: () => void = () => undefined;
   let abort: (err: unknown) => void = () => undefined;
   const finished = new Promise<void>((resolve, reject) => {
@@ -150,6 +159,7 @@ export async function runJobs(options: CoordinatorOptions): Promise<CoordinatorR
         completed++;
       }
       options.onProgress?.(completed + failed.length, jobs.length);
+      await drop();
     } else {
       open.delete(id);
       const { code, message } = errorFromText(job.failedReason ?? 'unknown error');
@@ -160,6 +170,21 @@ export async function runJobs(options: CoordinatorOptions): Promise<CoordinatorR
   const fail = (id: string, kind: JobKind, error: string, made: number, code?: ErrorCode) => {
     for (const index of indices.get(id)!) {
       failed.push({ index, id, kind, error, attempts: made, ...(code ? { code } : {}) });
+    }
+  };
+  /** Stops waiting for the open jobs the caller no longer wants. */
+  const drop = async (): Promise<void> => {
+    const wanted = options.wanted;
+    if (wanted === undefined) return;
+    for (const id of [...open]) {
+      if (indices.get(id)!.some((i) => wanted(i))) continue;
+      open.delete(id);
+      dropped += indices.get(id)!.length;
+      const state = await queue.getJobState(id);
+      // A worker may take it in between: removing a job in progress fails, and it just finishes.
+      if (state === 'waiting' || state === 'delayed' || state === 'prioritized') {
+        await queue.remove(id).catch(() => 0);
+      }
     }
   };
   const done = () => {
@@ -222,7 +247,7 @@ export async function runJobs(options: CoordinatorOptions): Promise<CoordinatorR
     } finally {
       clearInterval(timer);
     }
-    return { completed, failed: failed.sort((a, b) => a.index - b.index) };
+    return { completed, failed: failed.sort((a, b) => a.index - b.index), dropped };
   } finally {
     events.off('completed', onEvent);
     events.off('failed', onEvent);

@@ -21,7 +21,7 @@ import { nb201 } from '../spaces/index.js';
 import { Rng } from '../util/rng.js';
 import { NaskitError } from '../util/errors.js';
 import { runJobs, type FailedJob, type JobRecord } from './coordinator.js';
-import { JOB_FORMAT, type NaskitJob, type ProxyChunkResult } from './jobs.js';
+import { JOB_HEADER, type NaskitJob, type ProxyChunkResult } from './jobs.js';
 import { proxyChunkJobs, queueScorer } from './proxies.js';
 import { startWorker, type RunningWorker } from './worker.js';
 
@@ -38,7 +38,7 @@ function cells(n: number, seed: number): string[] {
 /** Built-in MNIST (8,000 images) loads faster than Fashion-MNIST's 60,000. */
 function chunkJob(archs: string[], proxies: string[]): NaskitJob {
   return {
-    format: JOB_FORMAT,
+    ...JOB_HEADER,
     kind: 'proxy-chunk',
     space: 'nb201',
     dataset: 'mnist',
@@ -219,7 +219,7 @@ describe.skipIf(!binary)(
         chunkJob(archs.slice(3), proxies),
         // A table the worker does not have: retried (another worker might have it), then failed.
         {
-          format: JOB_FORMAT,
+          ...JOB_HEADER,
           kind: 'search-seed',
           space: 'nb201',
           dataset: 'cifar10',

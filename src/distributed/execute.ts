@@ -1,9 +1,12 @@
 /**
  * The worker side of a job: check it, then call the function the in-process path calls: `searchSeed`
- * for a seed of a tabular search, `scoreArchitectures` for a chunk of architectures. What is costly to
- * set up (an opened table, a proxy context with its compiled programs) is kept for the next jobs of the
- * same kind, in this object, and released by `close()`.
+ * for a seed of a tabular search, `scoreArchitectures` for a chunk of architectures, `trainCandidate`
+ * and `trainFinal` (through runShortTraining, runFinalTraining) for a run's short and final trainings.
+ * What is costly to set up (an opened table, a proxy context with its compiled programs, a run's loaded
+ * images) is kept for the next jobs of the same kind, in this object, and released by `close()`.
  */
+import { openRunData, proxyBatchSeed, type RunDataRef, type RunSets } from '../experiments/run/data.js';
+import { runFinalTraining, runShortTraining } from '../experiments/run/jobs.js';
 import { openSearch, searchSeed, type SearchSetup } from '../experiments/search-job.js';
 import { createProxyContext, proxyDataDir } from '../proxies/context.js';
 import { resolveProxies } from '../proxies/index.js';
@@ -12,7 +15,7 @@ import { scoreArchitectures } from '../proxies/run.js';
 import { getSpace } from '../spaces/index.js';
 import { resolveDataDir } from '../util/data-dir.js';
 import { openDataRef } from './data-ref.js';
-import { parseJob, toWire, type ProxyChunkJob, type SearchSeedJob } from './jobs.js';
+import { parseJob, resultToWire, type ProxyChunkJob, type SearchSeedJob } from './jobs.js';
 
 export interface ExecutorOptions {
   /** The worker's --data-dir (else $NASKIT_DATA, else the tables shipped with naskit). */
@@ -34,6 +37,7 @@ interface ProxyEntry {
 export class JobExecutor {
   private readonly searches = new Map<string, Promise<SearchSetup>>();
   private readonly proxies = new Map<string, ProxyEntry>();
+  private readonly runs = new Map<string, RunSets>();
 
   constructor(private readonly options: ExecutorOptions) {}
 
@@ -42,11 +46,28 @@ export class JobExecutor {
     const job = parseJob(data);
     switch (job.kind) {
       case 'search-seed':
-        return toWire(await this.searchSeed(job));
+        return resultToWire(job.kind, await this.searchSeed(job));
       case 'proxy-chunk':
-        return toWire(await this.proxyChunk(job));
+        return resultToWire(job.kind, await this.proxyChunk(job));
+      case 'run-short':
+        return resultToWire(job.kind, await runShortTraining(job, this.openRun, this.options.threads));
+      case 'run-final':
+        return resultToWire(job.kind, await runFinalTraining(job, this.openRun, this.options.threads));
     }
   }
+
+  /** A run's images, loaded from this worker's data folder once for the jobs that follow. */
+  private readonly openRun = (ref: RunDataRef): RunSets => {
+    const key = `${ref.dataset}\n${ref.fingerprint}\n${ref.seed}\n${ref.val_images}`;
+    let sets = this.runs.get(key);
+    if (sets === undefined) {
+      sets = openRunData(ref, this.options.dataDir);
+      this.runs.set(key, sets);
+      // Images hold no resources to release: the oldest are dropped for the garbage collector.
+      while (this.runs.size > KEPT) this.runs.delete(this.runs.keys().next().value!);
+    }
+    return sets;
+  };
 
   private async searchSeed(job: SearchSeedJob) {
     const table = job.table
@@ -80,19 +101,31 @@ export class JobExecutor {
     const space = getSpace(job.space);
     const proxies = resolveProxies(job.proxies);
     const archs = job.archs.map((text) => space.parse(text));
-    const dataDir = proxyDataDir(proxies, job.dataset, this.options.dataDir);
+    const images = job.images;
+    const dataDir = images ? undefined : proxyDataDir(proxies, job.dataset, this.options.dataDir);
     // The folder is part of the key: a context made for image-free proxies has none.
-    const key = `${job.space}\n${job.dataset}\n${job.seed}\n${dataDir ?? ''}`;
+    const key = `${job.space}\n${job.dataset}\n${job.seed}\n${dataDir ?? ''}\n${images ? JSON.stringify(images) : ''}`;
     let entry = this.proxies.get(key);
     if (entry === undefined) {
+      const sets = images ? this.openRun(images) : undefined;
       entry = {
         context: createProxyContext({
           space,
           dataset: job.dataset,
           seed: job.seed,
-          threads: this.options.threads,
+          // A run scores with single-threaded programs in process (scorers.ts): the same here, same bits.
+          threads: images ? 1 : this.options.threads,
           workers: 1,
           ...(dataDir === undefined ? {} : { dataDir }),
+          ...(images && sets
+            ? {
+                images: {
+                  dataset: sets.trainPart,
+                  normalization: sets.data.normalization,
+                  batchSeed: proxyBatchSeed(images.seed),
+                },
+              }
+            : {}),
         }),
         scorers: new Map(),
         queue: Promise.resolve(),
@@ -128,6 +161,7 @@ export class JobExecutor {
     this.searches.clear();
     for (const entry of this.proxies.values()) await releaseScorers(entry);
     this.proxies.clear();
+    this.runs.clear();
   }
 }
 

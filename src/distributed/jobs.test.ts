@@ -1,4 +1,5 @@
 /** Jobs as they travel: the schema, the size limit, content ids, the wire form, data references. */
+import * as nodeCrypto from 'node:crypto';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,18 +10,54 @@ import {
   errorFromText,
   errorText,
   fromWire,
+  JOB_FORMAT,
+  JOB_HEADER,
   jobId,
+  MAX_FINAL_RESULT_BYTES,
   MAX_JOB_BYTES,
+  MAX_RESULT_BYTES,
+  NASKIT_VERSION,
   parseJob,
   parseResult,
+  resultToWire,
   toWire,
 } from './jobs.js';
 import { redactUrl, checkRedisUrl } from './connection.js';
 
 const tempDir = tempDirs();
 
+const runData = { dataset: 'mnist', fingerprint: '0123456789abcdef', seed: 3, val_images: 200 };
+const shortJob = {
+  ...JOB_HEADER,
+  kind: 'run-short',
+  space: 'nb201',
+  arch: '|none~0|+|none~0|none~1|+|none~0|none~1|none~2|',
+  network: { channels: 8, cells: 1 },
+  data: runData,
+  images: 256,
+  epochs: 1,
+  batch_size: 64,
+  lr: 0.1,
+} as const;
+const finalJob = {
+  ...JOB_HEADER,
+  kind: 'run-final',
+  space: 'nb201',
+  arch: '|none~0|+|none~0|none~1|+|none~0|none~1|none~2|',
+  network: { channels: 8, cells: 1 },
+  data: runData,
+  train_on: 'train+val',
+  images: 512,
+  schedule: [
+    [0, 3],
+    [2, 2],
+  ],
+  batch_size: 64,
+  lr: 0.1,
+};
+
 const seedJob = {
-  format: 1,
+  ...JOB_HEADER,
   kind: 'search-seed',
   space: 'nb201',
   dataset: 'cifar10',
@@ -43,7 +80,7 @@ describe('job schema', () => {
   it('accepts the documented kinds and refuses anything else', () => {
     expect(parseJob(seedJob)).toEqual(seedJob);
     const chunk = {
-      format: 1,
+      ...JOB_HEADER,
       kind: 'proxy-chunk',
       space: 'nb201',
       dataset: 'fashion-mnist',
@@ -61,7 +98,16 @@ describe('job schema', () => {
       { ...seedJob, params: { 'a/b': '1' } },
       { ...seedJob, table: { path: 'mine.csv', sha256: 'xyz' } },
       { ...chunk, archs: [] },
-      { ...seedJob, format: 2 },
+      { ...seedJob, format: JOB_FORMAT + 1 },
+      { ...seedJob, naskit: undefined },
+      { ...chunk, images: { ...runData, dataset: '../x' } },
+      { ...shortJob, epochs: 0 },
+      { ...shortJob, network: { channels: 8, cells: 11 } },
+      { ...shortJob, data: { ...runData, fingerprint: 'not hex' } },
+      { ...finalJob, schedule: [] },
+      { ...finalJob, schedule: [[1, 3]] },
+      { ...finalJob, train_on: 'test' },
+      { ...finalJob, path: '/tmp/x' },
       null,
       'search-seed',
     ]) {
@@ -70,6 +116,38 @@ describe('job schema', () => {
         JSON.stringify(bad),
       ).toBe('invalid_argument');
     }
+  });
+
+  it('accepts a run’s short and final trainings', () => {
+    expect(parseJob(shortJob)).toEqual(shortJob);
+    expect(parseJob(finalJob)).toEqual(finalJob);
+    const chunk = {
+      ...JOB_HEADER,
+      kind: 'proxy-chunk',
+      space: 'nb201',
+      dataset: 'mnist',
+      proxies: ['epsilon'],
+      archs: ['|none~0|+|none~0|none~1|+|none~0|none~1|none~2|'],
+      seed: 0,
+      images: runData,
+    };
+    expect(parseJob(chunk)).toEqual(chunk);
+  });
+
+  it('a job of another naskit version is refused with both versions named, and has another id', () => {
+    const other = { ...seedJob, naskit: '0.0.9' };
+    expect(() => parseJob(other)).toThrow(
+      new RegExp(`job of naskit 0\\.0\\.9 .*this is naskit ${NASKIT_VERSION.replace(/\./g, '\\.')}`),
+    );
+    expect(code(() => parseJob(other))).toBe('invalid_argument');
+    expect(NASKIT_VERSION).toMatch(/^\d+\.\d+\.\d+/);
+    // The id hashes the version and the format with the rest: another build never shares its results.
+    const { createHash } = nodeCrypto;
+    const canonical = (job: object) =>
+      JSON.stringify(Object.fromEntries(Object.entries(job).sort(([a], [b]) => (a < b ? -1 : 1))));
+    const idOf = (job: object) => `search-seed-${createHash('sha256').update(canonical(job)).digest('hex')}`;
+    expect(jobId(parseJob(seedJob))).toBe(idOf(seedJob));
+    expect(idOf(other)).not.toBe(idOf(seedJob));
   });
 
   it('refuses a job over the size limit before looking at it', () => {
@@ -96,6 +174,40 @@ describe('job schema', () => {
     expect(fromWire(wire)).toEqual(run);
     expect(parseResult('search-seed', wire)).toEqual(run);
     expect(code(() => parseResult('search-seed', { seed: 1 }))).toBe('data_corrupt');
+  });
+
+  it('final-training weights travel as base64 under a larger limit than other results', () => {
+    const weights = new Uint8Array([0, 1, 2, 250, 251, 255]);
+    // A Buffer (what encodeSafetensors makes) travels as base64 too, not as its toJSON list of numbers.
+    const fromBuffer = resultToWire('run-final', { weights: Buffer.from(weights) }) as { weights: unknown };
+    expect(fromBuffer.weights).toBe(Buffer.from(weights).toString('base64'));
+    const result = {
+      epochs: [{ epoch: 0, loss: 1.5, accuracy: 40, seconds: 1, lr: 0.1, completed: 1, curve: [[3, 1.5]] }],
+      evaluation: { test_accuracy: 50, test_loss: NaN, test_images: 10, seconds: 0.5 },
+      weights,
+    };
+    const wire = JSON.parse(JSON.stringify(resultToWire('run-final', result)));
+    expect(typeof wire.weights).toBe('string');
+    expect(parseResult('run-final', wire)).toEqual(result);
+    expect(code(() => parseResult('run-final', { ...wire, weights: 'not base64!' }))).toBe('data_corrupt');
+    // Over the common limit is fine for a final training, not for a candidate's short training.
+    const big = 'A'.repeat(MAX_RESULT_BYTES + 8);
+    expect(parseResult('run-final', { ...wire, weights: big }).weights.length).toBeGreaterThan(
+      MAX_RESULT_BYTES / 2,
+    );
+    const short = {
+      val_accuracy: 50,
+      val_loss: 1,
+      params: 10,
+      history: [],
+      curve: [],
+      train_seconds: 1,
+      seconds: big,
+    };
+    expect(() => parseResult('run-short', short)).toThrow(/over the \d+-byte limit of its kind/);
+    expect(() => resultToWire('run-short', short)).toThrow(/over the \d+-byte limit/);
+    const huge = { ...result, weights: new Uint8Array(MAX_FINAL_RESULT_BYTES) };
+    expect(() => resultToWire('run-final', huge)).toThrow(/leave out --remote-final/);
   });
 
   it('keeps the error code across the queue', () => {

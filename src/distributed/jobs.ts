@@ -7,13 +7,35 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { NASKIT_VERSION as VERSION } from '../util/version.js';
 import { NaskitError, type ErrorCode } from '../util/errors.js';
 
 /** Bumped when a job or result changes shape; a worker refuses jobs of another format. */
-export const JOB_FORMAT = 1;
+export const JOB_FORMAT = 2;
+
+/**
+ * The naskit version (package.json) that makes and runs jobs. Every job carries it, so it is part of the
+ * job's id: a build of another version never serves or reuses this one's results, and a worker of
+ * another version fails the job with a message instead of answering from different code.
+ */
+export const NASKIT_VERSION = VERSION;
+
+/** The fields every job starts with. */
+export const JOB_HEADER = { format: JOB_FORMAT, naskit: NASKIT_VERSION } as const;
 
 /** Largest job accepted, in bytes of JSON (a chunk of a few thousand architecture strings). */
 export const MAX_JOB_BYTES = 1 << 20;
+
+/** Largest result accepted, in bytes of JSON (a seed's query history, a chunk's scores, a candidate's curve). */
+export const MAX_RESULT_BYTES = 16 << 20;
+
+/**
+ * Largest final-training result: its trained weights travel base64-encoded (4 characters per 3 bytes),
+ * so 64 MiB holds about 12 million float32 parameters (NB201 at the benchmark's C=16, N=5 has 1.1
+ * million; DARTS at C=36 with 20 cells 3.3 million). The run keeps a larger network's final training
+ * in process rather than send it.
+ */
+export const MAX_FINAL_RESULT_BYTES = 64 << 20;
 
 /** Most architectures in one proxy-chunk job. */
 export const MAX_CHUNK_ARCHS = 4096;
@@ -27,8 +49,13 @@ const dataRef = z.strictObject({
 });
 export type DataRef = z.infer<typeof dataRef>;
 
-const searchSeedJob = z.strictObject({
+const header = {
   format: z.literal(JOB_FORMAT),
+  naskit: z.literal(NASKIT_VERSION),
+};
+
+const searchSeedJob = z.strictObject({
+  ...header,
   kind: z.literal('search-seed'),
   space: name,
   dataset: name,
@@ -46,20 +73,79 @@ const searchSeedJob = z.strictObject({
   warmStart: z.strictObject({ proxy: name, pool: z.int().min(1).max(1_000_000) }).optional(),
 });
 
+/**
+ * The images of a `naskit run` (experiments/run/data.ts RunDataRef): a named dataset the worker loads from
+ * its own data folder, the digest of the run's copy, and the run's seed and validation split size, from
+ * which every subset a phase uses is drawn.
+ */
+const runData = z.strictObject({
+  dataset: name,
+  fingerprint: z.string().regex(/^[0-9a-f]{16}$/, '16 lowercase hex digits'),
+  seed: z
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1),
+  val_images: z.int().min(1).max(100_000_000),
+});
+
+const archText = z.string().min(1).max(16_384);
+
 const proxyChunkJob = z.strictObject({
-  format: z.literal(JOB_FORMAT),
+  ...header,
   kind: z.literal('proxy-chunk'),
   space: name,
   dataset: name,
   proxies: z.array(name).min(1).max(64),
-  archs: z.array(z.string().min(1).max(16_384)).min(1).max(MAX_CHUNK_ARCHS),
+  archs: z.array(archText).min(1).max(MAX_CHUNK_ARCHS),
   seed: z.int().min(0),
+  /** A run's training images (the proxies' batch is drawn from them); absent: the dataset's own batch. */
+  images: runData.optional(),
 });
 
-export const jobSchema = z.discriminatedUnion('kind', [searchSeedJob, proxyChunkJob]);
+/** A run's network: the same bounds as the run's configuration (experiments/run/config.ts). */
+const runNetwork = z.strictObject({ channels: z.int().min(1).max(256), cells: z.int().min(1).max(10) });
+const runTraining = {
+  space: name,
+  arch: archText,
+  network: runNetwork,
+  data: runData,
+  images: z.int().min(1).max(100_000_000),
+  batch_size: z.int().min(1).max(4096),
+  lr: z.number().positive().max(10),
+};
+
+/** A candidate's short training (experiments/run/train-phase.ts ShortTrainingSpec). */
+const runShortJob = z.strictObject({
+  ...header,
+  kind: z.literal('run-short'),
+  ...runTraining,
+  epochs: z.int().min(1).max(100),
+});
+
+/** A final training and its test (experiments/run/final-phase.ts FinalTrainingSpec). */
+const runFinalJob = z.strictObject({
+  ...header,
+  kind: z.literal('run-final'),
+  ...runTraining,
+  train_on: z.enum(['train', 'train+val']),
+  schedule: z
+    .array(z.tuple([z.int().min(0).max(1000), z.int().min(1).max(1000)]))
+    .min(1)
+    .max(1000)
+    .refine((s) => s[0]?.[0] === 0, 'the schedule starts at epoch 0'),
+});
+
+export const jobSchema = z.discriminatedUnion('kind', [
+  searchSeedJob,
+  proxyChunkJob,
+  runShortJob,
+  runFinalJob,
+]);
 export type NaskitJob = z.infer<typeof jobSchema>;
 export type SearchSeedJob = z.infer<typeof searchSeedJob>;
 export type ProxyChunkJob = z.infer<typeof proxyChunkJob>;
+export type RunShortJob = z.infer<typeof runShortJob>;
+export type RunFinalJob = z.infer<typeof runFinalJob>;
 export type JobKind = NaskitJob['kind'];
 
 /** Any number, NaN and ±Infinity included (they cross the queue encoded, see toWire). */
@@ -92,17 +178,81 @@ const proxyValue = z.strictObject({
 
 const proxyChunkResult = z.strictObject({ scores: z.record(z.string(), z.array(proxyValue)) });
 
+const epochRecord = {
+  epoch: z.int().min(0),
+  loss: anyNumber,
+  accuracy: anyNumber,
+  seconds: anyNumber,
+  lr: anyNumber,
+};
+const curve = z.array(z.tuple([anyNumber, anyNumber]));
+
+const runShortResult = z.strictObject({
+  val_accuracy: anyNumber,
+  val_loss: anyNumber,
+  params: z.int().min(0),
+  history: z.array(z.strictObject(epochRecord)),
+  curve,
+  train_seconds: anyNumber,
+  seconds: anyNumber,
+});
+
+/** The weights as base64 text on the queue; a Uint8Array (safetensors bytes) once parsed. */
+const base64Bytes = z
+  .string()
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 text')
+  .transform((text) => new Uint8Array(Buffer.from(text, 'base64')));
+
+const runFinalResult = z.strictObject({
+  epochs: z.array(z.strictObject({ ...epochRecord, completed: z.int().min(1), curve })),
+  evaluation: z.strictObject({
+    test_accuracy: anyNumber,
+    test_loss: anyNumber,
+    test_images: z.int().min(0),
+    seconds: anyNumber,
+  }),
+  weights: base64Bytes,
+});
+
 export type SearchSeedResult = z.infer<typeof searchSeedResult>;
 export type ProxyChunkResult = z.infer<typeof proxyChunkResult>;
+export type RunShortResult = z.infer<typeof runShortResult>;
+export type RunFinalResult = z.output<typeof runFinalResult>;
 export interface JobResults {
   'search-seed': SearchSeedResult;
   'proxy-chunk': ProxyChunkResult;
+  'run-short': RunShortResult;
+  'run-final': RunFinalResult;
 }
 
-const resultSchemas: { [K in JobKind]: z.ZodType<JobResults[K]> } = {
+const resultSchemas: { [K in JobKind]: z.ZodType<JobResults[K], unknown> } = {
   'search-seed': searchSeedResult,
   'proxy-chunk': proxyChunkResult,
+  'run-short': runShortResult,
+  'run-final': runFinalResult,
 };
+
+/** The largest result of a kind, in bytes of JSON: only final trainings carry weights. */
+export function maxResultBytes(kind: JobKind): number {
+  return kind === 'run-final' ? MAX_FINAL_RESULT_BYTES : MAX_RESULT_BYTES;
+}
+
+/**
+ * A worker's result in wire form (see toWire; bytes as base64), refused when it is over its kind's limit
+ * so that the worker fails the job with the reason instead of filling Redis.
+ */
+export function resultToWire(kind: JobKind, result: unknown): unknown {
+  const wire = toWire(result, (v) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v));
+  const bytes = Buffer.byteLength(JSON.stringify(wire));
+  if (bytes > maxResultBytes(kind)) {
+    throw new NaskitError(
+      'invalid_argument',
+      `the ${kind} result is ${bytes} bytes, over the ${maxResultBytes(kind)}-byte limit of its kind` +
+        (kind === 'run-final' ? ': train this network in process (leave out --remote-final)' : ''),
+    );
+  }
+  return wire;
+}
 
 /** Checks a job that came from the queue (or is about to go there): size first, then the schema. */
 export function parseJob(data: unknown): NaskitJob {
@@ -113,11 +263,15 @@ export function parseJob(data: unknown): NaskitJob {
       `job of ${Buffer.byteLength(text)} bytes is over the ${MAX_JOB_BYTES}-byte limit; send smaller chunks`,
     );
   }
-  const format = (data as { format?: unknown } | null)?.format;
-  if (format !== undefined && format !== JOB_FORMAT) {
+  const { format, naskit } = (data ?? {}) as { format?: unknown; naskit?: unknown };
+  if (
+    (format !== undefined && format !== JOB_FORMAT) ||
+    (naskit !== undefined && naskit !== NASKIT_VERSION)
+  ) {
     throw new NaskitError(
       'invalid_argument',
-      `job format ${String(format)}, this naskit reads format ${JOB_FORMAT}: run the same naskit version on the workers and the coordinator`,
+      `job of naskit ${String(naskit ?? '(unknown)')} (job format ${String(format)}), this is naskit ${NASKIT_VERSION} ` +
+        `(format ${JOB_FORMAT}): run the same naskit version on the workers and the coordinator`,
     );
   }
   const parsed = jobSchema.safeParse(data);
@@ -127,6 +281,13 @@ export function parseJob(data: unknown): NaskitJob {
 
 /** Decodes and checks what a worker returned for a job of this kind. */
 export function parseResult<K extends JobKind>(kind: K, wire: unknown): JobResults[K] {
+  const bytes = Buffer.byteLength(JSON.stringify(wire) ?? '');
+  if (bytes > maxResultBytes(kind)) {
+    throw new NaskitError(
+      'data_corrupt',
+      `a worker returned a ${kind} result of ${bytes} bytes, over the ${maxResultBytes(kind)}-byte limit of its kind`,
+    );
+  }
   const parsed = resultSchemas[kind].safeParse(fromWire(wire));
   if (!parsed.success) {
     throw new NaskitError(
@@ -158,11 +319,15 @@ function canonicalJson(value: unknown): string {
 }
 
 /** JSON turns NaN and ±Infinity into null; results carry them as {"$number": "NaN"} instead. */
-export function toWire(value: unknown): unknown {
+export function toWire(value: unknown, also: (v: unknown) => unknown = (v) => v): unknown {
   return JSON.parse(
-    JSON.stringify(value, (_key, v: unknown) =>
-      typeof v === 'number' && !Number.isFinite(v) ? { $number: String(v) } : v,
-    ),
+    JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
+      if (typeof v === 'number' && !Number.isFinite(v)) return { $number: String(v) };
+      // `also` sees the value before toJSON: in `v` a Buffer is already {type: 'Buffer', data: [...]}.
+      const original = this[key];
+      const replaced = also(original);
+      return replaced !== original ? replaced : v;
+    }),
   );
 }
 

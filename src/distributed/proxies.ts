@@ -4,14 +4,16 @@
  * distinct architecture once, and writes each new score to the cache once, when its job's result comes
  * back. Chunks are cut only where the compiled-program group changes, as the in-process worker threads
  * cut them, so a cell shares programs with the same cells as in process and gets the same score.
+ * `naskit run --redis` scores its sample this way too, on its own training images (named in each job).
  */
+import type { RunDataRef } from '../experiments/run/data.js';
 import { programGroup } from '../proxies/net/network.js';
 import { requireSpace, type ProxyValue } from '../proxies/proxy.js';
 import type { ArchScorer, ScoreRunOptions } from '../proxies/run.js';
 import { chunkByGroup } from '../proxies/workers.js';
 import { NaskitError } from '../util/errors.js';
 import { failedJobsError, runJobs, targetOptions, type QueueTarget } from './coordinator.js';
-import { JOB_FORMAT, MAX_CHUNK_ARCHS, type ProxyChunkJob, type ProxyChunkResult } from './jobs.js';
+import { JOB_HEADER, MAX_CHUNK_ARCHS, type ProxyChunkJob, type ProxyChunkResult } from './jobs.js';
 
 /** Architectures per job unless told otherwise: many jobs per worker, each long enough to dwarf the queue. */
 export const DEFAULT_CHUNK = 64;
@@ -19,19 +21,23 @@ export const DEFAULT_CHUNK = 64;
 export interface QueueScoreOptions extends QueueTarget {
   /** Architectures per job (a group of cells sharing a program is never split, so some jobs are larger). */
   chunk?: number;
+  /** The run whose training images the context holds (`naskit run`): workers rebuild them from this. */
+  images?: RunDataRef;
 }
 
 /** The jobs for what `options.cache` lacks, and for each job the indices (into archs) of its architectures. */
 export function proxyChunkJobs(
   options: Pick<ScoreRunOptions, 'context' | 'proxies' | 'archs' | 'cache'>,
   chunk = DEFAULT_CHUNK,
+  /** What the context's in-memory images are: a run's training images, named so a worker can load them. */
+  images?: RunDataRef,
 ): { jobs: ProxyChunkJob[]; members: number[][] } {
   const { context, proxies, archs, cache } = options;
   const space = context.space;
   if (!Number.isInteger(chunk) || chunk < 1) {
     throw new NaskitError('invalid_argument', `the chunk size must be a positive integer, got ${chunk}`);
   }
-  if (context.spawn === undefined || context.spawn.images !== undefined) {
+  if (context.spawn === undefined || (context.spawn.images !== undefined) !== (images !== undefined)) {
     throw new NaskitError(
       'invalid_argument',
       `workers rebuild the proxy context by name: space '${space.name}' must be a registered space and the images a named dataset`,
@@ -65,13 +71,14 @@ export function proxyChunkJobs(
         const part = whole.slice(start, start + MAX_CHUNK_ARCHS);
         members.push(part);
         jobs.push({
-          format: JOB_FORMAT,
+          ...JOB_HEADER,
           kind: 'proxy-chunk',
           space: space.name,
           dataset: context.dataset,
           proxies: names.split(','),
           archs: part.map((i) => space.format(archs[i])),
           seed: context.seed,
+          ...(images ? { images } : {}),
         });
       }
     }
@@ -84,7 +91,7 @@ export function queueScorer(queueOptions: QueueScoreOptions): ArchScorer {
   return async (options: ScoreRunOptions) => {
     const { context, proxies, archs, cache } = options;
     const space = context.space;
-    const { jobs, members } = proxyChunkJobs(options, queueOptions.chunk);
+    const { jobs, members } = proxyChunkJobs(options, queueOptions.chunk, queueOptions.images);
     const keys = archs.map((a) => space.key(a));
     const byKey = new Map<string, number[]>();
     keys.forEach((key, i) => byKey.set(key, [...(byKey.get(key) ?? []), i]));

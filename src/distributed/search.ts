@@ -7,7 +7,7 @@ import type { SeedPlan, SeedRunner } from '../experiments/search-job.js';
 import type { SearchRun } from '../search/run.js';
 import { NaskitError } from '../util/errors.js';
 import { failedJobsError, runJobs, targetOptions, type QueueTarget } from './coordinator.js';
-import { JOB_FORMAT, type DataRef, type SearchSeedJob } from './jobs.js';
+import { JOB_HEADER, type DataRef, type SearchSeedJob } from './jobs.js';
 
 export interface QueueSeedOptions extends QueueTarget {
   /** The table as the workers find it in their data folders (the plan's own path is the coordinator's). */
@@ -30,7 +30,7 @@ export function searchSeedJobs(plan: SeedPlan, table?: DataRef): SearchSeedJob[]
     );
   }
   return plan.seeds.map((seed) => ({
-    format: JOB_FORMAT,
+    ...JOB_HEADER,
     kind: 'search-seed',
     space: target.space,
     dataset: target.dataset,

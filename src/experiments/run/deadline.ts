@@ -236,6 +236,19 @@ export class Deadline {
   }
 
   /**
+   * finalEpochsAt as a schedule of [from_epoch, epochs] pairs (what a final training on a worker
+   * replays): the count the winner's final training started with, then each change decided during it.
+   */
+  finalSchedule(): [fromEpoch: number, epochs: number][] {
+    const records = this.records();
+    const start = records.find((r) => r.point === BEFORE_FINAL)?.sizes.final_epochs ?? this.plan.final_epochs;
+    const schedule: [number, number][] = [[0, start]];
+    for (const r of records)
+      if (r.from_epoch !== undefined) schedule.push([r.from_epoch, r.sizes.final_epochs]);
+    return schedule;
+  }
+
+  /**
    * Check at `point`: replay its record if this run already decided there, else measure, decide, record
    * (before acting) and return the sizes in force from here on.
    */

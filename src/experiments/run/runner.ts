@@ -17,8 +17,21 @@ import { prepareOutDir } from '../../util/out-dir.js';
 import { Rng } from '../../util/rng.js';
 import type { Progress } from '../progress.js';
 import type { RunConfig } from './config.js';
-import { stratifiedSubset, validationSplit } from './data.js';
-import { finalPhase } from './final-phase.js';
+import {
+  finalTrainingSet,
+  remoteDatasetProblem,
+  runSets,
+  shortTrainingSet,
+  type RunDataRef,
+} from './data.js';
+import {
+  finalPhase,
+  finalTrainingSpec,
+  remoteFinalPhase,
+  weightBytes,
+  type FinalEpochs,
+} from './final-phase.js';
+import type { RunRemote } from './jobs.js';
 import {
   configHash,
   dataFingerprint,
@@ -63,6 +76,12 @@ export interface RunIo {
    * measured), so the deadline checks can be tested without being slow. Default 1.
    */
   timeScale?: number;
+  /**
+   * Where the proxy scoring, the short trainings and (optionally) the final trainings run instead of
+   * this process: naskit workers behind a Redis queue (the CLI's --redis). Same specs, same functions,
+   * same answer; the store and the run directory stay here.
+   */
+  remote?: RunRemote;
 }
 
 /** Start a new run in `out` (else the config's `out`, else runs/<run-id> under the current directory). */
@@ -80,6 +99,7 @@ export async function startRun(config: RunConfig, out: string | undefined, io: R
   // Check everything first: bad input should not leave an empty run directory behind. The output
   // folder is made before the data is loaded (a bad --out fails at once) and taken back if loading fails.
   checkProxyNames(config.search.proxies);
+  checkRemote(config, io);
   const outDir = prepareOutDir(
     dir,
     out === undefined && config.out === undefined ? 'run directory' : '--out',
@@ -163,6 +183,7 @@ export async function resumeRun(
   const dir = resolve(dirArg);
   if (!existsSync(dir)) throw new NaskitError('not_found', `--resume ${dirArg}: ${dir} does not exist`);
   const resolved = readResolved(dir);
+  checkRemote(resolved.config, io);
   const lock = acquireLock(join(dir, RUN_FILES.lock), io.log);
   const stopOnInterrupt = whileLocked(io, dir, lock);
   try {
@@ -209,6 +230,12 @@ export async function resumeRun(
     stopOnInterrupt();
     lock.release();
   }
+}
+
+/** A run whose data workers cannot load by name cannot send them work. */
+function checkRemote(config: RunConfig, io: RunIo): void {
+  const problem = io.remote ? remoteDatasetProblem(config.dataset) : null;
+  if (problem !== null) throw new NaskitError('invalid_argument', problem);
 }
 
 /** Files a run directory holds before any work is recorded (a run stopped right after it was created). */
@@ -323,29 +350,32 @@ async function execute(
     cropFlipPadding: data.cropFlipPadding,
     threads,
   };
-  const { trainPart, val } = validationSplit(data.train, plan.val_images, rng.fork('val-split'));
+  const sets = runSets(data, config.seed, plan.val_images);
+  const { trainPart, val } = sets;
+  // What a job names to rebuild these sets on a worker.
+  const ref: RunDataRef = {
+    dataset: config.dataset,
+    fingerprint: resolved.data.fingerprint,
+    seed: config.seed,
+    val_images: plan.val_images,
+  };
+  const remote = io.remote;
 
   const archs = sampleDistinct(space, plan.samples, rng.fork('sample'));
   const scorers = makeScorers(space, config, trainPart, data.normalization, rng.fork('proxy-batch'), threads);
-  const scored = await scorePhase(archs, scorers, store, io.progress);
+  const scored = await scorePhase(archs, scorers, store, io.progress, 64, remote?.scorer(ref));
   const sizes = deadline.check('after-proxy', reached({}));
   const top = topK(scored, scorers, config.search.rank, plan.top_k).slice(0, sizes.top_k);
 
-  const shortData = stratifiedSubset(
-    trainPart,
-    sizes.short_images,
-    rng.fork('short-subset'),
-    `${trainPart.name}[short]`,
-  );
+  const shortData = shortTrainingSet(sets, sizes.short_images, config.seed);
   const candidates = await shortTrainPhase(
     top,
-    shortData,
-    val,
+    { train: shortData, val, ref, images: sizes.short_images },
     ctx,
     store,
-    rng.fork('short'),
     io.progress,
     (trained) => deadline.check(`candidate-${trained}`, reached({ candidates: trained })).top_k,
+    remote?.shortTrainings,
   );
   const winner = pickWinner(candidates);
   io.log(
@@ -353,18 +383,32 @@ async function execute(
   );
 
   const finalSizes = deadline.check(BEFORE_FINAL, reached({ candidates: candidates.length }));
-  const pool = config.final.train_on === 'train+val' ? data.train : trainPart;
-  const finalData = stratifiedSubset(
-    pool,
-    finalSizes.final_images,
-    rng.fork('final-subset'),
-    `${pool.name}[final]`,
-  );
+  const finalData = finalTrainingSet(sets, config.final.train_on, finalSizes.final_images, config.seed);
+  const finalSets = { train: finalData, test: data.test };
   const replayed = { at: (completed: number) => deadline.finalEpochsAt(completed) };
-  const final = await finalPhase(
+  const specOf = (arch: string) =>
+    finalTrainingSpec(config, arch, ref, finalSizes.final_images, deadline.finalSchedule());
+  /** The trainer for an architecture's final training: a worker's, unless its weights are too large to return. */
+  const finalRemote = (arch: string) => {
+    if (!remote?.final) return undefined;
+    const limit = remote.maxFinalResultBytes ?? Infinity;
+    // base64 makes 4 characters of 3 bytes; the epochs and the test add little.
+    const bytes = Math.ceil((weightBytes(specOf(arch), finalData) * 4) / 3);
+    if (bytes < 0.9 * limit) return remote.final;
+    io.log(
+      `the final training of ${arch} stays in this process: its weights (${(bytes / 2 ** 20).toFixed(1)} MiB ` +
+        `as a job result) are near or over the ${(limit / 2 ** 20).toFixed(0)} MiB a worker may return`,
+    );
+    return undefined;
+  };
+  const trainFinalOf = async (arch: string, epochs: FinalEpochs, tag: string) => {
+    const trainer = finalRemote(arch);
+    return trainer
+      ? remoteFinalPhase(specOf(arch), finalSets, ctx, dir, store, io.progress, tag, trainer)
+      : finalPhase(specOf(arch), finalSets, epochs, ctx, dir, store, io.progress, tag);
+  };
+  const final = await trainFinalOf(
     winner.arch,
-    finalData,
-    data.test,
     {
       ...replayed,
       after: (completed) =>
@@ -374,11 +418,7 @@ async function execute(
           completed,
         ).final_epochs,
     },
-    ctx,
-    dir,
-    store,
-    rng.fork('final'),
-    io.progress,
+    'final',
   );
   io.log(
     `test accuracy ${final.evaluation.test_accuracy.toFixed(2)}% on ${final.evaluation.test_images} test images`,
@@ -442,21 +482,7 @@ async function execute(
     });
     if (i >= deadline.check(`baseline-${i + 1}`, progress).baselines) break;
     const started = Date.now();
-    const result =
-      arch === winner.arch
-        ? final
-        : await finalPhase(
-            arch,
-            finalData,
-            data.test,
-            replayed,
-            ctx,
-            dir,
-            store,
-            rng.fork('final'),
-            io.progress,
-            `baseline-${name}`,
-          );
+    const result = arch === winner.arch ? final : await trainFinalOf(arch, replayed, `baseline-${name}`);
     const record: BaselineRecord = {
       type: 'baseline',
       name,

@@ -3,10 +3,11 @@
  * proxies, and pick the top k by the first proxy. Scoring goes through `scoreArchitectures` (worker
  * threads, sibling proxies sharing runs) with the store as its cache: every scored architecture is a
  * store record, so a resumed run scores only what is missing; the sample itself is re-drawn from the
- * seed (same seed, same list).
+ * seed (same seed, same list). With --redis the same scoring goes to naskit workers as proxy-chunk jobs
+ * (the `score` argument), each score coming back into the store once.
  */
 import type { ProxyContext, ProxyDefinition } from '../../proxies/proxy.js';
-import { scoreArchitectures } from '../../proxies/run.js';
+import { scoreArchitectures, type ArchScorer as ScoreFunction } from '../../proxies/run.js';
 import type { SearchSpace } from '../../spaces/space.js';
 import type { Rng } from '../../util/rng.js';
 import type { Progress } from '../progress.js';
@@ -59,6 +60,8 @@ export async function scorePhase(
   store: ResultsStore,
   progress: Progress,
   chunk = 64,
+  /** What scores the architectures: in this process, or sent to naskit workers (same answer). */
+  score: ScoreFunction = scoreArchitectures,
 ): Promise<ScoredRecord[]> {
   const groups = new Map<ProxyContext, ArchScorer[]>();
   for (const s of scorers) groups.set(s.context, [...(groups.get(s.context) ?? []), s]);
@@ -71,7 +74,7 @@ export async function scorePhase(
     // Progress: the mean over the proxies of the architectures each has scored.
     const done = new Map<string, number>();
     for (const [context, group] of groups) {
-      await scoreArchitectures({
+      await score({
         context,
         proxies: group.map((s) => s.definition),
         archs: archs.map((arch) => context.space.parse(arch)),
