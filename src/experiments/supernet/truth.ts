@@ -2,7 +2,7 @@
  * Ground truth for supernet searches on NB201: the table's 200-epoch test accuracy on the three NB201
  * datasets and the parameter count (CIFAR-10 network). Read only for reporting, never by a search.
  */
-import { openBenchmark } from '../../benchmarks/catalog.js';
+import { BENCHMARKS, openBenchmark } from '../../benchmarks/catalog.js';
 import type { TabularBenchmark } from '../../benchmarks/table.js';
 import { NB201_DATASETS } from '../../benchmarks/nb201.js';
 import type { AnySpace } from '../../spaces/space.js';
@@ -19,9 +19,15 @@ export interface TruthTables {
   of(arch: unknown): { true: Truth; params_m: number } | null;
 }
 
-/** NB201's tables when the space is nb201 and the data folder has them; otherwise null. */
+/**
+ * The full tables of the three NB201 datasets for the space (which only NB201 has today) when the data
+ * folder has them; otherwise null.
+ */
 export async function openTruth(space: AnySpace, dataDir: string | undefined): Promise<TruthTables | null> {
-  if (space.name !== 'nb201') return null;
+  const hasTables = NB201_DATASETS.every((d) =>
+    BENCHMARKS.some((e) => e.space === space.name && e.source === 'table' && e.datasets.includes(d)),
+  );
+  if (!hasTables) return null;
   let tables: TabularBenchmark[];
   try {
     tables = await Promise.all(
