@@ -357,12 +357,7 @@ export function paramsFromWeights(
   train: ImageDataset,
   weights: Uint8Array,
 ): ParamStore {
-  const net = networkFor(
-    { space: spec.space, arch: spec.arch, channels: spec.network.channels, cells: spec.network.cells },
-    { train },
-  ).net;
-  const batchSize = Math.min(spec.batch_size, train.n);
-  const params = ParamStore.fromGraph(buildTrainGraph(net, batchSize).graph, new Rng(0));
+  const params = ParamStore.fromGraph(specTrainGraph(spec, train), new Rng(0));
   const { tensors } = decodeSafetensors(weights, `the weights a worker returned for ${spec.arch}`);
   const loaded = new ParamStore();
   for (const [name, t] of tensors) {
@@ -386,11 +381,7 @@ export function weightBytes(
   spec: Pick<FinalTrainingSpec, 'space' | 'arch' | 'network' | 'batch_size'>,
   train: ImageDataset,
 ): number {
-  const net = networkFor(
-    { space: spec.space, arch: spec.arch, channels: spec.network.channels, cells: spec.network.cells },
-    { train },
-  ).net;
-  const { graph } = buildTrainGraph(net, Math.min(spec.batch_size, train.n));
+  const graph = specTrainGraph(spec, train);
   return 4 * graph.params.reduce((sum, p) => sum + p.shape.reduce((a, b) => a * b, 1), 0);
 }
 
@@ -442,4 +433,16 @@ export async function remoteFinalPhase(
   const evaluation: FinalEvalRecord = { type: 'final_eval', arch, ...result.evaluation, at: Date.now() };
   store.append(evaluation);
   return { params, epochs, evaluation };
+}
+
+/** The training graph of a final training's network, as both the worker and the coordinator build it. */
+function specTrainGraph(
+  spec: Pick<FinalTrainingSpec, 'space' | 'arch' | 'network' | 'batch_size'>,
+  train: ImageDataset,
+): ReturnType<typeof buildTrainGraph>['graph'] {
+  const net = networkFor(
+    { space: spec.space, arch: spec.arch, channels: spec.network.channels, cells: spec.network.cells },
+    { train },
+  ).net;
+  return buildTrainGraph(net, Math.min(spec.batch_size, train.n)).graph;
 }
