@@ -111,6 +111,49 @@ describe('naskit predict', () => {
     expect(r.out).toMatch(/nb201\/taskA\s+finetune\s+5\s+-?\d\.\d{3} ± \d\.\d{3}/);
   });
 
+  it('meta-eval with CV methods and score features reports the choices and fills the score cache', async () => {
+    const cache = tempDir('naskit-predict-cache-');
+    const args = [...tables, ...tiny, '--shots', '0,10', '--cv-folds', '2', '--cache-dir', cache];
+    const r = await run([
+      'predict',
+      'meta-eval',
+      ...args,
+      '--holdout',
+      'nb201/taskB',
+      '--method',
+      'maml-cv,reptile',
+      '--features',
+      'graph+scores',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out) as {
+      results: { method: string; shots: number; choices?: string[] }[];
+      budgets: Record<string, { full: number }>;
+    };
+    const cv = json.results.filter((x) => x.method === 'maml-cv');
+    expect(cv.map((x) => x.shots)).toEqual([0, 10]);
+    expect(cv[1]!.choices!.length).toBe(2);
+    for (const c of cv[1]!.choices!) expect(c).toMatch(/^(own|pooled|ensemble):\d+(@[\d.e-]+)?$/);
+    expect(json.budgets['maml-cv']!.full).toBeGreaterThan(json.budgets.reptile!.full);
+    // the score features (params, flops by default) were cached per space; a second pass reuses them
+    const scores = await run(['predict', 'scores', ...tables, '--cache-dir', cache, '--json']);
+    expect(scores.code).toBe(0);
+    const filled = JSON.parse(scores.out) as { spaces: { space: string; architectures: number }[] };
+    expect(filled.spaces.map((x) => x.space)).toEqual(['nb201', 'tnb101-micro']);
+    const bad = await run([
+      'predict',
+      'meta-eval',
+      ...args,
+      '--holdout',
+      'nb201/taskB',
+      '--features',
+      'scores',
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("--features: 'scores' is not one of graph, graph+scores");
+  });
+
   it('settings lists extra tables with their metric direction', async () => {
     const r = await run([
       'predict',

@@ -5,23 +5,36 @@
  *   predict meta-eval --holdout SETTING|space:NAME --method maml,reptile,scratch,finetune,zeroshot
  *       [--shots 0,10,20,50,100] [--seeds 5] [--seed 0] [--data-dir D]
  *       [--extra-table F --space S [--metric M[:min]]]... [--settings all|none|a,b,...] [--json]
+ *       [--features graph|graph+scores [--score-features params,flops,...] [--cache-dir D]]
+ *       [--cv-starts own,pooled,ensemble] [--cv-folds 5]
  *       few-shot transfer: learn on all other settings, adapt on k shots of the held-out one, and print
  *       Spearman ρ / Kendall τ (mean ± std over seeds) on the rest of its architectures
+ *   predict scores --score-features LIST [--cache-dir D] [--data-dir D] [--settings ...]
+ *       fill the score-feature caches of the selected settings (resumable) and print the time per space
  *   predict search --holdout SETTING [--budget 50] [--seeds 50] [--param init=0 ...] [--json]
  *       search the held-out setting's benchmark with a predictor meta-learned on all other settings;
  *       reports the test metric of the best-validation architecture per budget next to the oracle
  */
 import type { Command } from 'commander';
+import { CV_STARTS, type CvStart } from '../predictors/adapt-cv.js';
 import {
   DEFAULT_META_EVAL,
+  DEFAULT_METHODS,
+  FEATURES,
   METHODS,
+  type Features,
   type MetaEvalJob,
   type MetaEvalResult,
   type Method,
   metaEvalJob,
 } from '../experiments/predict/meta-eval-job.js';
 import { guidedSearchJob } from '../experiments/predict/search-job.js';
-import { type SettingsSelection, listSettings } from '../experiments/predict/settings.js';
+import {
+  DEFAULT_SCORE_FEATURES,
+  defaultScoreCacheDir,
+  rawScores,
+} from '../experiments/predict/score-features.js';
+import { type SettingsSelection, listSettings, loadSettings } from '../experiments/predict/settings.js';
 import { NaskitError } from '../util/errors.js';
 import { parseList, parseNonNegativeInt, parsePositiveInt } from './parse.js';
 
@@ -35,12 +48,27 @@ interface SettingFlags {
 
 /** The job's own fields as commander parses them; methods and shots arrive as comma-separated lists. */
 type MetaEvalFlags = SettingFlags &
-  Omit<MetaEvalJob, keyof SettingsSelection | 'methods' | 'shots'> & {
+  Omit<
+    MetaEvalJob,
+    keyof SettingsSelection | 'methods' | 'shots' | 'features' | 'scoreFeatures' | 'cvStarts'
+  > & {
     method: string;
     shots: string;
+    features?: string;
+    scoreFeatures?: string;
+    cvStarts?: string;
     json?: boolean;
     quiet?: boolean;
   };
+
+interface ScoresFlags extends SettingFlags {
+  scoreFeatures: string;
+  cacheDir?: string;
+  scoreSeed: number;
+  threads?: number;
+  quiet?: boolean;
+  json?: boolean;
+}
 
 interface SearchFlags extends SettingFlags {
   holdout: string;
@@ -125,6 +153,25 @@ function parseMethods(text: string): Method[] {
   return methods as Method[];
 }
 
+function parseFeatures(text: string | undefined): Features | undefined {
+  if (text === undefined) return undefined;
+  if (!(FEATURES as readonly string[]).includes(text)) {
+    throw new NaskitError('invalid_argument', `--features: '${text}' is not one of ${FEATURES.join(', ')}`);
+  }
+  return text as Features;
+}
+
+function parseCvStarts(text: string | undefined): CvStart[] | undefined {
+  if (text === undefined) return undefined;
+  const starts = parseList(text);
+  for (const st of starts) {
+    if (!(CV_STARTS as readonly string[]).includes(st)) {
+      throw new NaskitError('invalid_argument', `--cv-starts: '${st}' is not one of ${CV_STARTS.join(', ')}`);
+    }
+  }
+  return starts as CvStart[];
+}
+
 function parseParams(list: readonly string[]): Record<string, string> {
   const given: Record<string, string> = {};
   for (const p of list) {
@@ -149,14 +196,15 @@ export function formatMetaEval(r: MetaEvalResult): string {
   ];
   const width = Math.max(7, ...r.results.map((x) => x.setting.length));
   lines.push(
-    `${'setting'.padEnd(width)}  ${'method'.padEnd(8)}  ${'k'.padStart(3)}  ${'spearman'.padEnd(13)}  kendall`,
+    `${'setting'.padEnd(width)}  ${'method'.padEnd(10)}  ${'k'.padStart(3)}  ${'spearman'.padEnd(13)}  kendall`,
   );
   let last = '';
   for (const x of r.results) {
     if (last && last !== x.setting) lines.push('');
     last = x.setting;
     lines.push(
-      `${x.setting.padEnd(width)}  ${x.method.padEnd(8)}  ${String(x.shots).padStart(3)}  ${fmt(x.spearman_mean, x.spearman_std).padEnd(13)}  ${fmt(x.kendall_mean, x.kendall_std)}`,
+      `${x.setting.padEnd(width)}  ${x.method.padEnd(10)}  ${String(x.shots).padStart(3)}  ${fmt(x.spearman_mean, x.spearman_std).padEnd(13)}  ${fmt(x.kendall_mean, x.kendall_std)}` +
+        (x.choices ? `  chose ${x.choices.join(' ')}` : ''),
     );
   }
   const budgets = Object.entries(r.budgets).map(
@@ -174,6 +222,8 @@ export function formatMetaEval(r: MetaEvalResult): string {
 export async function predictMetaEval(flags: MetaEvalFlags): Promise<string> {
   const methods = parseMethods(flags.method);
   const shots = parseShots(flags.shots);
+  const features = parseFeatures(flags.features);
+  const cvStarts = parseCvStarts(flags.cvStarts);
   const result = await metaEvalJob(
     {
       ...settingSelection(flags),
@@ -188,12 +238,18 @@ export async function predictMetaEval(flags: MetaEvalFlags): Promise<string> {
       ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
       contextBank: Boolean(flags.contextBank),
       contextEverywhere: Boolean(flags.contextEverywhere),
+      ...(features !== undefined ? { features } : {}),
+      ...(flags.scoreFeatures !== undefined ? { scoreFeatures: parseList(flags.scoreFeatures) } : {}),
+      ...(flags.cacheDir !== undefined ? { cacheDir: flags.cacheDir } : {}),
+      ...(flags.scoreSeed !== undefined ? { scoreSeed: flags.scoreSeed } : {}),
+      ...(cvStarts !== undefined ? { cvStarts } : {}),
+      ...(flags.cvFolds !== undefined ? { cvFolds: flags.cvFolds } : {}),
     },
     progressLog(flags),
   );
   if (!flags.json) return formatMetaEval(result);
   const rows = result.results.map(
-    ({ setting, method, shots: k, spearman_mean, spearman_std, kendall_mean, kendall_std, evaluated }) => ({
+    ({
       setting,
       method,
       shots: k,
@@ -202,6 +258,17 @@ export async function predictMetaEval(flags: MetaEvalFlags): Promise<string> {
       kendall_mean,
       kendall_std,
       evaluated,
+      choices,
+    }) => ({
+      setting,
+      method,
+      shots: k,
+      spearman_mean,
+      spearman_std,
+      kendall_mean,
+      kendall_std,
+      evaluated,
+      ...(choices ? { choices } : {}),
     }),
   );
   return `${JSON.stringify({ holdout: result.holdout, heldOut: result.heldOut, trainSettings: result.trainSettings, results: rows, budgets: result.budgets, seconds: result.seconds })}\n`;
@@ -254,6 +321,43 @@ export async function predictSearch(flags: SearchFlags): Promise<string> {
   return `${lines.join('\n')}\n`;
 }
 
+/** `predict scores`: fill the score-feature caches of the selected settings' spaces; time per space. */
+export async function predictScores(flags: ScoresFlags): Promise<string> {
+  const log = progressLog(flags);
+  const proxies = parseList(flags.scoreFeatures);
+  const cacheDir = flags.cacheDir ?? defaultScoreCacheDir();
+  const settings = await loadSettings(settingSelection(flags), log);
+  const rows: { space: string; architectures: number; seconds: number; failed: Record<string, number> }[] =
+    [];
+  for (const space of [...new Set(settings.map((s) => s.space))]) {
+    const archs = [...new Set(settings.filter((s) => s.space === space).flatMap((s) => s.archs))];
+    const t0 = performance.now();
+    const raw = await rawScores(space, archs, {
+      proxies,
+      cacheDir,
+      ...(flags.dataDir === undefined ? {} : { dataDir: flags.dataDir }),
+      seed: flags.scoreSeed,
+      threads: flags.threads ?? 1,
+      log,
+    });
+    const failed: Record<string, number> = {};
+    for (const [name, values] of raw) failed[name] = values.filter((v) => v === null).length;
+    rows.push({ space, architectures: archs.length, seconds: (performance.now() - t0) / 1000, failed });
+  }
+  if (flags.json) return `${JSON.stringify({ cacheDir, proxies, spaces: rows })}\n`;
+  const lines = [`score caches in ${cacheDir} (${proxies.join(', ')})`];
+  for (const r of rows) {
+    const f = Object.entries(r.failed)
+      .filter(([, n]) => n > 0)
+      .map(([p, n]) => `${p} ${n}`);
+    lines.push(
+      `${r.space.padEnd(13)} ${String(r.architectures).padStart(6)} architectures  ${r.seconds.toFixed(1).padStart(8)} s` +
+        (f.length > 0 ? `  failed or unavailable: ${f.join(', ')}` : ''),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 export async function predictSettings(flags: SettingFlags & { json?: boolean }): Promise<string> {
   const rows = await listSettings(settingSelection(flags));
   if (flags.json) return `${JSON.stringify(rows)}\n`;
@@ -288,7 +392,7 @@ export function register(program: Command): void {
       '--holdout <setting>',
       "held-out setting (e.g. nb201/cifar10), or 'space:NAME' for all settings of a space",
     )
-    .option('--method <list>', `comma-separated methods: ${METHODS.join(', ')}`, METHODS.join(','))
+    .option('--method <list>', `comma-separated methods: ${METHODS.join(', ')}`, DEFAULT_METHODS.join(','))
     .option('--shots <list>', 'support sizes k', '0,10,20,50,100')
     .option('--seeds <n>', 'support draws per k (mean ± std over them)', parsePositiveInt, 5)
     .option('--seed <n>', 'base seed', parseNonNegativeInt, 0)
@@ -308,11 +412,47 @@ export function register(program: Command): void {
     )
     .option('--context-everywhere', 'feed the task context to every GCN layer, not only the readout')
     .option('--hidden <n>', `GCN width (default ${DEFAULT_META_EVAL.model.hidden})`, parsePositiveInt)
+    .option(
+      '--features <kind>',
+      `what the GCN reads: ${FEATURES.join(' or ')} (graph+scores adds per-setting ranks of score features)`,
+    )
+    .option(
+      '--score-features <list>',
+      `proxies used as score features with --features graph+scores (default ${DEFAULT_SCORE_FEATURES.join(',')})`,
+    )
+    .option('--cache-dir <dir>', `score-feature caches (default ${defaultScoreCacheDir()})`)
+    .option('--score-seed <n>', 'seed of the score proxies (part of the cache identity)', parseNonNegativeInt)
+    .option(
+      '--cv-starts <list>',
+      `maml-cv / reptile-cv: starts that compete, of ${CV_STARTS.join(', ')} (default all)`,
+    )
+    .option(
+      '--cv-folds <n>',
+      `maml-cv / reptile-cv: folds over the shots (default ${DEFAULT_META_EVAL.cv.folds})`,
+      parsePositiveInt,
+    )
     .option('--threads <n>', 'ONNX Runtime threads per predictor program (default 1)', parsePositiveInt)
     .option('--quiet', 'no progress on stderr')
     .option('--json', 'print one JSON object {holdout, results: [{method, shots, spearman_mean, ...}]}')
     .action(async (flags: MetaEvalFlags) => {
       process.stdout.write(await predictMetaEval(flags));
+    });
+
+  settingOptions(
+    predict
+      .command('scores')
+      .description(
+        "compute and cache the score features of the selected settings' architectures (resumable)",
+      ),
+  )
+    .option('--score-features <list>', 'proxies to compute', DEFAULT_SCORE_FEATURES.join(','))
+    .option('--cache-dir <dir>', `cache folder (default ${defaultScoreCacheDir()})`)
+    .option('--score-seed <n>', 'seed of the proxies', parseNonNegativeInt, 0)
+    .option('--threads <n>', 'ONNX Runtime threads per proxy program (default 1)', parsePositiveInt)
+    .option('--quiet', 'no progress on stderr')
+    .option('--json', 'print JSON')
+    .action(async (flags: ScoresFlags) => {
+      process.stdout.write(await predictScores(flags));
     });
 
   settingOptions(

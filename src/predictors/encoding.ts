@@ -101,21 +101,41 @@ function writeGraph(
   for (const [a, b] of gr.edges) adj[aOff + a * nodes + b] = 1;
 }
 
-/** Unified graphs as `features` [N, V] and `adjacency` [N, N]; N defaults to the largest graph. */
-export function encodeGraphs(graphs: readonly UnifiedGraph[], nodes = largestGraph(graphs)): EncodedSet {
+/** Per-architecture score features: `dim` values per graph, row-major (graph i at i·dim). */
+export interface ScoreMatrix {
+  readonly dim: number;
+  readonly values: Float32Array;
+}
+
+/**
+ * Unified graphs as `features` [N, V] and `adjacency` [N, N]; N defaults to the largest graph. With
+ * `scores`, also a `scores` [S] field (the GCN's score-feature input).
+ */
+export function encodeGraphs(
+  graphs: readonly UnifiedGraph[],
+  nodes = largestGraph(graphs),
+  scores?: ScoreMatrix,
+): EncodedSet {
   const count = graphs.length;
   const features = new Float32Array(count * nodes * VOCAB_SIZE);
   const adjacency = new Float32Array(count * nodes * nodes);
   graphs.forEach((gr, k) =>
     writeGraph(gr, nodes, features, k * nodes * VOCAB_SIZE, adjacency, k * nodes * nodes),
   );
-  return new EncodedSet(
-    count,
-    new Map([
-      ['features', { shape: [nodes, VOCAB_SIZE], data: features }],
-      ['adjacency', { shape: [nodes, nodes], data: adjacency }],
-    ]),
-  );
+  const fields = new Map<string, FieldData>([
+    ['features', { shape: [nodes, VOCAB_SIZE], data: features }],
+    ['adjacency', { shape: [nodes, nodes], data: adjacency }],
+  ]);
+  if (scores) {
+    if (scores.values.length !== count * scores.dim) {
+      throw new NaskitError(
+        'shape_mismatch',
+        `score features: ${scores.values.length} values for ${count} graphs x ${scores.dim} features; compute them for the same graphs`,
+      );
+    }
+    fields.set('scores', { shape: [scores.dim], data: scores.values });
+  }
+  return new EncodedSet(count, fields);
 }
 
 /** Unified graphs flattened to one `vector` (features then adjacency) at a fixed node count. */

@@ -35,7 +35,8 @@ function uniqueArchs(n: number, seed: number): Nb201Arch[] {
 }
 
 function setting(name: string, tilt: number, seed: number): Setting {
-  const graphs = uniqueArchs(90, seed).map((a) => unifiedGraph(nb201, a));
+  const archs = uniqueArchs(90, seed);
+  const graphs = archs.map((a) => unifiedGraph(nb201, a));
   const targets = Float64Array.from(graphs, (g) => score(g, tilt));
   const spec = { name, space: 'nb201', dataset: name, metric: 'val_acc', maximize: true };
   return {
@@ -43,6 +44,7 @@ function setting(name: string, tilt: number, seed: number): Setting {
     name,
     space: 'nb201',
     graphs,
+    archs: archs.map((a) => nb201.format(a)),
     targets,
     rows: 90,
   };

@@ -8,7 +8,11 @@
  * Methods: maml / reptile (meta-learned init + adaptation), finetune (pooled pre-training + fine-tuning
  * on the shots), zeroshot (pooled pre-training, no adaptation), scratch (random init trained on the
  * shots only; undefined at k = 0, so it has no k = 0 row), meta-ensemble (the mean of the adapted
- * MAML and Reptile predictors' standardized scores).
+ * MAML and Reptile predictors' standardized scores), maml-cv / reptile-cv (how far to adapt, and from
+ * the meta-learned or the pooled start or both, chosen by cross-validation on the k shots: adapt-cv.ts).
+ *
+ * Features: 'graph' (the unified graph only) or 'graph+scores' (also the settings' standardized score
+ * features, score-features.ts; every setting must carry the same ones).
  */
 import { NaskitError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
@@ -27,20 +31,47 @@ import {
   pretrainMultiTask,
   pretrainPooled,
 } from './meta.js';
+import { type CvConfig, type CvStartSpec, ShotCv } from './adapt-cv.js';
+import type { EncodedSet } from './encoding.js';
 import type { ModelDef } from './models.js';
 import { encodeFor, makeModel } from './predictor.js';
+import { commonScoreNames } from './score-features.js';
 import type { Setting } from './settings.js';
 import type { TargetTransform } from './targets.js';
 import { type TrainConfig, train } from './train.js';
 
-export const METHODS = ['maml', 'reptile', 'meta-ensemble', 'scratch', 'finetune', 'zeroshot'] as const;
+export const METHODS = [
+  'maml',
+  'reptile',
+  'meta-ensemble',
+  'scratch',
+  'finetune',
+  'zeroshot',
+  'maml-cv',
+  'reptile-cv',
+] as const;
+
+/** What `--method` runs when not given (the CV methods cost more and are asked for by name). */
+export const DEFAULT_METHODS: readonly Method[] = [
+  'maml',
+  'reptile',
+  'meta-ensemble',
+  'scratch',
+  'finetune',
+  'zeroshot',
+];
 export type Method = (typeof METHODS)[number];
+
+export const FEATURES = ['graph', 'graph+scores'] as const;
+export type Features = (typeof FEATURES)[number];
 
 export interface MetaEvalConfig {
   /** Target normalization for every method (pre-training, episodes, adaptation, scratch). */
   targets: TargetTransform;
   /** One GCN for every method; the task context is used by the meta-learners only. */
   model: { hidden: number; layers: number; context: number; contextEverywhere: boolean };
+  /** What the GCN reads besides the graph: nothing, or the settings' score features. */
+  features: Features;
   /**
    * Full-parameter gradient evaluations each learned initialization may spend: the pooled model
    * (finetune, zeroshot) trains this many steps; the meta-learners split it between multi-task
@@ -58,6 +89,8 @@ export interface MetaEvalConfig {
   reptileAdapt: AdaptConfig;
   finetuneAdapt: AdaptConfig;
   scratch: TrainConfig;
+  /** The candidates and folds of maml-cv / reptile-cv. */
+  cv: CvConfig;
 }
 
 const EPISODES = {
@@ -84,6 +117,7 @@ const INFER_CONTEXT = { contextSteps: 30, contextLr: 0.05, contextOptimizer: 'ad
 export const DEFAULT_META_EVAL: MetaEvalConfig = {
   targets: 'rank',
   model: { hidden: 64, layers: 4, context: 8, contextEverywhere: false },
+  features: 'graph',
   budget: 38400,
   contextBank: false,
   pretrain: {
@@ -130,7 +164,27 @@ export const DEFAULT_META_EVAL: MetaEvalConfig = {
     cosine: true,
     clip: 5,
   },
+  // The fine-tuning grid's steps and its two best rates (finetune-sweep.mjs); 5 folds of 4 at k = 20.
+  cv: {
+    folds: 5,
+    minShots: 10,
+    steps: [10, 30, 100],
+    lrs: [1e-3, 3e-3],
+    starts: ['own', 'pooled', 'ensemble'],
+  },
 };
+
+/** The meta-learner a CV method adapts from, and whether it also needs the pooled start. */
+function cvParts(
+  method: Method,
+  config: MetaEvalConfig,
+): { own: 'maml' | 'reptile'; pooled: boolean } | null {
+  if (method !== 'maml-cv' && method !== 'reptile-cv') return null;
+  return {
+    own: method === 'maml-cv' ? 'maml' : 'reptile',
+    pooled: config.cv.starts.some((s) => s !== 'own'),
+  };
+}
 
 /** Gradient evaluations a meta-learner spends: full-parameter ones and context-only ones. */
 export function metaEvaluations(c: MetaConfig, kind: 'maml' | 'reptile'): { full: number; context: number } {
@@ -165,6 +219,8 @@ export interface MetaEvalRow {
   kendall: number[];
   /** Architectures scored (the held-out setting minus the support). */
   evaluated: number;
+  /** CV methods: the candidate chosen on each seed's shots (adapt-cv.ts labels), in seed order. */
+  choices?: string[];
 }
 
 export interface MetaEvalResult {
@@ -223,8 +279,12 @@ function checkOptions(o: MetaEvalOptions): void {
     throw new NaskitError('invalid_argument', `seeds must be a positive integer, got ${o.seeds}`);
 }
 
-function taskData(model: ModelDef, s: Setting): TaskData {
-  return { name: s.name, set: encodeFor(model, s.graphs), targets: s.targets };
+function encodeSetting(model: ModelDef, s: Setting, features: Features): EncodedSet {
+  return encodeFor(model, s.graphs, undefined, features === 'graph+scores' ? s.scores?.matrix : undefined);
+}
+
+function taskData(model: ModelDef, s: Setting, features: Features): TaskData {
+  return { name: s.name, set: encodeSetting(model, s, features), targets: s.targets };
 }
 
 export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
@@ -232,12 +292,20 @@ export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
   const config = o.config ?? DEFAULT_META_EVAL;
   const log = o.log ?? (() => {});
   const base = new Rng(o.seed ?? 0);
+  if (!(FEATURES as readonly string[]).includes(config.features)) {
+    throw new NaskitError(
+      'invalid_config',
+      `unknown features '${String(config.features)}'; use ${FEATURES.join(' or ')}`,
+    );
+  }
+  const scoreCount = config.features === 'graph+scores' ? commonScoreNames(o.settings).length : 0;
   const model = makeModel(
     'gcn',
     config.model.hidden,
     config.model.layers,
     config.model.context,
     config.model.contextEverywhere,
+    scoreCount,
   );
   const held = resolveHoldout(o.settings, o.holdout);
   const heldNames = new Set(held.map((s) => s.name));
@@ -249,7 +317,7 @@ export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
       `--holdout ${o.holdout} leaves no setting to learn from; add settings or hold out fewer`,
     );
   }
-  const tasks = trainSettings.map((s) => taskData(model, s));
+  const tasks = trainSettings.map((s) => taskData(model, s, config.features));
   const seconds: Record<string, number> = {};
   const timed = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
@@ -263,7 +331,10 @@ export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
   let bank: Float32Array[] | undefined;
   const budgets: Record<string, { full: number; context: number }> = {};
   const ensemble = o.methods.includes('meta-ensemble');
-  const meta = (['maml', 'reptile'] as const).filter((m) => ensemble || o.methods.includes(m));
+  const cvs = o.methods.map((m) => cvParts(m, config)).filter((c) => c !== null);
+  const meta = (['maml', 'reptile'] as const).filter(
+    (m) => ensemble || o.methods.includes(m) || cvs.some((c) => c.own === m),
+  );
   if (meta.length > 0) {
     // One multi-task pre-training with per-setting contexts serves both meta-learners; it gets what
     // the more expensive of their meta-training stages leaves of the budget.
@@ -296,7 +367,7 @@ export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
       budgets[m] = { full: steps + e.full, context: e.context };
     }
   }
-  if (o.methods.includes('finetune') || o.methods.includes('zeroshot')) {
+  if (o.methods.includes('finetune') || o.methods.includes('zeroshot') || cvs.some((c) => c.pooled)) {
     const pooled = await timed('pre-train pooled', () =>
       pretrainPooled(
         model,
@@ -311,13 +382,21 @@ export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
     budgets.finetune = { full: config.budget, context: 0 };
     budgets.zeroshot = budgets.finetune;
   }
+  // A CV method spends its meta-learner's budget, plus the pooled model's when that start competes.
+  for (const m of o.methods) {
+    const parts = cvParts(m, config);
+    if (!parts) continue;
+    const own = budgets[parts.own]!;
+    const pooled = parts.pooled ? config.budget : 0;
+    budgets[m] = { full: own.full + pooled, context: own.context };
+  }
 
   const results: MetaEvalRow[] = [];
   const t0 = performance.now();
   for (const setting of held) {
-    const set = encodeFor(model, setting.graphs);
+    const set = encodeSetting(model, setting, config.features);
     const n = set.size;
-    const perKey = new Map<string, { s: number[]; t: number[]; evaluated: number }>();
+    const perKey = new Map<string, { s: number[]; t: number[]; evaluated: number; choices: string[] }>();
     for (let seed = 0; seed < o.seeds; seed++) {
       for (const k of o.shots) {
         if (k > n - 2) {
@@ -330,9 +409,39 @@ export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
         const evalRows = Array.from({ length: n }, (_, i) => i).filter((i) => !inSupport.has(i));
         const truth = Float64Array.from(evalRows, (i) => setting.targets[i]!);
         const memo = new Map<Method, Float64Array>();
+        const choices = new Map<Method, string>();
+        // CV methods see the support's targets and NaN elsewhere: they cannot read the query's.
+        const masked = new Float64Array(n).fill(Number.NaN);
+        for (const i of support) masked[i] = setting.targets[i]!;
+        let shotCv: ShotCv | undefined;
         const predict = async (method: Method): Promise<Float64Array> => {
           const known = memo.get(method);
           if (known) return known;
+          const parts = cvParts(method, config);
+          if (parts) {
+            shotCv ??= new ShotCv(model, set, support, masked, config.cv, r.fork('cv'));
+            const own: CvStartSpec = {
+              name: parts.own,
+              init: inits.get(parts.own)!,
+              adapt: {
+                ...(parts.own === 'maml' ? config.mamlAdapt : config.reptileAdapt),
+                targets: config.targets,
+                ...(bank ? { contextBank: bank } : {}),
+              },
+            };
+            const pooled: CvStartSpec | undefined = parts.pooled
+              ? {
+                  name: 'pooled',
+                  init: inits.get('finetune')!,
+                  adapt: { ...config.finetuneAdapt, targets: config.targets },
+                }
+              : undefined;
+            const choice = await shotCv.choose(own, pooled);
+            choices.set(method, choice.candidate.label);
+            const pred = await shotCv.predict(choice, own, pooled, evalRows);
+            memo.set(method, pred);
+            return pred;
+          }
           if (method === 'meta-ensemble') {
             const parts = [await predict('maml'), await predict('reptile')].map(standardized);
             return Float64Array.from(parts[0]!, (v, i) => v + parts[1]![i]!);
@@ -356,9 +465,11 @@ export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
           if (method === 'scratch' && k === 0) continue;
           const pred = await predict(method);
           const key = `${method}|${k}`;
-          const acc = perKey.get(key) ?? { s: [], t: [], evaluated: evalRows.length };
+          const acc = perKey.get(key) ?? { s: [], t: [], evaluated: evalRows.length, choices: [] };
           acc.s.push(spearman(pred, truth, { nonFinite: 'throw' }));
           acc.t.push(kendall(pred, truth, { nonFinite: 'throw' }));
+          const chosen = choices.get(method);
+          if (chosen !== undefined) acc.choices.push(chosen);
           perKey.set(key, acc);
         }
       }
@@ -380,6 +491,7 @@ export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
           spearman: acc.s.map(round),
           kendall: acc.t.map(round),
           evaluated: acc.evaluated,
+          ...(acc.choices.length > 0 ? { choices: acc.choices } : {}),
         });
       }
     }
@@ -437,6 +549,9 @@ async function paramsFor(
       return inits.get('zeroshot')!;
     case 'meta-ensemble':
       throw new NaskitError('invalid_argument', 'meta-ensemble averages predictions; it has no parameters');
+    case 'maml-cv':
+    case 'reptile-cv':
+      throw new NaskitError('invalid_argument', `${method} chooses its adaptation by CV; see ShotCv`);
     case 'scratch': {
       const params = initParams(model, set, rng.fork('init'));
       const z = supportTargets(config.targets, targets, support, set.size);

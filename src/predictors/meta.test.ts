@@ -21,12 +21,15 @@ function synthetic(
   const rng = new Rng(seed);
   const seen = new Set<string>();
   const graphs: UnifiedGraph[] = [];
+  const archs: string[] = [];
   while (graphs.length < 90) {
-    const g = unifiedGraph(space, space.sample(rng));
+    const arch = space.sample(rng);
+    const g = unifiedGraph(space, arch);
     const h = graphHash(g);
     if (!seen.has(h)) {
       seen.add(h);
       graphs.push(g);
+      archs.push(space.format(arch as never));
     }
   }
   const targets = Float64Array.from(graphs, (g) => {
@@ -41,7 +44,7 @@ function synthetic(
     maximize: true,
     from: { kind: 'file' as const, path: name },
   };
-  return { spec, name, space: space.name, graphs, targets, rows: graphs.length };
+  return { spec, name, space: space.name, graphs, archs, targets, rows: graphs.length };
 }
 
 const settings = [

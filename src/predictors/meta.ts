@@ -17,7 +17,7 @@ import type { EncodedSet } from './encoding.js';
 import { type LossKind, type ParamScope, initParams, lossAndGrads } from './engine.js';
 import { type ModelDef, isContextParam } from './models.js';
 import { type TargetTransform, transformTargets } from './targets.js';
-import { type TrainConfig, train } from './train.js';
+import { type TrainConfig, makeTrainOptimizer, train } from './train.js';
 
 /** A training setting ready for episodes: encoded graphs and their (higher-is-better) targets. */
 export interface TaskData {
@@ -353,9 +353,32 @@ export async function adapt(
   c: AdaptConfig,
   rng: Rng,
 ): Promise<ParamStore> {
+  return (await adaptSnapshots(model, init, set, support, targets, c, [c.steps], rng))[0]!;
+}
+
+/**
+ * `adapt` stopped after each of `stepCounts` weight steps (any order; 0 = after context inference
+ * only): one run of max(stepCounts) steps, copied at each count. The rate is constant and every step
+ * uses the whole support, so the copy after s steps equals `adapt` with `steps: s`.
+ */
+export async function adaptSnapshots(
+  model: ModelDef,
+  init: ParamStore,
+  set: EncodedSet,
+  support: readonly number[],
+  targets: ArrayLike<number>,
+  c: AdaptConfig,
+  stepCounts: readonly number[],
+  rng: Rng,
+): Promise<ParamStore[]> {
+  for (const s of stepCounts) {
+    if (!Number.isInteger(s) || s < 0)
+      throw new NaskitError('invalid_config', `adaptation steps must be integers >= 0, got ${s}`);
+  }
   const phi = init.clone();
   const contextSteps = c.contextSteps ?? 0;
-  if (support.length === 0 || c.steps + contextSteps === 0) return phi;
+  const last = Math.max(0, ...stepCounts);
+  if (support.length === 0 || last + contextSteps === 0) return stepCounts.map(() => phi.clone());
   const z = supportTargets(c.targets ?? 'zscore', targets, support, set.size);
   if (c.contextBank && c.contextBank.length > 0)
     await startFromNearestContext(model, phi, set, support, pickRows(z, support), c);
@@ -381,8 +404,17 @@ export async function adapt(
     };
     await train(model, phi, set, z, support, contextConfig, rng.fork('context'));
   }
-  if (c.steps > 0) await train(model, phi, set, z, support, base, rng);
-  return phi;
+  const optimizer = makeTrainOptimizer(base);
+  const copies = new Map<number, ParamStore>();
+  let done = 0;
+  for (const target of [...new Set(stepCounts)].sort((a, b) => a - b)) {
+    if (target > done) {
+      await train(model, phi, set, z, support, { ...base, steps: target - done }, rng, optimizer);
+      done = target;
+    }
+    copies.set(target, phi.clone());
+  }
+  return stepCounts.map((s) => copies.get(s)!);
 }
 
 function pickRows(z: Float32Array, rows: readonly number[]): Float32Array {

@@ -39,6 +39,12 @@ export interface GcnConfig {
   context?: number;
   /** Where the context acts: only the readout (default), or also every GCN layer (FiLM after LayerNorm). */
   contextEverywhere?: boolean;
+  /**
+   * Number of per-architecture score features (input field `scores` [S], e.g. standardized params,
+   * FLOPs, zero-cost proxies; 0 = none). They join the graph readout through one hidden layer,
+   * r' = ReLU(W r + V s + b), as eagle's scalar `augments`, so they can interact with the graph.
+   */
+  scores?: number;
 }
 
 export interface MlpConfig {
@@ -69,13 +75,21 @@ function checkPositive(config: Record<string, number>, model: string): void {
 export function gcnModel(config: GcnConfig): ModelDef {
   checkPositive({ hidden: config.hidden, layers: config.layers }, 'GCN predictor');
   const context = config.context ?? 0;
-  if (!Number.isInteger(context) || context < 0) {
-    throw new NaskitError('invalid_config', `GCN predictor: context must be an integer >= 0, got ${context}`);
+  const scores = config.scores ?? 0;
+  for (const [key, value] of [
+    ['context', context],
+    ['scores', scores],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 0) {
+      throw new NaskitError('invalid_config', `GCN predictor: ${key} must be an integer >= 0, got ${value}`);
+    }
   }
   return {
     kind: 'gcn',
-    fields: ['features', 'adjacency'],
-    signature: `gcn:h${config.hidden}:l${config.layers}:c${context}${config.contextEverywhere ? 'e' : ''}`,
+    fields: scores > 0 ? ['features', 'adjacency', 'scores'] : ['features', 'adjacency'],
+    signature:
+      `gcn:h${config.hidden}:l${config.layers}:c${context}${config.contextEverywhere ? 'e' : ''}` +
+      (scores > 0 ? `:s${scores}` : ''),
     forward(g, inputs) {
       const adjacency = field(inputs, 'adjacency', 'GCN predictor');
       let h = field(inputs, 'features', 'GCN predictor');
@@ -90,6 +104,12 @@ export function gcnModel(config: GcnConfig): ModelDef {
         });
       }
       let readout = reshape(slice(h, [1], [0], [1]), [batch, config.hidden]);
+      if (scores > 0) {
+        const s = field(inputs, 'scores', 'GCN predictor');
+        readout = g.scope('scores', () =>
+          relu(add(dense(g, readout, 'graph', config.hidden), dense(g, s, 'features', config.hidden, false))),
+        );
+      }
       if (c) readout = g.scope('film', () => relu(film(g, dense(g, readout, 'hidden', config.hidden), c)));
       return reshape(dense(g, readout, 'head', 1), [batch]);
     },

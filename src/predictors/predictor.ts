@@ -9,7 +9,7 @@ import type { ParamStore } from '../runtime/params.js';
 import type { EncodingKind, SearchSpace } from '../spaces/space.js';
 import { NaskitError } from '../util/errors.js';
 import type { Rng } from '../util/rng.js';
-import { type EncodedSet, encodeGraphs, encodeVectors, flattenGraphs } from './encoding.js';
+import { type EncodedSet, type ScoreMatrix, encodeGraphs, encodeVectors, flattenGraphs } from './encoding.js';
 import { initParams, predictRaw } from './engine.js';
 import { type ModelDef, gcnModel, mlpModel } from './models.js';
 import { type TrainConfig, standardizer, train } from './train.js';
@@ -57,18 +57,42 @@ export function makeModel(
   layers?: number,
   context = 0,
   contextEverywhere = false,
+  scores = 0,
 ): ModelDef {
   const shape = { ...DEFAULT_SHAPE[kind], ...(hidden ? { hidden } : {}), ...(layers ? { layers } : {}) };
-  if (kind === 'gcn') return gcnModel({ ...shape, context, contextEverywhere });
-  if (context > 0)
-    throw new NaskitError('invalid_config', 'a task context is only available for the GCN predictor');
+  if (kind === 'gcn') return gcnModel({ ...shape, context, contextEverywhere, scores });
+  if (context > 0 || scores > 0) {
+    throw new NaskitError(
+      'invalid_config',
+      'a task context and score features are only available for the GCN predictor',
+    );
+  }
   if (kind === 'mlp') return mlpModel(shape);
   throw new NaskitError('invalid_config', `unknown predictor kind '${String(kind)}'; use gcn or mlp`);
 }
 
-/** Encodes unified graphs for a model: node tensors for the GCN, one flat vector for the MLP. */
-export function encodeFor(model: ModelDef, graphs: readonly UnifiedGraph[], nodes?: number): EncodedSet {
-  return model.kind === 'gcn' ? encodeGraphs(graphs, nodes) : flattenGraphs(graphs, UNIFIED_MAX_NODES);
+/**
+ * Encodes unified graphs for a model: node tensors for the GCN, one flat vector for the MLP; `scores`
+ * (one row per graph) when the model reads score features.
+ */
+export function encodeFor(
+  model: ModelDef,
+  graphs: readonly UnifiedGraph[],
+  nodes?: number,
+  scores?: ScoreMatrix,
+): EncodedSet {
+  const wantsScores = model.fields.includes('scores');
+  if (wantsScores !== (scores !== undefined)) {
+    throw new NaskitError(
+      'invalid_config',
+      wantsScores
+        ? `${model.signature} reads score features but none were given; compute them (--features graph+scores) or use a model without`
+        : `score features given for ${model.signature}, which does not read them; build the model with scores = their count`,
+    );
+  }
+  return model.kind === 'gcn'
+    ? encodeGraphs(graphs, nodes, scores)
+    : flattenGraphs(graphs, UNIFIED_MAX_NODES);
 }
 
 export class NeuralPredictor<A = unknown> implements Predictor<A> {

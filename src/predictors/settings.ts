@@ -13,6 +13,7 @@ import { BENCHMARKS, openBenchmark, openTable } from '../benchmarks/catalog.js';
 import type { TabularBenchmark } from '../benchmarks/table.js';
 import { getSpace } from '../spaces/index.js';
 import { NaskitError } from '../util/errors.js';
+import type { ScoreMatrix } from './encoding.js';
 import { graphHash, supportsUnified, unifiedGraph, type UnifiedGraph } from './unified-graph.js';
 
 export interface SettingSpec {
@@ -32,10 +33,23 @@ export interface Setting {
   readonly space: string;
   /** Unique graphs (by WL hash). */
   readonly graphs: readonly UnifiedGraph[];
+  /**
+   * The canonical string (`space.format`) of each graph's first table row: the architecture whose
+   * network the score features (params, FLOPs, zero-cost proxies) are computed on.
+   */
+  readonly archs: readonly string[];
   /** Mean target of each graph's rows, oriented so higher is better. */
   readonly targets: Float64Array;
   /** Table rows used (before merging isomorphic graphs). */
   readonly rows: number;
+  /** Score features of every graph, standardized within this setting (see score-features.ts). */
+  readonly scores?: SettingScores;
+}
+
+export interface SettingScores {
+  /** Feature names (proxy names), in column order. */
+  readonly names: readonly string[];
+  readonly matrix: ScoreMatrix;
 }
 
 /**
@@ -109,19 +123,22 @@ export function settingFromTable(spec: SettingSpec, table: TabularBenchmark): Se
   const values = table.column(spec.metric);
   const byHash = new Map<string, number>();
   const graphs: UnifiedGraph[] = [];
+  const archs: string[] = [];
   const sums: number[] = [];
   const counts: number[] = [];
   let used = 0;
   for (const row of table.searchableRows()) {
     const v = values[row]!;
     if (!Number.isFinite(v)) continue;
-    const graph = unifiedGraph(spec.space, table.archAt(row));
+    const arch = table.archAt(row);
+    const graph = unifiedGraph(spec.space, arch);
     const hash = graphHash(graph);
     let k = byHash.get(hash);
     if (k === undefined) {
       k = graphs.length;
       byHash.set(hash, k);
       graphs.push(graph);
+      archs.push(table.space.format(arch));
       sums.push(0);
       counts.push(0);
     }
@@ -136,7 +153,7 @@ export function settingFromTable(spec: SettingSpec, table: TabularBenchmark): Se
     );
   }
   const targets = Float64Array.from(sums, (s, k) => s / counts[k]!);
-  return { spec, name: spec.name, space: spec.space, graphs, targets, rows: used };
+  return { spec, name: spec.name, space: spec.space, graphs, archs, targets, rows: used };
 }
 
 export async function loadSetting(spec: SettingSpec, dataDir?: string): Promise<Setting> {

@@ -5,13 +5,24 @@
 import { releasePrograms, setPredictorThreads } from '../../predictors/engine.js';
 import {
   DEFAULT_META_EVAL,
+  type Features,
   type MetaEvalResult,
   type Method,
   runMetaEval,
 } from '../../predictors/meta-eval.js';
+import type { CvStart } from '../../predictors/adapt-cv.js';
+import { DEFAULT_SCORE_FEATURES, attachScoreFeatures, defaultScoreCacheDir } from './score-features.js';
 import { type SettingsSelection, loadSettings } from './settings.js';
 
-export { DEFAULT_META_EVAL, METHODS, type Method, type MetaEvalResult } from '../../predictors/meta-eval.js';
+export {
+  DEFAULT_META_EVAL,
+  DEFAULT_METHODS,
+  FEATURES,
+  METHODS,
+  type Features,
+  type Method,
+  type MetaEvalResult,
+} from '../../predictors/meta-eval.js';
 
 export interface MetaEvalJob extends SettingsSelection {
   /** Setting name, or 'space:NAME' for all settings of a space. */
@@ -30,8 +41,20 @@ export interface MetaEvalJob extends SettingsSelection {
   hidden?: number;
   contextBank?: boolean;
   contextEverywhere?: boolean;
-  /** ONNX Runtime threads per predictor program. */
+  /** ONNX Runtime threads per predictor program (and per proxy program of the score features). */
   threads?: number;
+  /** 'graph' (default) or 'graph+scores'. */
+  features?: Features;
+  /** Proxies used as score features (default params, flops). */
+  scoreFeatures?: readonly string[];
+  /** Folder of the score caches (default: defaultScoreCacheDir()). */
+  cacheDir?: string;
+  /** Seed of the score proxies (batch choice, random inits; default 0): part of the cache's identity. */
+  scoreSeed?: number;
+  /** Starts the CV methods choose among (default own, pooled, ensemble). */
+  cvStarts?: readonly CvStart[];
+  /** Folds of the CV methods. */
+  cvFolds?: number;
 }
 
 export async function metaEvalJob(job: MetaEvalJob, log: (m: string) => void): Promise<MetaEvalResult> {
@@ -45,7 +68,25 @@ export async function metaEvalJob(job: MetaEvalJob, log: (m: string) => void): P
   if (job.contextBank) config.contextBank = true;
   if (job.contextEverywhere) config.model.contextEverywhere = true;
   if (job.budget) config.budget = job.budget;
-  const settings = await loadSettings(job, log);
+  if (job.features) config.features = job.features;
+  if (job.cvStarts) config.cv.starts = [...job.cvStarts];
+  if (job.cvFolds) {
+    config.cv.folds = job.cvFolds;
+    config.cv.minShots = Math.max(config.cv.minShots, job.cvFolds);
+  }
+  let settings = await loadSettings(job, log);
+  if (config.features === 'graph+scores') {
+    const t0 = performance.now();
+    settings = await attachScoreFeatures(settings, {
+      proxies: job.scoreFeatures ?? DEFAULT_SCORE_FEATURES,
+      cacheDir: job.cacheDir ?? defaultScoreCacheDir(),
+      ...(job.dataDir === undefined ? {} : { dataDir: job.dataDir }),
+      seed: job.scoreSeed ?? 0,
+      threads: job.threads ?? 1,
+      log,
+    });
+    log(`score features: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
   try {
     return await runMetaEval({
       settings,
