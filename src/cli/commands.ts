@@ -87,7 +87,7 @@ export const verbs: readonly Verb[] = [
     name: 'worker',
     args: '[options]',
     description:
-      "take naskit jobs (search seeds, proxy chunks, a run's short and final trainings) from a Redis queue and run them until stopped",
+      "take naskit jobs (search seeds, supernet search seeds, proxy chunks, a run's short and final trainings) from a Redis queue and run them until stopped",
     load: () => import('./worker.js'),
   },
   {

@@ -77,16 +77,10 @@ export function register(program: Command): void {
     )
     .option(
       '--redis <url>',
-      'run the seeds as jobs on naskit workers sharing this Redis (rs, re, ls, bananas; --table is then a file in --data-dir)',
+      'run the seeds as jobs on naskit workers sharing this Redis (--table and genas --supernet are then paths inside --data-dir)',
     )
     .option('--json', 'print one JSON object instead of tables');
   addSupernetOptions(command).action(async (flags: SearchFlags & SupernetSearchFlags) => {
-    if (flags.redis !== undefined && isSupernetStrategy(flags.strategy)) {
-      throw new NaskitError(
-        'invalid_argument',
-        `--redis runs the table strategies (rs, re, ls, bananas); '${flags.strategy}' runs in this process only for now`,
-      );
-    }
     process.stdout.write(
       isSupernetStrategy(flags.strategy) ? await supernetSearchCommand(flags) : await searchCommand(flags),
     );

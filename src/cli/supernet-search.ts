@@ -4,10 +4,17 @@
  */
 import type { Command } from 'commander';
 import { createProgress } from '../experiments/progress.js';
-import { GENAS_DEFAULTS, runGenas, type GenasResult } from '../experiments/supernet/genas-job.js';
+import {
+  GENAS_DEFAULTS,
+  GENAS_REMOTE_NEEDS_SUPERNET,
+  runGenas,
+  type GenasResult,
+  type GenasSeedRunner,
+} from '../experiments/supernet/genas-job.js';
 import { OBJECTIVES } from '../experiments/supernet/scoring.js';
 import { runDartsSearch, type DartsResult } from '../experiments/supernet/darts-job.js';
 import { GLOBAL_SCHEMES, type GlobalSchemeName } from '../search/supernet/global.js';
+import { resolveDataDir } from '../util/data-dir.js';
 import { NaskitError } from '../util/errors.js';
 import { parseList, parseNonNegativeInt, parseNumber, parsePositiveInt } from './parse.js';
 
@@ -109,7 +116,10 @@ export interface SupernetSearchFlags {
   lr?: number;
   batch?: number;
   jImages?: number;
+  redis?: string;
 }
+
+const stderrLog = (m: string): void => void process.stderr.write(`naskit: ${m}\n`);
 
 export async function supernetSearchCommand(flags: SupernetSearchFlags): Promise<string> {
   const space = flags.space;
@@ -124,6 +134,13 @@ export async function supernetSearchCommand(flags: SupernetSearchFlags): Promise
   const strategy = flags.strategy.toLowerCase();
   if (strategy === 'darts' || strategy === 'darts-global') {
     const progress = createProgress(flags.quiet || flags.json ? 'quiet' : 'auto');
+    const runner =
+      flags.redis === undefined
+        ? undefined
+        : (await import('../distributed/supernet.js')).queueDartsRunner({
+            redis: flags.redis,
+            log: stderrLog,
+          });
     const result = await runDartsSearch(
       {
         space,
@@ -152,11 +169,22 @@ export async function supernetSearchCommand(flags: SupernetSearchFlags): Promise
         out: flags.out ?? `runs/${strategy}-${space}-${flags.dataset}`,
       },
       progress,
+      runner,
     );
     return flags.json ? `${JSON.stringify(dartsJson(result))}\n` : formatDarts(result);
   }
   const defaults = GENAS_DEFAULTS[space];
   const progress = createProgress(flags.quiet || flags.json ? 'quiet' : 'auto');
+  let supernet = flags.supernet;
+  let genasRunner: GenasSeedRunner | undefined;
+  if (flags.redis !== undefined) {
+    if (supernet === undefined) throw new NaskitError('invalid_argument', GENAS_REMOTE_NEEDS_SUPERNET);
+    // Workers open their own copy: --supernet names a folder inside the data folder.
+    const { queueGenasRunner, supernetRefs } = await import('../distributed/supernet.js');
+    const refs = supernetRefs(resolveDataDir(flags.dataDir), supernet);
+    supernet = refs.folder;
+    genasRunner = queueGenasRunner({ redis: flags.redis, log: stderrLog }, refs);
+  }
   const result = await runGenas(
     {
       space,
@@ -164,7 +192,7 @@ export async function supernetSearchCommand(flags: SupernetSearchFlags): Promise
       ...(flags.sigmas ? { sigmas: flags.sigmas } : {}),
       ...(flags.gamma !== undefined ? { gamma: flags.gamma } : {}),
       ...(flags.noise ? { noise: flags.noise as 'faithful' } : {}),
-      ...(flags.supernet ? { supernet: flags.supernet } : {}),
+      ...(supernet ? { supernet } : {}),
       training: {
         dataset: flags.dataset,
         channels: flags.channels ?? defaults.channels,
@@ -195,6 +223,7 @@ export async function supernetSearchCommand(flags: SupernetSearchFlags): Promise
       out: flags.out ?? `runs/genas-${space}-${flags.dataset}`,
     },
     progress,
+    genasRunner,
   );
   return flags.json ? `${JSON.stringify(result)}\n` : formatGenas(result);
 }

@@ -1,10 +1,11 @@
 /**
- * `naskit worker --redis URL`: take jobs (search seeds, proxy chunks, a run's short and final trainings)
+ * `naskit worker --redis URL`: take jobs (search seeds, supernet search seeds, proxy chunks, a run's short and final trainings)
  * from a Redis queue and run them until stopped. The first SIGINT/SIGTERM stops taking jobs and lets the
  * ones in progress finish; a second hands them back to the queue at once; a third ends the process the
  * default way.
  */
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { startWorker } from '../distributed/worker.js';
 import { resolveDataDir } from '../util/data-dir.js';
@@ -15,6 +16,7 @@ interface WorkerFlags {
   concurrency: number;
   threads?: number;
   dataDir?: string;
+  workDir?: string;
   stallSeconds: number;
 }
 
@@ -22,7 +24,7 @@ export function register(program: Command): void {
   program
     .command('worker')
     .description(
-      "take naskit jobs (search seeds, proxy chunks, a run's short and final trainings) from a Redis queue and run them until stopped",
+      "take naskit jobs (search seeds, supernet search seeds, proxy chunks, a run's short and final trainings) from a Redis queue and run them until stopped",
     )
     .requiredOption('--redis <url>', 'redis://[:password@]host:port[/db], or rediss:// for TLS')
     .option('--concurrency <n>', 'jobs run at once', parsePositiveInt, 1)
@@ -34,6 +36,10 @@ export function register(program: Command): void {
     .option(
       '--data-dir <dir>',
       'the only folder jobs read data from (default $NASKIT_DATA, else the tables shipped with naskit)',
+    )
+    .option(
+      '--work-dir <dir>',
+      'keep the checkpoints of long jobs (supernet search seeds) here, so one retried on this machine resumes (default: a temporary folder per attempt)',
     )
     .option(
       '--stall-seconds <s>',
@@ -55,6 +61,8 @@ export async function workerCommand(flags: WorkerFlags): Promise<void> {
     concurrency: flags.concurrency,
     threads: flags.threads ?? Math.max(1, Math.floor(availableParallelism() / flags.concurrency)),
     ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
+    ...(flags.workDir !== undefined ? { workDir: resolve(flags.workDir) } : {}),
+    logProgress: true,
     stallSeconds: flags.stallSeconds,
     log,
   });

@@ -4,11 +4,11 @@
  * mid-run, and the worker's start and stop. Workers that get killed are real `naskit worker` child
  * processes; the others run in this process.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startChildWorker, type ChildWorker } from '../../test/helpers/child-worker.js';
 import { startRedisServer, redisServerBinary, type RedisServer } from '../../test/helpers/redis-server.js';
 import { tempDirs } from '../../test/helpers/temp-dirs.js';
 import { evalCommand, scoreCommand } from '../cli/proxies.js';
@@ -25,7 +25,6 @@ import { JOB_HEADER, type NaskitJob, type ProxyChunkResult } from './jobs.js';
 import { proxyChunkJobs, queueScorer } from './proxies.js';
 import { startWorker, type RunningWorker } from './worker.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const tempDir = tempDirs();
 const binary = redisServerBinary();
 
@@ -79,39 +78,15 @@ function sink() {
   };
 }
 
-interface Child {
-  proc: ChildProcess;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
+type Child = ChildWorker;
 
 const children: Child[] = [];
 const STALL_SECONDS = 2;
 
 /** `naskit worker` in a child process; resolves once it takes jobs. */
 async function childWorker(url: string, ...args: string[]): Promise<Child> {
-  const proc = spawn(
-    process.execPath,
-    [
-      '--import',
-      './test/helpers/ts-register.mjs',
-      'test/helpers/worker-cli.ts',
-      'worker',
-      '--redis',
-      url,
-      '--threads',
-      '1',
-      ...args,
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let text = '';
-  proc.stderr!.on('data', (d: Buffer) => (text += d.toString()));
-  const exited = new Promise<number | null>((done) => proc.on('close', (code) => done(code)));
-  const child = { proc, stderr: () => text, exited };
+  const child = await startChildWorker(url, args);
   children.push(child);
-  await until(() => text.includes('taking jobs') || proc.exitCode !== null, 60_000);
-  if (!text.includes('taking jobs')) throw new Error(`worker did not start:\n${text}`);
   return child;
 }
 

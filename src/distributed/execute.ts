@@ -5,7 +5,28 @@
  * What is costly to set up (an opened table, a proxy context with its compiled programs, a run's loaded
  * images) is kept for the next jobs of the same kind, in this object, and released by `close()`.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openRunData, proxyBatchSeed, type RunDataRef, type RunSets } from '../experiments/run/data.js';
+import { createProgress, type Progress } from '../experiments/progress.js';
+import {
+  dartsPrograms,
+  dartsSeed,
+  openDartsSetup,
+  type DartsSetup,
+} from '../experiments/supernet/darts-job.js';
+import {
+  genasScorer,
+  genasSeed,
+  openGenasSupernet,
+  supernetDataFingerprint,
+} from '../experiments/supernet/genas-job.js';
+import type { OpenedSupernet } from '../experiments/supernet/eval-job.js';
+import type { CellScorer } from '../experiments/supernet/scoring.js';
+import { openTruth, type TruthTables } from '../experiments/supernet/truth.js';
+import type { SupernetPrograms } from '../train/supernet/programs.js';
+import { NaskitError } from '../util/errors.js';
 import { runFinalTraining, runShortTraining } from '../experiments/run/jobs.js';
 import { openSearch, searchSeed, type SearchSetup } from '../experiments/search-job.js';
 import { createProxyContext, proxyDataDir } from '../proxies/context.js';
@@ -15,13 +36,29 @@ import { scoreArchitectures } from '../proxies/run.js';
 import { getSpace } from '../spaces/index.js';
 import { resolveDataDir } from '../util/data-dir.js';
 import { openDataRef } from './data-ref.js';
-import { parseJob, resultToWire, type ProxyChunkJob, type SearchSeedJob } from './jobs.js';
+import {
+  jobId,
+  parseJob,
+  resultToWire,
+  type DartsSeedJob,
+  type GenasSeedJob,
+  type ProxyChunkJob,
+  type SearchSeedJob,
+} from './jobs.js';
+import { checkSupernetRefs, dartsSettingsOf, genasSettingsOf, jobFolder } from './supernet.js';
 
 export interface ExecutorOptions {
   /** The worker's --data-dir (else $NASKIT_DATA, else the tables shipped with naskit). */
   dataDir?: string;
   /** ONNX Runtime threads per program. */
   threads: number;
+  /**
+   * Where long jobs (supernet search seeds) keep their checkpoints, a folder per job id, so that a job
+   * retried on this machine after the worker died resumes; without it, a temporary folder per attempt.
+   */
+  workDir?: string;
+  /** Write long jobs' progress lines (epochs, resumes) to stderr, as `naskit worker` does. */
+  logProgress?: boolean;
 }
 
 /** Set-ups kept per kind; a few, since a worker usually serves one search or one scoring run at a time. */
@@ -38,6 +75,11 @@ export class JobExecutor {
   private readonly searches = new Map<string, Promise<SearchSetup>>();
   private readonly proxies = new Map<string, ProxyEntry>();
   private readonly runs = new Map<string, RunSets>();
+  private readonly darts = new Map<string, Promise<{ setup: DartsSetup; programs: SupernetPrograms }>>();
+  private readonly genas = new Map<
+    string,
+    Promise<{ opened: OpenedSupernet; scorer: CellScorer; truth: TruthTables | null }>
+  >();
 
   constructor(private readonly options: ExecutorOptions) {}
 
@@ -53,7 +95,87 @@ export class JobExecutor {
         return resultToWire(job.kind, await runShortTraining(job, this.openRun, this.options.threads));
       case 'run-final':
         return resultToWire(job.kind, await runFinalTraining(job, this.openRun, this.options.threads));
+      case 'darts-seed':
+        return resultToWire(job.kind, await this.dartsSeed(job));
+      case 'genas-seed':
+        return resultToWire(job.kind, await this.genasSeed(job));
     }
+  }
+
+  /** One seed of a differentiable search, checkpointed in its job folder (see ExecutorOptions.workDir). */
+  private async dartsSeed(job: DartsSeedJob) {
+    const settings = dartsSettingsOf(job);
+    const key = JSON.stringify(settings);
+    let entry = this.darts.get(key);
+    if (entry === undefined) {
+      entry = openDartsSetup(settings, {
+        ...(this.options.dataDir !== undefined ? { dataDir: this.options.dataDir } : {}),
+        threads: this.options.threads,
+      }).then((setup) => ({ setup, programs: dartsPrograms(setup) }));
+      entry.catch(() => this.darts.delete(key));
+      this.darts.set(key, entry);
+      await this.evict(this.darts, async (e) => (await e).programs.release());
+    }
+    const { setup, programs } = await entry;
+    if (setup.fingerprint !== job.fingerprint) {
+      throw new NaskitError(
+        'data_corrupt',
+        `the ${settings.scale.dataset} images on this worker (digest ${setup.fingerprint}) are not the search's ` +
+          `(${job.fingerprint}): give the worker --data-dir with the images the coordinator uses`,
+      );
+    }
+    const kept = this.options.workDir !== undefined;
+    const dir = kept
+      ? jobFolder(this.options.workDir!, jobId(job))
+      : mkdtempSync(join(tmpdir(), 'naskit-job-'));
+    const run = await dartsSeed(setup, programs, job.seed, dir, this.progress(job)).finally(() => {
+      if (!kept) rmSync(dir, { recursive: true, force: true });
+    });
+    // Done: the result is in Redis now, the checkpoints are no longer needed.
+    if (kept) rmSync(dir, { recursive: true, force: true });
+    return run;
+  }
+
+  /** One seed of GeNAS over the supernet in this worker's data folder; its scores serve later seeds. */
+  private async genasSeed(job: GenasSeedJob) {
+    checkSupernetRefs(job);
+    const settings = genasSettingsOf(job);
+    const key = `${job.supernet.sha256}\n${job.init.sha256}\n${JSON.stringify({ ...settings, objective: '', evolution: {} })}`;
+    let entry = this.genas.get(key);
+    if (entry === undefined) {
+      const root = resolveDataDir(this.options.dataDir);
+      const checkpoint = openDataRef(root, job.supernet, 'supernet checkpoint');
+      openDataRef(root, job.init, 'supernet initial weights');
+      const dataDir = this.options.dataDir !== undefined ? { dataDir: this.options.dataDir } : {};
+      entry = openGenasSupernet(checkpoint, settings, { ...dataDir, threads: this.options.threads }).then(
+        async (opened) => ({
+          opened,
+          scorer: genasScorer(opened, settings, null),
+          truth: await openTruth(getSpace(settings.space), this.options.dataDir),
+        }),
+      );
+      entry.catch(() => this.genas.delete(key));
+      this.genas.set(key, entry);
+      await this.evict(this.genas, async (e) => (await e).opened.trainer.release());
+    }
+    const { opened, scorer, truth } = await entry;
+    const fingerprint = supernetDataFingerprint(opened);
+    if (fingerprint !== job.fingerprint) {
+      throw new NaskitError(
+        'data_corrupt',
+        `the ${opened.job.dataset} images on this worker (digest ${fingerprint}) are not the ones the supernet is ` +
+          `scored with on the coordinator (${job.fingerprint}): give the worker --data-dir with the same images`,
+      );
+    }
+    return genasSeed(scorer, settings, truth, job.seed, this.progress(job));
+  }
+
+  /** Progress of a long job: its log lines on stderr (from this thread, forwarded by Node), no bars. */
+  private progress(job: DartsSeedJob | GenasSeedJob): Progress {
+    const quiet = createProgress('quiet');
+    if (!this.options.logProgress) return quiet;
+    const id = jobId(job).slice(0, 24);
+    return { ...quiet, log: (m) => void process.stderr.write(`naskit worker: ${id} ${m}\n`) };
   }
 
   /** A run's images, loaded from this worker's data folder once for the jobs that follow. */
@@ -162,6 +284,12 @@ export class JobExecutor {
     for (const entry of this.proxies.values()) await releaseScorers(entry);
     this.proxies.clear();
     this.runs.clear();
+    for (const entry of this.darts.values())
+      await entry.then((e) => e.programs.release()).catch(() => undefined);
+    this.darts.clear();
+    for (const entry of this.genas.values())
+      await entry.then((e) => e.opened.trainer.release()).catch(() => undefined);
+    this.genas.clear();
   }
 }
 

@@ -7,11 +7,13 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { GLOBAL_SCHEMES } from '../search/supernet/global.js';
+import { OBJECTIVES } from '../experiments/supernet/scoring.js';
 import { NASKIT_VERSION as VERSION } from '../util/version.js';
 import { NaskitError, type ErrorCode } from '../util/errors.js';
 
 /** Bumped when a job or result changes shape; a worker refuses jobs of another format. */
-export const JOB_FORMAT = 2;
+export const JOB_FORMAT = 3;
 
 /**
  * The naskit version (package.json) that makes and runs jobs. Every job carries it, so it is part of the
@@ -135,17 +137,100 @@ const runFinalJob = z.strictObject({
     .refine((s) => s[0]?.[0] === 0, 'the schedule starts at epoch 0'),
 });
 
+const supernetSpace = z.enum(['nb201', 'darts']);
+const positive = z.number().positive().max(1e6);
+const fingerprint = z.string().regex(/^[0-9a-f]{16}$/, '16 lowercase hex digits');
+
+/**
+ * A seed of a differentiable search (experiments/supernet/darts-job.ts DartsSettings): the worker loads
+ * the named dataset from its data folder, checks the images against the coordinator's digest and runs
+ * `dartsSeed`.
+ */
+const dartsSeedJob = z.strictObject({
+  ...header,
+  kind: z.literal('darts-seed'),
+  space: supernetSpace,
+  strategy: z.enum(['darts', 'darts-global']),
+  order: z.union([z.literal(1), z.literal(2)]),
+  best_of: z.int().min(1).max(64),
+  scheme: z.enum(GLOBAL_SCHEMES),
+  halving: z.strictObject({
+    starts: z.int().min(1).max(64),
+    eta: z.number().min(1).max(64),
+    alphaScales: z.array(positive).min(1).max(64),
+    rungs: z.array(z.number().positive().max(1)).min(1).max(64),
+    hops: z.int().min(0).max(1000),
+    hopEpochs: z.int().min(1).max(1000),
+    hopStd: z.number().min(0).max(100),
+    temperature: z.number().min(0).max(1e6),
+  }),
+  scale: z.strictObject({
+    dataset: name,
+    trainImages: z.int().min(2).max(100_000_000),
+    resolution: z.int().min(4).max(1024),
+    channels: z.int().min(1).max(256),
+    cells: z.int().min(1).max(32),
+    epochs: z.int().min(1).max(10_000),
+    batch: z.int().min(1).max(4096),
+    alphaLr: positive,
+    lr: positive,
+  }),
+  j_images: z.int().min(1).max(100_000_000).nullable(),
+  fingerprint,
+  seed: z
+    .int()
+    .min(0)
+    .max(2 ** 31),
+});
+
+/**
+ * A seed of GeNAS' evolutionary search (experiments/supernet/genas-job.ts GenasSettings) over a trained
+ * single-path supernet that every worker holds in its data folder: the checkpoint and the weights at
+ * initialization (for the angle score), each with the coordinator's digest.
+ */
+const genasSeedJob = z.strictObject({
+  ...header,
+  kind: z.literal('genas-seed'),
+  space: supernetSpace,
+  objective: z.enum(OBJECTIVES),
+  sigmas: z.array(positive).min(1).max(16),
+  gamma: z.number().min(0).max(1e6),
+  noise: z.enum(['faithful', 'shared']),
+  noise_seed: z.int().min(0),
+  calibration_images: z.int().min(1).max(1_000_000),
+  valid_images: z.int().min(1).max(1_000_000).nullable(),
+  evolution: z.strictObject({
+    population: z.int().min(2).max(10_000),
+    topK: z.int().min(1).max(10_000),
+    mutations: z.int().min(0).max(10_000),
+    mutationProb: z.number().min(0).max(1),
+    crossovers: z.int().min(0).max(10_000),
+    generations: z.int().min(1).max(10_000),
+  }),
+  supernet: dataRef,
+  init: dataRef,
+  fingerprint,
+  seed: z
+    .int()
+    .min(0)
+    .max(2 ** 31),
+});
+
 export const jobSchema = z.discriminatedUnion('kind', [
   searchSeedJob,
   proxyChunkJob,
   runShortJob,
   runFinalJob,
+  dartsSeedJob,
+  genasSeedJob,
 ]);
 export type NaskitJob = z.infer<typeof jobSchema>;
 export type SearchSeedJob = z.infer<typeof searchSeedJob>;
 export type ProxyChunkJob = z.infer<typeof proxyChunkJob>;
 export type RunShortJob = z.infer<typeof runShortJob>;
 export type RunFinalJob = z.infer<typeof runFinalJob>;
+export type DartsSeedJob = z.infer<typeof dartsSeedJob>;
+export type GenasSeedJob = z.infer<typeof genasSeedJob>;
 export type JobKind = NaskitJob['kind'];
 
 /** Any number, NaN and ±Infinity included (they cross the queue encoded, see toWire). */
@@ -214,7 +299,66 @@ const runFinalResult = z.strictObject({
   weights: base64Bytes,
 });
 
+const truth = z
+  .strictObject({ cifar10: anyNumber, cifar100: anyNumber, 'ImageNet16-120': anyNumber })
+  .nullable();
+
+const dartsSeedResult = z.strictObject({
+  seed: z.int(),
+  arch: archText,
+  J: anyNumber,
+  J_se: anyNumber,
+  params: anyNumber.nullable(),
+  param_free: anyNumber,
+  decisiveness: anyNumber,
+  true: truth,
+  compute: anyNumber,
+  start: z.int(),
+  alpha_scale: anyNumber,
+  trace: z.array(z.string().max(4096)),
+  curve: z.array(
+    z.strictObject({
+      epoch: z.int(),
+      derived: archText,
+      param_free: anyNumber,
+      decisiveness: anyNumber,
+      train_loss: anyNumber,
+      valid_loss: anyNumber.nullable(),
+      true: truth,
+    }),
+  ),
+  alpha: z.array(z.record(z.string().max(256), z.array(z.array(anyNumber)))),
+});
+
+const cellRecord = z.strictObject({
+  arch: archText,
+  key: z.string().max(16_384),
+  loss: anyNumber,
+  accuracy: anyNumber,
+  levels: z.array(anyNumber),
+  depth: anyNumber,
+  slopes: z.array(anyNumber),
+  flatness: anyNumber,
+  flatness_only: anyNumber,
+  angle: anyNumber,
+  seconds: anyNumber,
+});
+
+const genasSeedResult = z.strictObject({
+  run: z.strictObject({
+    seed: z.int(),
+    arch: archText,
+    score: anyNumber,
+    params: anyNumber.nullable(),
+    true: truth,
+    scored: z.int().min(0),
+  }),
+  records: z.array(cellRecord),
+});
+
 export type SearchSeedResult = z.infer<typeof searchSeedResult>;
+export type DartsSeedResult = z.infer<typeof dartsSeedResult>;
+export type GenasSeedResult = z.infer<typeof genasSeedResult>;
 export type ProxyChunkResult = z.infer<typeof proxyChunkResult>;
 export type RunShortResult = z.infer<typeof runShortResult>;
 export type RunFinalResult = z.output<typeof runFinalResult>;
@@ -223,6 +367,8 @@ export interface JobResults {
   'proxy-chunk': ProxyChunkResult;
   'run-short': RunShortResult;
   'run-final': RunFinalResult;
+  'darts-seed': DartsSeedResult;
+  'genas-seed': GenasSeedResult;
 }
 
 const resultSchemas: { [K in JobKind]: z.ZodType<JobResults[K], unknown> } = {
@@ -230,6 +376,8 @@ const resultSchemas: { [K in JobKind]: z.ZodType<JobResults[K], unknown> } = {
   'proxy-chunk': proxyChunkResult,
   'run-short': runShortResult,
   'run-final': runFinalResult,
+  'darts-seed': dartsSeedResult,
+  'genas-seed': genasSeedResult,
 };
 
 /** The largest result of a kind, in bytes of JSON: only final trainings carry weights. */

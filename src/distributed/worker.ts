@@ -27,6 +27,10 @@ export interface WorkerOptions {
   /** ONNX Runtime threads per program. */
   threads: number;
   dataDir?: string;
+  /** Checkpoint folders of long jobs (ExecutorOptions.workDir). */
+  workDir?: string;
+  /** Long jobs' progress lines on stderr (ExecutorOptions.logProgress). */
+  logProgress?: boolean;
   /** How long a job stays with a worker that stopped renewing its lock (default 30 s). */
   stallSeconds?: number;
   log: (message: string) => void;
@@ -47,6 +51,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const pool = new ThreadPool(options.concurrency, {
     threads: options.threads,
     ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+    ...(options.workDir !== undefined ? { workDir: options.workDir } : {}),
+    ...(options.logProgress ? { logProgress: true } : {}),
   });
   const lockDuration = Math.round((options.stallSeconds ?? 30) * 1000);
   const worker = new Worker(

@@ -9,9 +9,9 @@
  * derived cell's true NB201 accuracy is read from the table for reporting only. Every start keeps its
  * own epoch checkpoint and the scheme's decisions are stored, so a killed search resumes where it was.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { subset } from '../../data/dataset.js';
+import { subset, type ImageDataset } from '../../data/dataset.js';
 import { writeFileAtomic } from '../../runtime/checkpoint.js';
 import { countTrainableParams } from '../../nn/param-count.js';
 import {
@@ -24,7 +24,7 @@ import {
 } from '../../search/supernet/global.js';
 import { getSpace } from '../../spaces/index.js';
 import type { AnySpace } from '../../spaces/space.js';
-import { supernetPrograms } from '../../train/supernet/programs.js';
+import { supernetPrograms, type SupernetPrograms } from '../../train/supernet/programs.js';
 import {
   DEFAULT_HYPER,
   type EpochRecord,
@@ -35,7 +35,8 @@ import { pairedStandardError, standardError } from '../../stats/noise.js';
 import { NaskitError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
 import type { Progress } from '../progress.js';
-import { loadSearchData } from './data.js';
+import { dataFingerprint } from '../run/layout.js';
+import { loadSearchData, type SearchData } from './data.js';
 import { formatEpoch, prepareOutDir } from './train-job.js';
 import { openTruth, truthStats, type Truth, type TruthTables } from './truth.js';
 import { writeDartsReport } from './report.js';
@@ -124,8 +125,37 @@ export interface DartsResult {
   seconds: number;
 }
 
-export async function runDartsSearch(input: DartsSearchInput, progress: Progress): Promise<DartsResult> {
-  const space = getSpace(input.space);
+/** The size of a search: images, network, schedule (every default resolved). */
+export interface DartsScale {
+  dataset: string;
+  trainImages: number;
+  resolution: number;
+  channels: number;
+  cells: number;
+  epochs: number;
+  batch: number;
+  alphaLr: number;
+  lr: number;
+}
+
+/**
+ * Everything that decides a seed's search, defaults resolved: what an in-process seed and a
+ * `darts-seed` job on a worker both run from, so the two give the same answer.
+ */
+export interface DartsSettings {
+  space: 'nb201' | 'darts';
+  strategy: 'darts' | 'darts-global';
+  order: 1 | 2;
+  best_of: number;
+  scheme: GlobalSchemeName;
+  halving: HalvingSettings;
+  scale: DartsScale;
+  /** Validation images J is measured on; null = the whole validation half. */
+  j_images: number | null;
+}
+
+/** Checks the input and resolves every default; no data is read. */
+export function resolveDartsSettings(input: DartsSearchInput): DartsSettings {
   const defaults = DARTS_DEFAULTS[input.space];
   if (!defaults)
     throw new NaskitError(
@@ -141,41 +171,75 @@ export async function runDartsSearch(input: DartsSearchInput, progress: Progress
   if (!Number.isInteger(input.seeds) || input.seeds < 1)
     throw new NaskitError('invalid_argument', `--seeds must be a positive integer, got ${input.seeds}`);
   const halving: HalvingSettings = { ...DEFAULT_HALVING, ...(input.halving ?? {}) };
-  const schemeName = input.scheme ?? 'halving';
-  if (!(GLOBAL_SCHEMES as readonly string[]).includes(schemeName))
+  const scheme = input.scheme ?? 'halving';
+  if (!(GLOBAL_SCHEMES as readonly string[]).includes(scheme))
     throw new NaskitError(
       'invalid_argument',
-      `--scheme must be one of ${GLOBAL_SCHEMES.join(', ')}, got '${String(schemeName)}'`,
+      `--scheme must be one of ${GLOBAL_SCHEMES.join(', ')}, got '${String(scheme)}'`,
     );
   if (input.scheme !== undefined && input.strategy !== 'darts-global')
     throw new NaskitError('invalid_argument', '--scheme applies to --strategy darts-global only');
-  if (schemeName === 'restarts' && halving.hops > 0)
+  if (scheme === 'restarts' && halving.hops > 0)
     throw new NaskitError(
       'invalid_argument',
       '--hops applies to --scheme halving; random restarts train every start to the end and hop none',
     );
-  const scheme = globalScheme(schemeName, halving);
-  const out = prepareOutDir(input.out);
-  const started = performance.now();
-  const scale = {
-    dataset: input.dataset ?? 'cifar10',
-    trainImages: input.trainImages ?? defaults.trainImages,
-    resolution: input.resolution ?? defaults.resolution,
-    channels: input.channels ?? defaults.channels,
-    cells: input.cells ?? defaults.cells,
-    epochs: input.epochs ?? defaults.epochs,
-    batch: input.batch ?? defaults.batch,
-    alphaLr: input.alphaLr ?? defaults.alphaLr,
-    lr: input.lr ?? DEFAULT_HYPER.lr,
+  return {
+    space: input.space,
+    strategy: input.strategy,
+    order,
+    best_of: bestOf,
+    scheme,
+    halving,
+    scale: {
+      dataset: input.dataset ?? 'cifar10',
+      trainImages: input.trainImages ?? defaults.trainImages,
+      resolution: input.resolution ?? defaults.resolution,
+      channels: input.channels ?? defaults.channels,
+      cells: input.cells ?? defaults.cells,
+      epochs: input.epochs ?? defaults.epochs,
+      batch: input.batch ?? defaults.batch,
+      alphaLr: input.alphaLr ?? defaults.alphaLr,
+      lr: input.lr ?? DEFAULT_HYPER.lr,
+    },
+    j_images: input.jImages ?? null,
   };
+}
+
+/** What the seeds of a search share: the images, J's images, the supernet's shape and the truth tables. */
+export interface DartsSetup {
+  settings: DartsSettings;
+  space: AnySpace;
+  data: SearchData;
+  /** Digest of the search's images (train and validation halves): a worker with other images refuses. */
+  fingerprint: string;
+  jImages: ImageDataset;
+  hyper: SupernetHyper;
+  supernetConfig: {
+    classes: number;
+    inputShape: readonly [number, number, number];
+    channels: number;
+    cells: number;
+  };
+  truth: TruthTables | null;
+  threads?: number;
+}
+
+/** Loads the search's images and the truth tables (the programs are compiled by the seeds that train). */
+export async function openDartsSetup(
+  settings: DartsSettings,
+  options: { dataDir?: string; threads?: number } = {},
+): Promise<DartsSetup> {
+  const space = getSpace(settings.space);
+  const { scale } = settings;
   const data = loadSearchData({
     dataset: scale.dataset,
-    ...(input.dataDir ? { dataDir: input.dataDir } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     trainImages: scale.trainImages,
     resolution: scale.resolution,
     seed: 0,
   });
-  const jN = Math.min(input.jImages ?? data.valid.n, data.valid.n);
+  const jN = Math.min(settings.j_images ?? data.valid.n, data.valid.n);
   const jImages =
     jN === data.valid.n
       ? data.valid
@@ -183,170 +247,241 @@ export async function runDartsSearch(input: DartsSearchInput, progress: Progress
           data.valid,
           Array.from({ length: jN }, (_, i) => i),
         );
-  const hyper: SupernetHyper = {
-    ...DEFAULT_HYPER,
-    epochs: scale.epochs,
-    batchSize: scale.batch,
-    alphaLr: scale.alphaLr,
-    lr: scale.lr,
+  return {
+    settings,
+    space,
+    data,
+    fingerprint: dataFingerprint([data.train, data.valid]),
+    jImages,
+    hyper: {
+      ...DEFAULT_HYPER,
+      epochs: scale.epochs,
+      batchSize: scale.batch,
+      alphaLr: scale.alphaLr,
+      lr: scale.lr,
+    },
+    supernetConfig: {
+      classes: data.classes,
+      inputShape: [data.channels, data.resolution, data.resolution] as const,
+      channels: scale.channels,
+      cells: scale.cells,
+    },
+    truth: await openTruth(space, options.dataDir),
+    ...(options.threads ? { threads: options.threads } : {}),
   };
-  const supernetConfig = {
-    classes: data.classes,
-    inputShape: [data.channels, data.resolution, data.resolution] as const,
-    channels: scale.channels,
-    cells: scale.cells,
+}
+
+/** The mixed supernet's training programs, shared by every start and seed of a setup. */
+export function dartsPrograms(setup: DartsSetup): SupernetPrograms {
+  return supernetPrograms(setup.space.supernet!({ ...setup.supernetConfig, mode: 'mixed' }), {
+    batch: setup.settings.scale.batch,
+    evalBatch: Math.min(250, setup.jImages.n),
+    ...(setup.threads ? { threads: setup.threads } : {}),
+  });
+}
+
+/**
+ * One seed's search, checkpointed under `dir` (a start per folder, the scheme's decisions in
+ * decisions.json) so that the same call after a kill resumes where it was.
+ */
+export async function dartsSeed(
+  setup: DartsSetup,
+  programs: SupernetPrograms,
+  seed: number,
+  dir: string,
+  progress: Progress,
+): Promise<DartsRun> {
+  const { settings, space, data, jImages, hyper, supernetConfig, truth } = setup;
+  const { scale } = settings;
+  const memoPath = join(dir, 'decisions.json');
+  const memo = new Map<string, number>(
+    existsSync(memoPath)
+      ? (Object.entries(JSON.parse(readFileSync(memoPath, 'utf8'))) as [string, number][])
+      : [],
+  );
+  const makeStart = async (
+    index: number,
+    alphaScale: number,
+  ): Promise<Start & { trainer: SupernetTrainer }> => {
+    const trainer = new SupernetTrainer({
+      space,
+      supernet: supernetConfig,
+      mode: 'mixed',
+      hyper,
+      data,
+      seed: seed * 1000 + index,
+      order: settings.order,
+      alphaScale,
+      programs,
+      checkpointDir: join(dir, `start-${index}`),
+      identity: {
+        strategy: settings.strategy,
+        trainImages: scale.trainImages,
+        resolution: scale.resolution,
+        dataset: scale.dataset,
+      },
+      ...(setup.threads ? { threads: setup.threads } : {}),
+      onStep: (s) => progress.update(s.step, `loss ${s.loss.toFixed(3)}`),
+      onEpoch: (r) => {
+        progress.stop();
+        progress.log(`seed ${seed} start ${index}: ${formatEpoch(r, scale.epochs)}`);
+      },
+    });
+    if (trainer.resume()) progress.log(`seed ${seed} start ${index}: resumed at epoch ${trainer.epoch}`);
+    let lastLosses: Float64Array | undefined;
+    return {
+      trainer,
+      index,
+      alphaScale,
+      epoch: () => trainer.epoch,
+      trainTo: async (end) => {
+        if (trainer.epoch < end)
+          progress.start(`seed ${seed} start ${index} epoch ${trainer.epoch + 1}`, trainer.stepsPerEpoch);
+        await trainer.trainTo(end);
+      },
+      objective: async () => {
+        const v = await trainer.validationLoss(jImages);
+        lastLosses = v.losses;
+        return v.loss;
+      },
+      objectiveLosses: () => lastLosses,
+      save: () => trainer.snapshot(),
+      restore: (s) => trainer.restore(s as ReturnType<SupernetTrainer['snapshot']>),
+      perturb: (std, rng) => trainer.perturbAlpha(std, rng),
+      checkpoint: () => trainer.checkpoint(),
+    };
   };
-  const shared = supernetPrograms(space.supernet!({ ...supernetConfig, mode: 'mixed' }), {
-    batch: scale.batch,
-    evalBatch: Math.min(250, jImages.n),
+  let chosen: Start & { trainer: SupernetTrainer };
+  let J: number;
+  let compute: number;
+  let trace: string[] = [];
+  if (settings.strategy === 'darts-global') {
+    const starts = new Map<number, Start & { trainer: SupernetTrainer }>();
+    const result = await globalScheme(settings.scheme, settings.halving).run({
+      start: async (index, alphaScale) => {
+        const s = await makeStart(index, alphaScale);
+        starts.set(index, s);
+        return s;
+      },
+      epochs: scale.epochs,
+      rng: new Rng(seed).fork('global'),
+      memo,
+      saveMemo: () => writeFileAtomic(memoPath, Buffer.from(JSON.stringify(Object.fromEntries(memo)))),
+      log: (m) => progress.log(`seed ${seed}: ${m}`),
+    });
+    chosen = starts.get(result.best.index)!;
+    J = result.J;
+    compute = result.compute;
+    trace = result.trace;
+  } else {
+    const candidates: { start: Start & { trainer: SupernetTrainer }; J: number }[] = [];
+    for (let k = 0; k < settings.best_of; k++) {
+      const s = await makeStart(k, DEFAULT_HALVING.alphaScales[0]!);
+      await s.trainTo(scale.epochs);
+      candidates.push({ start: s, J: await s.objective() });
+    }
+    candidates.sort((a, b) => a.J - b.J || a.start.index - b.start.index);
+    if (settings.best_of > 1) {
+      const first = candidates[0]!.start.objectiveLosses!()!;
+      trace = candidates.map((c, i) => {
+        const gap =
+          i === 0
+            ? ''
+            : ` (gap ${(c.J - candidates[0]!.J).toFixed(4)} ± ${pairedStandardError(c.start.objectiveLosses!()!, first).toFixed(4)} paired SE)`;
+        return `start ${c.start.index}: J ${c.J.toFixed(4)}${gap}`;
+      });
+    }
+    chosen = candidates[0]!.start;
+    J = candidates[0]!.J;
+    compute = settings.best_of * scale.epochs;
+  }
+  const trainer = chosen.trainer;
+  const arch = trainer.derive();
+  const t = truth?.of(arch) ?? null;
+  const run: DartsRun = {
+    seed,
+    arch: space.format(arch),
+    J,
+    // Measured again: after a rejected hop the last measurement is not of the kept state.
+    J_se: standardError((await trainer.validationLoss(jImages)).losses),
+    params: t ? t.params_m : evaluationParams(space, arch),
+    param_free: parameterFreeFraction(space, arch),
+    decisiveness: decisiveness(trainer.alphaSoftmax()),
+    true: t?.true ?? null,
+    compute,
+    start: chosen.index,
+    alpha_scale: chosen.alphaScale,
+    trace,
+    curve: trainer.records.map((r) => curvePoint(space, r, truth)),
+    alpha: trainer.records.map((r) => r.alpha ?? {}),
+  };
+  logRun(run, progress);
+  return run;
+}
+
+function logRun(run: DartsRun, progress: Progress): void {
+  progress.log(
+    `seed ${run.seed}: ${run.arch} J ${run.J.toFixed(4)}, parameter-free ${(100 * run.param_free).toFixed(0)}%, decisiveness ${run.decisiveness.toFixed(3)}` +
+      (run.true ? `, true cifar10 ${run.true.cifar10.toFixed(2)}` : ''),
+  );
+}
+
+/**
+ * Runs the seeds of a search elsewhere (naskit workers through Redis) and returns their runs in seed
+ * order, each as `dartsSeed` gives it; `onRun` hears of each as it arrives.
+ */
+export type DartsSeedRunner = (
+  plan: { settings: DartsSettings; fingerprint: string; seeds: readonly number[] },
+  onRun: (run: DartsRun) => void,
+) => Promise<DartsRun[]>;
+
+export async function runDartsSearch(
+  input: DartsSearchInput,
+  progress: Progress,
+  runner?: DartsSeedRunner,
+): Promise<DartsResult> {
+  const settings = resolveDartsSettings(input);
+  const out = prepareOutDir(input.out);
+  const started = performance.now();
+  const setup = await openDartsSetup(settings, {
+    ...(input.dataDir ? { dataDir: input.dataDir } : {}),
     ...(input.threads ? { threads: input.threads } : {}),
   });
-  const truth = await openTruth(space, input.dataDir);
-  const runs: DartsRun[] = [];
-  try {
-    const base = input.seed ?? 0;
-    for (let seed = base; seed < base + input.seeds; seed++) {
-      const dir = join(out, `seed-${seed}`);
-      const memoPath = join(dir, 'decisions.json');
-      const memo = new Map<string, number>(
-        existsSync(memoPath)
-          ? (Object.entries(JSON.parse(readFileSync(memoPath, 'utf8'))) as [string, number][])
-          : [],
-      );
-      const makeStart = async (
-        index: number,
-        alphaScale: number,
-      ): Promise<Start & { trainer: SupernetTrainer }> => {
-        const trainer = new SupernetTrainer({
-          space,
-          supernet: supernetConfig,
-          mode: 'mixed',
-          hyper,
-          data,
-          seed: seed * 1000 + index,
-          order,
-          alphaScale,
-          programs: shared,
-          checkpointDir: join(dir, `start-${index}`),
-          identity: {
-            strategy: input.strategy,
-            trainImages: scale.trainImages,
-            resolution: scale.resolution,
-            dataset: scale.dataset,
-          },
-          ...(input.threads ? { threads: input.threads } : {}),
-          onStep: (s) => progress.update(s.step, `loss ${s.loss.toFixed(3)}`),
-          onEpoch: (r) => {
-            progress.stop();
-            progress.log(`seed ${seed} start ${index}: ${formatEpoch(r, scale.epochs)}`);
-          },
-        });
-        if (trainer.resume()) progress.log(`seed ${seed} start ${index}: resumed at epoch ${trainer.epoch}`);
-        let lastLosses: Float64Array | undefined;
-        return {
-          trainer,
-          index,
-          alphaScale,
-          epoch: () => trainer.epoch,
-          trainTo: async (end) => {
-            if (trainer.epoch < end)
-              progress.start(`seed ${seed} start ${index} epoch ${trainer.epoch + 1}`, trainer.stepsPerEpoch);
-            await trainer.trainTo(end);
-          },
-          objective: async () => {
-            const v = await trainer.validationLoss(jImages);
-            lastLosses = v.losses;
-            return v.loss;
-          },
-          objectiveLosses: () => lastLosses,
-          save: () => trainer.snapshot(),
-          restore: (s) => trainer.restore(s as ReturnType<SupernetTrainer['snapshot']>),
-          perturb: (std, rng) => trainer.perturbAlpha(std, rng),
-          checkpoint: () => trainer.checkpoint(),
-        };
-      };
-      let chosen: Start & { trainer: SupernetTrainer };
-      let J: number;
-      let compute: number;
-      let trace: string[] = [];
-      if (input.strategy === 'darts-global') {
-        const starts = new Map<number, Start & { trainer: SupernetTrainer }>();
-        const result = await scheme.run({
-          start: async (index, alphaScale) => {
-            const s = await makeStart(index, alphaScale);
-            starts.set(index, s);
-            return s;
-          },
-          epochs: scale.epochs,
-          rng: new Rng(seed).fork('global'),
-          memo,
-          saveMemo: () => writeFileAtomic(memoPath, Buffer.from(JSON.stringify(Object.fromEntries(memo)))),
-          log: (m) => progress.log(`seed ${seed}: ${m}`),
-        });
-        chosen = starts.get(result.best.index)!;
-        J = result.J;
-        compute = result.compute;
-        trace = result.trace;
-      } else {
-        const candidates: { start: Start & { trainer: SupernetTrainer }; J: number }[] = [];
-        for (let k = 0; k < bestOf; k++) {
-          const s = await makeStart(k, DEFAULT_HALVING.alphaScales[0]!);
-          await s.trainTo(scale.epochs);
-          candidates.push({ start: s, J: await s.objective() });
-        }
-        candidates.sort((a, b) => a.J - b.J || a.start.index - b.start.index);
-        if (bestOf > 1) {
-          const first = candidates[0]!.start.objectiveLosses!()!;
-          trace = candidates.map((c, i) => {
-            const gap =
-              i === 0
-                ? ''
-                : ` (gap ${(c.J - candidates[0]!.J).toFixed(4)} ± ${pairedStandardError(c.start.objectiveLosses!()!, first).toFixed(4)} paired SE)`;
-            return `start ${c.start.index}: J ${c.J.toFixed(4)}${gap}`;
-          });
-        }
-        chosen = candidates[0]!.start;
-        J = candidates[0]!.J;
-        compute = bestOf * scale.epochs;
+  const base = input.seed ?? 0;
+  const seeds = Array.from({ length: input.seeds }, (_, i) => base + i);
+  const keep = (run: DartsRun) => {
+    const dir = join(out, `seed-${run.seed}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileAtomic(join(dir, 'result.json'), Buffer.from(`${JSON.stringify(run, null, 2)}\n`));
+  };
+  let runs: DartsRun[];
+  if (runner) {
+    runs = await runner({ settings, fingerprint: setup.fingerprint, seeds }, (run) => {
+      keep(run);
+      logRun(run, progress);
+    });
+  } else {
+    runs = [];
+    const programs = dartsPrograms(setup);
+    try {
+      for (const seed of seeds) {
+        const run = await dartsSeed(setup, programs, seed, join(out, `seed-${seed}`), progress);
+        keep(run);
+        runs.push(run);
       }
-      const trainer = chosen.trainer;
-      const arch = trainer.derive();
-      const t = truth?.of(arch) ?? null;
-      const run: DartsRun = {
-        seed,
-        arch: space.format(arch),
-        J,
-        // Measured again: after a rejected hop the last measurement is not of the kept state.
-        J_se: standardError((await trainer.validationLoss(jImages)).losses),
-        params: t ? t.params_m : evaluationParams(space, arch),
-        param_free: parameterFreeFraction(space, arch),
-        decisiveness: decisiveness(trainer.alphaSoftmax()),
-        true: t?.true ?? null,
-        compute,
-        start: chosen.index,
-        alpha_scale: chosen.alphaScale,
-        trace,
-        curve: trainer.records.map((r) => curvePoint(space, r, truth)),
-        alpha: trainer.records.map((r) => r.alpha ?? {}),
-      };
-      runs.push(run);
-      writeFileAtomic(join(dir, 'result.json'), Buffer.from(`${JSON.stringify(run, null, 2)}\n`));
-      progress.log(
-        `seed ${seed}: ${run.arch} J ${J.toFixed(4)}, parameter-free ${(100 * run.param_free).toFixed(0)}%, decisiveness ${run.decisiveness.toFixed(3)}` +
-          (t ? `, true cifar10 ${t.true.cifar10.toFixed(2)}` : ''),
-      );
+    } finally {
+      await programs.release();
     }
-  } finally {
-    await shared.release();
   }
+  const { scale, order, best_of: bestOf, scheme } = settings;
   const result: DartsResult = {
-    strategy: input.strategy,
-    space: input.space,
+    strategy: settings.strategy,
+    space: settings.space,
     order,
     best_of: bestOf,
-    scheme: input.strategy === 'darts-global' ? scheme.name : null,
-    scale,
-    J_images: jImages.n,
+    scheme: settings.strategy === 'darts-global' ? globalScheme(scheme, settings.halving).name : null,
+    scale: { ...scale },
+    J_images: setup.jImages.n,
     runs,
     ...truthStats(runs),
     compute: runs.reduce((s, r) => s + r.compute, 0) / runs.length,
@@ -355,11 +490,11 @@ export async function runDartsSearch(input: DartsSearchInput, progress: Progress
   writeFileAtomic(
     join(
       out,
-      `${input.strategy}${schemeName === 'restarts' ? '-restarts' : ''}${order === 2 ? '-2nd' : ''}${bestOf > 1 ? `-best-of-${bestOf}` : ''}.json`,
+      `${settings.strategy}${scheme === 'restarts' ? '-restarts' : ''}${order === 2 ? '-2nd' : ''}${bestOf > 1 ? `-best-of-${bestOf}` : ''}.json`,
     ),
     Buffer.from(`${JSON.stringify(result, null, 2)}\n`),
   );
-  await writeDartsReport(out, result, space.supernet!({ ...supernetConfig, mode: 'mixed' }).ops);
+  await writeDartsReport(out, result, setup.space.supernet!({ ...setup.supernetConfig, mode: 'mixed' }).ops);
   return result;
 }
 

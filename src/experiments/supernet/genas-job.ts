@@ -14,10 +14,11 @@ import { checkSigmas, DEFAULT_SIGMAS, type NoiseMode } from '../../train/superne
 import { NaskitError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
 import type { Progress } from '../progress.js';
-import { openSupernet } from './eval-job.js';
-import { CellScorer, objectiveValue, OBJECTIVES, type Objective } from './scoring.js';
+import { dataFingerprint } from '../run/layout.js';
+import { openSupernet, type OpenedSupernet } from './eval-job.js';
+import { CellScorer, objectiveValue, OBJECTIVES, type CellRecord, type Objective } from './scoring.js';
 import { prepareOutDir, runSupernetTraining, type SupernetJobInput } from './train-job.js';
-import { openTruth, truthStats, type Truth } from './truth.js';
+import { openTruth, truthStats, type Truth, type TruthTables } from './truth.js';
 import { writeGenasReport } from './report.js';
 
 /**
@@ -94,17 +95,50 @@ export interface GenasResult {
   seconds: number;
 }
 
-export async function runGenas(input: GenasInput, progress: Progress): Promise<GenasResult> {
+/** Everything that decides a seed's search over a trained supernet, defaults resolved. */
+export interface GenasSettings {
+  space: 'nb201' | 'darts';
+  objective: Objective;
+  sigmas: readonly number[];
+  gamma: number;
+  noise: NoiseMode;
+  noise_seed: number;
+  calibration_images: number;
+  /** Validation images each candidate is measured on; null = the whole validation half. */
+  valid_images: number | null;
+  evolution: EvolutionSettings;
+}
+
+/** A seed's run and the scores of the cells it looked at (a worker's answer to a `genas-seed` job). */
+export interface GenasSeedResult {
+  run: GenasRun;
+  records: CellRecord[];
+}
+
+/**
+ * Runs the seeds elsewhere (naskit workers through Redis) against the same trained supernet and returns
+ * each seed's result in seed order; `onResult` hears of each as it arrives.
+ */
+export type GenasSeedRunner = (
+  plan: { settings: GenasSettings; supernet: string; fingerprint: string; seeds: readonly number[] },
+  onResult: (result: GenasSeedResult) => void,
+) => Promise<GenasSeedResult[]>;
+
+/** Why GeNAS seeds cannot go to workers without `--supernet`, and what to do. */
+export const GENAS_REMOTE_NEEDS_SUPERNET =
+  "GeNAS seeds on workers score with a supernet every worker holds: train it first ('naskit supernet train " +
+  "--space S --mode single-path --out <data-dir>/supernets/NAME'), copy that folder into each worker's --data-dir, " +
+  'and pass --supernet supernets/NAME (relative to --data-dir)';
+
+export function resolveGenasSettings(input: GenasInput): GenasSettings {
   if (!(OBJECTIVES as readonly string[]).includes(input.objective)) {
     throw new NaskitError(
       'invalid_argument',
       `unknown --objective '${input.objective}'; choose one of ${OBJECTIVES.join(', ')}`,
     );
   }
-  const objective = input.objective as Objective;
   const sigmas = input.sigmas ?? DEFAULT_SIGMAS;
   checkSigmas(sigmas);
-  const gamma = input.gamma ?? 16;
   const noise = input.noise ?? 'faithful';
   if (noise !== 'faithful' && noise !== 'shared') {
     throw new NaskitError('invalid_argument', `--noise must be faithful or shared, got '${String(noise)}'`);
@@ -112,9 +146,115 @@ export async function runGenas(input: GenasInput, progress: Progress): Promise<G
   if (!Number.isInteger(input.seeds) || input.seeds < 1) {
     throw new NaskitError('invalid_argument', `--seeds must be a positive integer, got ${input.seeds}`);
   }
+  return {
+    space: input.space,
+    objective: input.objective as Objective,
+    sigmas: [...sigmas],
+    gamma: input.gamma ?? 16,
+    noise,
+    noise_seed: input.noiseSeed ?? 0,
+    calibration_images: input.calibrationImages ?? 500,
+    valid_images: input.validImages ?? null,
+    evolution: { ...GENAS_EVOLUTION, ...(input.evolution ?? {}) },
+  };
+}
+
+/** The scorer of a setting's candidates on an opened supernet; `dir` holds its resumable cache (or null). */
+export function genasScorer(opened: OpenedSupernet, settings: GenasSettings, dir: string | null): CellScorer {
+  return new CellScorer(
+    opened,
+    getSpace(settings.space),
+    {
+      sigmas: settings.sigmas,
+      noise: settings.noise,
+      noiseSeed: settings.noise_seed,
+      calibrationImages: settings.calibration_images,
+      ...(settings.valid_images !== null ? { validImages: settings.valid_images } : {}),
+    },
+    dir,
+  );
+}
+
+/** Opens `--supernet` for scoring and checks it is of the search's space. */
+export async function openGenasSupernet(
+  supernet: string,
+  settings: GenasSettings,
+  options: { dataDir?: string; threads?: number },
+): Promise<OpenedSupernet> {
+  const opened = openSupernet(supernet, {
+    ...options,
+    evalBatch: Math.min(100, settings.calibration_images),
+  });
+  if (opened.job.space !== settings.space) {
+    await opened.trainer.release();
+    throw new NaskitError(
+      'invalid_argument',
+      `--supernet ${supernet} is a ${opened.job.space} supernet, not ${settings.space}`,
+    );
+  }
+  return opened;
+}
+
+/** Digest of the images a supernet is scored with (its training and validation halves). */
+export function supernetDataFingerprint(opened: OpenedSupernet): string {
+  return dataFingerprint([opened.data.train, opened.data.valid]);
+}
+
+/** One seed's evolutionary search with the settings' objective over the scorer's (cached) scores. */
+export async function genasSeed(
+  scorer: CellScorer,
+  settings: GenasSettings,
+  truth: TruthTables | null,
+  seed: number,
+  progress: Progress,
+): Promise<GenasSeedResult> {
+  const { objective, sigmas, gamma } = settings;
+  const space = scorer.space;
+  const genome = genomeFor(space);
+  const seen = new Map<string, CellRecord>();
+  progress.start(`genas seed ${seed}`, settings.evolution.generations);
+  const result = await evolve(
+    genome,
+    async (genes) => {
+      const record = await scorer.score(genome.arch(genes));
+      seen.set(record.key, record);
+      return objectiveValue(objective, record, sigmas[0]!, gamma);
+    },
+    settings.evolution,
+    new Rng(seed).fork('evolution'),
+    (g, best) => progress.update(g + 1, `best ${best.score.toPrecision(5)} · ${scorer.size} cells scored`),
+  );
+  progress.stop();
+  const arch = genome.arch(result.best.genes);
+  const t = truth?.of(arch) ?? null;
+  const run: GenasRun = {
+    seed,
+    arch: space.format(arch),
+    score: result.best.score,
+    params: t ? t.params_m : null,
+    true: t?.true ?? null,
+    scored: result.scored,
+  };
+  logRun(run, progress);
+  return { run, records: [...seen.values()] };
+}
+
+function logRun(run: GenasRun, progress: Progress): void {
+  progress.log(
+    `seed ${run.seed}: ${run.arch} score ${run.score.toPrecision(5)}${run.true ? ` · true cifar10 ${run.true.cifar10.toFixed(2)}` : ''}`,
+  );
+}
+
+export async function runGenas(
+  input: GenasInput,
+  progress: Progress,
+  runner?: GenasSeedRunner,
+): Promise<GenasResult> {
+  const settings = resolveGenasSettings(input);
+  const { objective, sigmas, gamma, noise } = settings;
+  if (runner && !input.supernet) throw new NaskitError('invalid_argument', GENAS_REMOTE_NEEDS_SUPERNET);
   const out = prepareOutDir(input.out);
   const started = performance.now();
-  const space = getSpace(input.space);
   const threads = input.threads ? { threads: input.threads } : {};
   const dataDir = input.dataDir ? { dataDir: input.dataDir } : {};
   let supernetDir = input.supernet;
@@ -133,61 +273,23 @@ export async function runGenas(input: GenasInput, progress: Progress): Promise<G
       progress,
     );
   }
-  const calibrationImages = input.calibrationImages ?? 500;
-  const opened = openSupernet(supernetDir, {
-    ...dataDir,
-    ...threads,
-    evalBatch: Math.min(100, calibrationImages),
-  });
-  if (opened.job.space !== input.space) {
-    await opened.trainer.release();
-    throw new NaskitError(
-      'invalid_argument',
-      `--supernet ${supernetDir} is a ${opened.job.space} supernet, not ${input.space}`,
-    );
-  }
+  const opened = await openGenasSupernet(supernetDir, settings, { ...dataDir, ...threads });
   try {
-    const scorer = new CellScorer(
-      opened,
-      space,
-      {
-        sigmas,
-        noise,
-        noiseSeed: input.noiseSeed ?? 0,
-        calibrationImages,
-        ...(input.validImages ? { validImages: input.validImages } : {}),
-      },
-      out,
-    );
-    const truth = await openTruth(space, input.dataDir);
-    const genome = genomeFor(space);
-    const settings = { ...GENAS_EVOLUTION, ...(input.evolution ?? {}) };
-    const runs: GenasRun[] = [];
+    const scorer = genasScorer(opened, settings, out);
     const base = input.seed ?? 0;
-    for (let s = base; s < base + input.seeds; s++) {
-      progress.start(`genas seed ${s}`, settings.generations);
-      const result = await evolve(
-        genome,
-        async (genes) => objectiveValue(objective, await scorer.score(genome.arch(genes)), sigmas[0]!, gamma),
-        settings,
-        new Rng(s).fork('evolution'),
-        (g, best) =>
-          progress.update(g + 1, `best ${best.score.toPrecision(5)} · ${scorer.size} cells scored`),
-      );
-      progress.stop();
-      const arch = genome.arch(result.best.genes);
-      const t = truth?.of(arch) ?? null;
-      runs.push({
-        seed: s,
-        arch: space.format(arch),
-        score: result.best.score,
-        params: t ? t.params_m : null,
-        true: t?.true ?? null,
-        scored: result.scored,
-      });
-      progress.log(
-        `seed ${s}: ${space.format(arch)} score ${result.best.score.toPrecision(5)}${t ? ` · true cifar10 ${t.true.cifar10.toFixed(2)}` : ''}`,
-      );
+    const seeds = Array.from({ length: input.seeds }, (_, i) => base + i);
+    let runs: GenasRun[];
+    if (runner) {
+      const adopt = (r: GenasSeedResult) => {
+        for (const record of r.records) scorer.adopt(record);
+        logRun(r.run, progress);
+      };
+      const fingerprint = supernetDataFingerprint(opened);
+      runs = (await runner({ settings, supernet: supernetDir, fingerprint, seeds }, adopt)).map((r) => r.run);
+    } else {
+      const truth = await openTruth(getSpace(settings.space), input.dataDir);
+      runs = [];
+      for (const seed of seeds) runs.push((await genasSeed(scorer, settings, truth, seed, progress)).run);
     }
     const result: GenasResult = {
       strategy: 'genas',

@@ -160,12 +160,26 @@ export class CellScorer {
       angle: angleOf(this.initial, trainer.params, active),
       seconds: (performance.now() - started) / 1000,
     };
-    this.cache.set(key, record);
+    this.keep(record);
+    return record;
+  }
+
+  /**
+   * A record scored elsewhere under the same settings (a worker's, for a search on Redis): kept in the
+   * cache and its file as if scored here; one already known is left as it is.
+   */
+  adopt(record: CellRecord): void {
+    // The key is recomputed here, not taken on trust from the record.
+    const key = this.space.key(this.space.parse(record.arch));
+    if (!this.cache.has(key)) this.keep({ ...record, key });
+  }
+
+  private keep(record: CellRecord): void {
+    this.cache.set(record.key, record);
     if (this.file) {
       if (!existsSync(this.file)) appendFileSync(this.file, `${JSON.stringify(this.header())}\n`);
       appendFileSync(this.file, `${JSON.stringify(record)}\n`);
     }
-    return record;
   }
 }
 
