@@ -115,6 +115,14 @@ function startError(shown: string, err: Error): NaskitError {
       { cause: err },
     );
   }
+  if (/certificate|self[- ]signed|unable to verify|CERT_/i.test(text)) {
+    return new NaskitError(
+      'runtime_failure',
+      `Redis at ${shown} presented a TLS certificate this machine does not trust (${text}): ` +
+        "start naskit with NODE_EXTRA_CA_CERTS=<the server's CA file, PEM>, or give the server a certificate from a trusted CA",
+      { cause: err },
+    );
+  }
   return new NaskitError(
     'runtime_failure',
     `cannot reach Redis at ${shown} (${text}): start redis-server there, or fix --redis (rediss:// for a TLS server)`,

@@ -38,7 +38,19 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startRedisServer(options: { password?: string } = {}): Promise<RedisServer> {
+/** Whether openssl is there to make a TLS server's certificate. */
+export function opensslBinary(): string | null {
+  const found = spawnSync('sh', ['-c', 'command -v openssl'], { encoding: 'utf8' });
+  return found.status === 0 && found.stdout.trim() ? found.stdout.trim() : null;
+}
+
+/**
+ * `tls`: the server speaks TLS only, with a self-signed certificate for 127.0.0.1 written to
+ * `<dir>/ca.pem` (clients trust it through NODE_EXTRA_CA_CERTS); the URL is then rediss://.
+ */
+export async function startRedisServer(
+  options: { password?: string; tls?: boolean } = {},
+): Promise<RedisServer & { caFile?: string }> {
   const binary = redisServerBinary();
   if (binary === null) throw new Error('redis-server is not installed (apt-get install redis-server)');
   const port = await freePort();
@@ -59,9 +71,30 @@ export async function startRedisServer(options: { password?: string } = {}): Pro
     dir,
     ...(options.password ? ['--requirepass', options.password] : []),
   ];
-  const server: RedisServer = {
+  let caFile: string | undefined;
+  if (options.tls) {
+    caFile = join(dir, 'ca.pem');
+    const key = join(dir, 'key.pem');
+    const made = spawnSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', caFile, '-days', '2'].concat([
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ]),
+      { encoding: 'utf8' },
+    );
+    if (made.status !== 0) throw new Error(`openssl could not make a certificate:\n${made.stderr}`);
+    // TLS only: the plain port is switched off.
+    args[args.indexOf('--port')] = '--tls-port';
+    args.push('--port', '0', '--tls-cert-file', caFile, '--tls-key-file', key, '--tls-auth-clients', 'no');
+  }
+  const scheme = options.tls ? 'rediss' : 'redis';
+  const server: RedisServer & { caFile?: string } = {
     port,
-    url: `redis://${options.password ? `:${options.password}@` : ''}127.0.0.1:${port}`,
+    url: `${scheme}://${options.password ? `:${options.password}@` : ''}127.0.0.1:${port}`,
+    ...(caFile ? { caFile } : {}),
     async start() {
       const proc = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
       child = proc;
