@@ -30,6 +30,10 @@ export function register(program: Command): void {
     .option('--repeats <n>', 'timed repetitions (median reported)', parsePositiveInt, 10)
     .option('--warmup <n>', 'untimed warm-up repetitions', parsePositiveInt, 3)
     .option('--compare-torch', 'also time the same network in PyTorch (python3 with torch) in this run')
+    .option(
+      '--no-fanout',
+      "run each conv edge as its own Conv + BN instead of one per node and op (the proxies' network)",
+    )
     .option('--profile', 'also break the training step down by op type (ONNX Runtime kernel times)')
     .option('--json', 'print one JSON object')
     .action(async (opts: EngineBenchFlags) => {

@@ -3,7 +3,9 @@
  * stage, 3×32×32 input, 10 classes, BN in training mode, batch 64). Prints the median forward time,
  * the median full training step (forward + backward + SGD-momentum update, parameter feeds and
  * running-stat write-back included) and the peak RSS. Optionally runs the same network in PyTorch
- * (scripts/torch_nb201_bench.py) in the same invocation for a side-by-side figure.
+ * (scripts/torch_nb201_bench.py) in the same invocation for a side-by-side figure. The cells run
+ * their conv fan-out fused (one Conv + BN per node and op, see `nb201FanoutCell`) unless `fanout` is
+ * false, which times the per-edge network for a side-by-side measure.
  */
 import { TrainStep } from '../runtime/train-program.js';
 import { Program } from '../runtime/session.js';
@@ -26,6 +28,8 @@ export interface EngineBenchOptions {
   warmup?: number;
   arch?: string;
   compareTorch?: boolean;
+  /** Fuse each node's conv edges of one op into one Conv + BN (default true; false: one per edge). */
+  fanout?: boolean;
   /** Also profile the training step per op type (ORT kernel times). */
   profile?: boolean;
 }
@@ -52,6 +56,8 @@ export interface EngineBenchResult {
   arch: string;
   batch: number;
   threads: number;
+  /** Whether the cells ran their conv fan-out fused. */
+  fanout: boolean;
   params: number;
   forward_ms: number;
   train_step_ms: number;
@@ -70,7 +76,13 @@ export async function benchEngine(options: EngineBenchOptions = {}): Promise<Eng
   const repeats = options.repeats ?? 10;
   const warmup = options.warmup ?? 3;
   const archText = options.arch ?? ALL_CONV3;
-  const net = nb201Network(nb201.parse(archText), { channels: 16, cellsPerStage: 5, classes: 10 });
+  const fanout = options.fanout ?? true;
+  const net = nb201Network(nb201.parse(archText), {
+    channels: 16,
+    cellsPerStage: 5,
+    classes: 10,
+    fuseConvFanout: fanout,
+  });
 
   const rng = new Rng(0);
   const trainGraph = buildTrainGraph(net, batch);
@@ -107,6 +119,7 @@ export async function benchEngine(options: EngineBenchOptions = {}): Promise<Eng
     arch: archText,
     batch,
     threads,
+    fanout,
     params: params.numel('trainable'),
     forward_ms: round(forwardMs),
     train_step_ms: round(trainMs),

@@ -26,6 +26,14 @@ import {
 } from './batch-norm.js';
 import { linear } from './linear.js';
 import type { InitSpec } from '../graph/init-spec.js';
+import { NaskitError } from '../util/errors.js';
+
+/**
+ * Build option (`NetContext.options`) asking a network to compute the conv edges that leave one node
+ * through `reluConvBnFanout` (the same function and parameters, a faster training step). Training
+ * programs set it; the zero-cost proxies leave it off, as they hook each edge's own Conv layer.
+ */
+export const FANOUT_BUILD_OPTION = 'fuseConvFanout';
 
 export interface ConvBnOptions {
   out: number;
@@ -46,6 +54,24 @@ export function reluConvBn(ctx: NetContext, x: Tensor, name: string, o: ConvBnOp
   });
 }
 
+/** The parameters reluConvBn(ctx, x with `cin` channels, name, o) declares, in its order and names. */
+export interface ReluConvBnParams {
+  weight: Tensor;
+  bn: BatchNormParams;
+}
+
+export function reluConvBnParams(
+  ctx: NetContext,
+  cin: number,
+  name: string,
+  o: ConvBnOptions,
+): ReluConvBnParams {
+  return ctx.graph.scope(name, () => ({
+    weight: conv2dWeight(ctx, cin, 'conv', { ...o, bias: false }),
+    bn: batchNormParams(ctx, o.out, 'bn', o.bn),
+  }));
+}
+
 /**
  * reluConvBn(ctx, x, name, o) for every name in `names`, with the same parameters, computed as one
  * Conv with the edges' weights stacked along the output channels and one BN over the stacked
@@ -53,58 +79,69 @@ export function reluConvBn(ctx: NetContext, x: Tensor, name: string, o: ConvBnOp
  * node that feeds several conv edges this reads x once instead of once per edge, and the GEMMs of
  * the convolution and of both its gradients get several times the rows; the input gradients of the
  * edges are summed inside one Conv instead of by Add nodes.
+ *
+ * `declared` passes parameters already declared with reluConvBnParams (one per name), so a caller
+ * can keep its parameters in the order of the unfused blocks while computing them in another order.
  */
 export function reluConvBnFanout(
   ctx: NetContext,
   x: Tensor,
   names: readonly string[],
   o: ConvBnOptions,
+  declared?: readonly ReluConvBnParams[],
 ): Tensor[] {
-  if (names.length === 1) return [reluConvBn(ctx, x, names[0]!, o)];
+  if (declared && declared.length !== names.length) {
+    throw new NaskitError(
+      'invalid_argument',
+      `reluConvBnFanout: ${declared.length} declared parameter sets for ${names.length} names`,
+    );
+  }
+  if (names.length === 1 && !declared) return [reluConvBn(ctx, x, names[0]!, o)];
   const g = ctx.graph;
   const cin = x.shape[1]!;
-  const convOptions = { ...o, bias: false };
-  const params = names.map((name) =>
-    g.scope(name, () => ({
-      weight: conv2dWeight(ctx, cin, 'conv', convOptions),
-      bn: batchNormParams(ctx, o.out, 'bn', o.bn),
-    })),
-  );
-  const stack = (pick: (p: BatchNormParams) => Tensor) =>
-    concat(
-      params.map((p) => pick(p.bn)),
-      0,
-    );
+  const params = declared ?? names.map((name) => reluConvBnParams(ctx, cin, name, o));
+  // A single edge keeps its own tensors: no Concat or Split around it.
+  const single = params.length === 1;
+  const stack = (pick: (p: ReluConvBnParams) => Tensor) =>
+    single
+      ? pick(params[0]!)
+      : concat(
+          params.map((p) => pick(p)),
+          0,
+        );
   const affine = o.bn?.affine ?? true;
   const c = o.out * names.length;
   // Fixed (non-affine) scale and bias stay single constants so BN's gradient rule still sees them.
-  const stacked: BatchNormParams = {
-    scale: affine ? stack((p) => p.scale) : g.constant(new Float32Array(c).fill(1), [c], 'unit_scale'),
-    bias: affine ? stack((p) => p.bias) : g.constant(new Float32Array(c), [c], 'zero_bias'),
-    runningMean: stack((p) => p.runningMean),
-    runningVar: stack((p) => p.runningVar),
-  };
+  const stacked: BatchNormParams = single
+    ? params[0]!.bn
+    : {
+        scale: affine ? stack((p) => p.bn.scale) : g.constant(new Float32Array(c).fill(1), [c], 'unit_scale'),
+        bias: affine ? stack((p) => p.bn.bias) : g.constant(new Float32Array(c), [c], 'zero_bias'),
+        runningMean: stack((p) => p.bn.runningMean),
+        runningVar: stack((p) => p.bn.runningVar),
+      };
   const stride = o.stride ?? 1;
   const dilation = o.dilation ?? 1;
   const padding = o.padding ?? (dilation * (o.kernel - 1)) / 2;
-  const y = g.scope(names[0]!, () => {
-    const w = concat(
-      params.map((p) => p.weight),
-      0,
-    );
-    return conv(relu(x), w, null, { strides: stride, pads: padding, dilations: dilation });
-  });
+  const y = g.scope(names[0]!, () =>
+    conv(
+      relu(x),
+      stack((p) => p.weight),
+      null,
+      { strides: stride, pads: padding, dilations: dilation },
+    ),
+  );
   const out = g.scope(names[0]!, () => applyBatchNorm(ctx, y, stacked, o.bn));
   const sizes = names.map(() => o.out);
   if (ctx.training && out.runningMean && out.runningVar) {
-    const means = split(out.runningMean, sizes, 0);
-    const vars = split(out.runningVar, sizes, 0);
+    const means = single ? [out.runningMean] : split(out.runningMean, sizes, 0);
+    const vars = single ? [out.runningVar] : split(out.runningVar, sizes, 0);
     params.forEach((p, i) => {
       ctx.stateUpdates.set(p.bn.runningMean.name, means[i]!);
       ctx.stateUpdates.set(p.bn.runningVar.name, vars[i]!);
     });
   }
-  return split(out.y, sizes, 1);
+  return single ? [out.y] : split(out.y, sizes, 1);
 }
 
 /** Conv (no bias) -> BN -> ReLU: the NAS-Bench-101 convolution op and common stems. */

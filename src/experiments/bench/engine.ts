@@ -19,6 +19,7 @@ export async function runEngineBench(flags: EngineBenchFlags): Promise<string> {
     repeats: flags.repeats,
     warmup: flags.warmup,
     compareTorch: Boolean(flags.compareTorch),
+    fanout: flags.fanout !== false,
     profile: Boolean(flags.profile),
   });
   return benchOutput(result, flags.json, engineLines);
@@ -26,7 +27,8 @@ export async function runEngineBench(flags: EngineBenchFlags): Promise<string> {
 
 function engineLines(r: EngineBenchResult): string[] {
   const lines = [
-    `engine        ${r.engine}, ${r.threads} threads, batch ${r.batch}, ${r.params} params`,
+    `engine        ${r.engine}, ${r.threads} threads, batch ${r.batch}, ${r.params} params, ` +
+      `conv fan-out ${r.fanout ? 'fused' : 'per edge (--no-fanout)'}`,
     `forward       ${r.forward_ms} ms (median)`,
     `train step    ${r.train_step_ms} ms (median; forward + backward + SGD momentum)`,
     `peak RSS      ${r.peak_rss_mb} MB`,

@@ -13,7 +13,16 @@ import type { NetContext, NetworkSpec } from '../../graph/network.js';
 import { mul } from '../../graph/ops/mul.js';
 import { sum } from '../../graph/ops/sum.js';
 import { NaskitError } from '../../util/errors.js';
-import { avgPool3x3, bnReluClassifier, reluConvBn, resnetBasicBlock } from '../../nn/blocks.js';
+import {
+  avgPool3x3,
+  bnReluClassifier,
+  FANOUT_BUILD_OPTION,
+  reluConvBn,
+  reluConvBnFanout,
+  reluConvBnParams,
+  resnetBasicBlock,
+  type ConvBnOptions,
+} from '../../nn/blocks.js';
 import { batchNorm2d } from '../../nn/batch-norm.js';
 import { conv2d } from '../../nn/conv.js';
 import { checkNetworkConfig, rejectUnused, type NetworkConfig } from '../network-config.js';
@@ -37,7 +46,18 @@ export interface Nb201NetworkConfig {
   classes?: number;
   /** Input [C, H, W]; CIFAR is [3, 32, 32], ImageNet16-120 [3, 16, 16], Fashion-MNIST [1, 28, 28]. */
   inputShape?: readonly [number, number, number];
+  /**
+   * Compute the conv edges leaving one node with the same op as one Conv and one BN
+   * (`nb201FanoutCell`): the same function with the same parameters, a faster training step, other
+   * float rounding. When omitted, the build option `ctx.options[NB201_FANOUT_OPTION] === true` decides
+   * (training programs pass it as `buildOptions`); off otherwise. Keep it off for the zero-cost
+   * proxies: they hook each edge's own Conv layer, which the fused cell no longer has.
+   */
+  fuseConvFanout?: boolean;
 }
+
+/** Build option (`NetContext.options`) that turns on `fuseConvFanout` in networks built through the space. */
+export const NB201_FANOUT_OPTION = FANOUT_BUILD_OPTION;
 
 /** Scope of op `op` on edge from→to, shared by the network and the supernet. */
 export function nb201EdgeScope(from: number, to: number): string {
@@ -52,17 +72,13 @@ export function applyNb201Op(
   name: string,
   affine = true,
 ): Tensor | null {
-  const c = x.shape[1]!;
-  const bn = { affine };
+  const conv = nb201ConvOptions(op, x.shape[1]!, affine);
+  if (conv) return reluConvBn(ctx, x, `${name}/${op}`, conv);
   switch (op) {
     case 'none':
       return null;
     case 'skip_connect':
       return x;
-    case 'nor_conv_1x1':
-      return reluConvBn(ctx, x, `${name}/${op}`, { out: c, kernel: 1, padding: 0, bn });
-    case 'nor_conv_3x3':
-      return reluConvBn(ctx, x, `${name}/${op}`, { out: c, kernel: 3, padding: 1, bn });
     case 'avg_pool_3x3':
       return avgPool3x3(x, 1);
     default:
@@ -104,9 +120,73 @@ export function nb201CellWith(edgeOutput: Nb201EdgeOutput): Nb201CellBuilder {
     });
 }
 
-/** One NB201 cell: node j = sum over i<j of op(i->j)(node i). */
-export function nb201Cell(ctx: NetContext, x: Tensor, ops: readonly string[], name: string): Tensor {
+/** The ReLU-Conv-BN options of a conv op on `c` channels; null for the parameter-free ops. */
+function nb201ConvOptions(op: string, c: number, affine = true): ConvBnOptions | null {
+  const bn = { affine };
+  if (op === 'nor_conv_1x1') return { out: c, kernel: 1, padding: 0, bn };
+  if (op === 'nor_conv_3x3') return { out: c, kernel: 3, padding: 1, bn };
+  return null;
+}
+
+/**
+ * One NB201 cell: node j = sum over i<j of op(i->j)(node i); with `fuseConvFanout`, computed by
+ * `nb201FanoutCell` (same function and parameters).
+ */
+export function nb201Cell(
+  ctx: NetContext,
+  x: Tensor,
+  ops: readonly string[],
+  name: string,
+  options: { fuseConvFanout?: boolean } = {},
+): Tensor {
+  if (options.fuseConvFanout) return nb201FanoutCell(ctx, x, ops, name);
   return nb201CellWith((c, input, e, scope) => applyNb201Op(c, input, ops[e]!, scope))(ctx, x, name);
+}
+
+/**
+ * nb201Cell computed node by node: as soon as node i is ready, all the edges leaving it, the conv edges
+ * of one op through one reluConvBnFanout (one Conv and one BN over their stacked channels, so node 0's
+ * three 3×3 convs are one Conv with 3C outputs), the other ops as in nb201Cell. Each node sums the same
+ * terms in the same order as nb201Cell. The conv parameters are declared first, in edge order, so the
+ * graph lists its parameters exactly as nb201Cell does (same names, shapes and order).
+ */
+export function nb201FanoutCell(ctx: NetContext, x: Tensor, ops: readonly string[], name: string): Tensor {
+  return ctx.graph.scope(name, () => {
+    const c = x.shape[1]!;
+    const edgeScope = (e: number) => nb201EdgeScope(...NB201_EDGES[e]!);
+    const scopeOf = (e: number) => `${edgeScope(e)}/${ops[e]}`;
+    const params = NB201_EDGES.map((_, e) => {
+      const o = nb201ConvOptions(ops[e]!, c);
+      return o ? reluConvBnParams(ctx, c, scopeOf(e), o) : null;
+    });
+    const outputs: (Tensor | null)[] = NB201_EDGES.map(() => null);
+    const nodes: Tensor[] = [x];
+    for (let from = 0; from < 3; from++) {
+      const source = nodes[from]!;
+      const convGroups = new Map<string, number[]>();
+      NB201_EDGES.forEach(([f], e) => {
+        if (f !== from) return;
+        if (params[e]) convGroups.set(ops[e]!, [...(convGroups.get(ops[e]!) ?? []), e]);
+        else outputs[e] = applyNb201Op(ctx, source, ops[e]!, edgeScope(e));
+      });
+      for (const [op, edges] of convGroups) {
+        const ys = reluConvBnFanout(
+          ctx,
+          source,
+          edges.map(scopeOf),
+          nb201ConvOptions(op, c)!,
+          edges.map((e) => params[e]!),
+        );
+        edges.forEach((e, i) => (outputs[e] = ys[i]!));
+      }
+      const terms: Tensor[] = [];
+      NB201_EDGES.forEach(([, to], e) => {
+        if (to === from + 1 && outputs[e]) terms.push(outputs[e]);
+      });
+      nodes.push(sumOrZero(terms, x));
+    }
+    return nodes[3]!;
+  });
 }
 
 /**
@@ -152,6 +232,7 @@ export function nb201Network(arch: Nb201Arch, config: Nb201NetworkConfig = {}, n
   const cellsPerStage = config.cellsPerStage ?? 5;
   const classes = config.classes ?? 10;
   const inputShape = config.inputShape ?? [3, 32, 32];
+  const fuseConvFanout = config.fuseConvFanout;
   checkNetworkConfig({ classes, inputShape, channels, cells: cellsPerStage }, name);
   checkNb201Input(inputShape, name);
   return {
@@ -159,8 +240,9 @@ export function nb201Network(arch: Nb201Arch, config: Nb201NetworkConfig = {}, n
     inputShape,
     classes,
     forward(ctx, input) {
+      const fuse = fuseConvFanout ?? ctx.options[NB201_FANOUT_OPTION] === true;
       return nb201Skeleton(ctx, input, { channels, cellsPerStage, classes }, (c, x, cellName) =>
-        nb201Cell(c, x, ops, cellName),
+        nb201Cell(c, x, ops, cellName, { fuseConvFanout: fuse }),
       );
     },
   };

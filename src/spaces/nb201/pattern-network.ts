@@ -44,7 +44,10 @@ export function freeGates(arch: Nb201Arch): Float32Array {
   return gates;
 }
 
-export function nb201PatternNetwork(arch: Nb201Arch, config: Required<Nb201NetworkConfig>): NetworkSpec {
+export function nb201PatternNetwork(
+  arch: Nb201Arch,
+  config: Required<Omit<Nb201NetworkConfig, 'fuseConvFanout'>>,
+): NetworkSpec {
   const convs = arch.edges.map((op) => (CONV.has(op) ? op : null));
   return {
     name: 'nb201-pattern',
