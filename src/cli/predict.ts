@@ -195,15 +195,16 @@ export function formatMetaEval(r: MetaEvalResult): string {
     '',
   ];
   const width = Math.max(7, ...r.results.map((x) => x.setting.length));
+  const methodWidth = Math.max(6, ...r.results.map((x) => x.method.length));
   lines.push(
-    `${'setting'.padEnd(width)}  ${'method'.padEnd(10)}  ${'k'.padStart(3)}  ${'spearman'.padEnd(13)}  kendall`,
+    `${'setting'.padEnd(width)}  ${'method'.padEnd(methodWidth)}  ${'k'.padStart(3)}  ${'spearman'.padEnd(13)}  kendall`,
   );
   let last = '';
   for (const x of r.results) {
     if (last && last !== x.setting) lines.push('');
     last = x.setting;
     lines.push(
-      `${x.setting.padEnd(width)}  ${x.method.padEnd(10)}  ${String(x.shots).padStart(3)}  ${fmt(x.spearman_mean, x.spearman_std).padEnd(13)}  ${fmt(x.kendall_mean, x.kendall_std)}` +
+      `${x.setting.padEnd(width)}  ${x.method.padEnd(methodWidth)}  ${String(x.shots).padStart(3)}  ${fmt(x.spearman_mean, x.spearman_std).padEnd(13)}  ${fmt(x.kendall_mean, x.kendall_std)}` +
         (x.choices ? `  chose ${x.choices.join(' ')}` : ''),
     );
   }
