@@ -2,7 +2,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { tempDirs } from '../../test/helpers/temp-dirs.js';
+import { exportCheckpoint } from '../cli/export.js';
 import { main } from '../cli/main.js';
+import { nb101 } from '../spaces/index.js';
+import { Rng } from '../util/rng.js';
+import { readModel } from './run/model-file.js';
 import { runTrainJob, type TrainJobOptions } from './train-job.js';
 
 const tempDir = tempDirs();
@@ -59,4 +63,34 @@ describe('naskit train: options checked before anything is made', () => {
       stderr.mockRestore();
     }
   });
+});
+
+describe('naskit train then naskit export', () => {
+  it("exports the checkpoint of any space's network (its description is stored with the weights)", async () => {
+    const out = join(tempDir('naskit-train-export-'), 'nb101');
+    const arch = nb101.format(nb101.sample(new Rng(3)));
+    const trained = await runTrainJob(
+      {
+        dataset: 'fashion-mnist',
+        space: 'nb101',
+        arch,
+        channels: 4,
+        cells: 1,
+        trainImages: 64,
+        epochs: 1,
+        batchSize: 32,
+        lr: 0.05,
+        seed: 0,
+        threads: 1,
+        out,
+      },
+      quiet,
+    );
+    const exported = await exportCheckpoint(out, { out: join(out, 'again.onnx') });
+    expect(exported.checkpoint).toBe(join(out, 'checkpoint.safetensors'));
+    expect(exported.maxAbsDiff).toBeLessThan(1e-4);
+    const { description } = readModel(exported.checkpoint);
+    expect(description).toMatchObject({ space: 'nb101', arch: trained.arch, channels: 4, cells: 1 });
+    expect(description.input_shape).toEqual([1, 28, 28]);
+  }, 120_000);
 });

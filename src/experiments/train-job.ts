@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { NetworkSpec } from '../graph/network.js';
 import { simpleCnn } from '../nn/simple-cnn.js';
-import { saveCheckpoint, writeFileAtomic } from '../runtime/checkpoint.js';
+import { writeFileAtomic } from '../runtime/checkpoint.js';
 import { exportOnnx } from '../runtime/export.js';
 import { exportParity } from '../runtime/export-check.js';
 import { ParamStore } from '../runtime/params.js';
@@ -20,6 +20,8 @@ import { prepareOutDir } from '../util/out-dir.js';
 import { Rng } from '../util/rng.js';
 import { loadDataset, type LoadedDataset } from '../data/catalog.js';
 import type { Progress } from './progress.js';
+// model-file imports networkFor from here: a cycle of functions only, resolved before either runs.
+import { saveModel, type ModelDescription } from './run/model-file.js';
 import { takeImages } from './supernet/data.js';
 
 export interface TrainJobOptions {
@@ -191,9 +193,25 @@ async function trainInto(
   });
 
   const checkpoint = 'checkpoint.safetensors';
-  saveCheckpoint(join(out, checkpoint), {
-    params,
-    metadata: { model: net.name, arch: arch ?? '', dataset: data.name, seed: String(options.seed) },
+  const space = resolveModel(options)?.space.name ?? null;
+  // The whole description (as `naskit run` writes it), so `naskit export` rebuilds any space's network.
+  const description: ModelDescription = {
+    space,
+    model: space ?? net.name,
+    arch,
+    // 0: the space's default width and depth, as the network was built.
+    channels: options.channels ?? 0,
+    cells: options.cells ?? 0,
+    classes: data.train.classes,
+    input_shape: [...net.inputShape] as [number, number, number],
+    dataset: data.name,
+    normalization: { mean: [...data.normalization.mean], std: [...data.normalization.std] },
+  };
+  saveModel(join(out, checkpoint), params, description, {
+    model: net.name,
+    arch: arch ?? '',
+    dataset: data.name,
+    seed: String(options.seed),
   });
   const onnx = 'model.onnx';
   const exported = exportOnnx(net, params);

@@ -2,9 +2,9 @@
  * A trained model on disk and its ONNX export. `model.safetensors` holds the parameters plus, in its
  * metadata, everything needed to rebuild the network (space, architecture, width, depth, classes,
  * input shape, normalization), so `naskit export` can turn it into ONNX with no run directory around.
- * Checkpoints written by `naskit train` of simple-cnn or an NB201 cell (which only record model, arch
- * and dataset) are read too: the width, depth and classes are recovered from the parameter shapes, the
- * input shape from the dataset.
+ * `naskit train` writes the same description. Checkpoints of earlier `naskit train` versions (simple-cnn
+ * or an NB201 cell, recording only model, arch and dataset) are read too: the width, depth and classes
+ * are recovered from the parameter shapes, the input shape from the dataset.
  *
  * Export goes through the same code as `naskit train`: exportOnnx (eval graph, weights baked in),
  * then exportParity (the .onnx in a plain ONNX Runtime session against naskit's own forward).
