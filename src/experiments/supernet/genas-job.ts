@@ -15,7 +15,7 @@ import { NaskitError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
 import type { Progress } from '../progress.js';
 import { dataFingerprint } from '../run/layout.js';
-import { openSupernet, type OpenedSupernet } from './eval-job.js';
+import { openSupernet, SCORING_MEASURE_BATCH, type OpenedSupernet } from './eval-job.js';
 import { CellScorer, objectiveValue, OBJECTIVES, type CellRecord, type Objective } from './scoring.js';
 import { prepareOutDir, runSupernetTraining, type SupernetJobInput } from './train-job.js';
 import { openTruth, truthStats, type Truth, type TruthTables } from './truth.js';
@@ -184,6 +184,7 @@ export async function openGenasSupernet(
   const opened = openSupernet(supernet, {
     ...options,
     evalBatch: Math.min(100, settings.calibration_images),
+    measureBatch: Math.min(SCORING_MEASURE_BATCH, settings.valid_images ?? Infinity),
   });
   if (opened.job.space !== settings.space) {
     await opened.trainer.release();

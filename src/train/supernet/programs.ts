@@ -66,6 +66,11 @@ export interface ProgramSetOptions {
   batch: number;
   /** Batch of the evaluation and BN-statistics programs. */
   evalBatch: number;
+  /**
+   * Batch of the evaluation (forward) program alone, when it differs from the BN-statistics batch:
+   * scoring measures every cell at several noise levels, and fewer, larger runs cost less per image.
+   */
+  measureBatch?: number;
   threads?: number;
 }
 
@@ -103,6 +108,7 @@ export function supernetPrograms(
   useFedPath = true,
 ): SupernetPrograms {
   const threads = options.threads ? { threads: options.threads } : {};
+  const measureBatch = options.measureBatch ?? options.evalBatch;
   const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
     let value: Promise<T> | null = null;
     return () => (value ??= make());
@@ -121,7 +127,7 @@ export function supernetPrograms(
       track(TrainStep.create(supernet, { batch: options.batch, wrt: isAlpha, ...threads })),
     );
     const full = once(() => track(TrainStep.create(supernet, { batch: options.batch, ...threads })));
-    const forward = once(() => track(Forward.create(supernet, { batch: options.evalBatch, ...threads })));
+    const forward = once(() => track(Forward.create(supernet, { batch: measureBatch, ...threads })));
     const stats = once(() => track(StatsPass.create(supernet, options.evalBatch, options.threads)));
     return {
       fedPath: false,
@@ -146,7 +152,7 @@ export function supernetPrograms(
   if (useFedPath && supernet.fedPath) {
     const net = supernet.fedPath();
     const train = once(() => track(TrainStep.create(net, { batch: options.batch, ...threads })));
-    const forward = once(() => track(Forward.create(net, { batch: options.evalBatch, ...threads })));
+    const forward = once(() => track(Forward.create(net, { batch: measureBatch, ...threads })));
     const stats = once(() => track(StatsPass.create(net, options.evalBatch, options.threads)));
     const feeds = (path: Path | null): ExtraFeeds => ({ [PATH_INPUT]: pathFeed(needPath(path)) });
     return {
@@ -176,7 +182,7 @@ export function supernetPrograms(
     full: noAlpha,
     forward: async (path) => ({
       program: await forwards.get(needPath(path), () =>
-        Forward.create(net(path), { batch: options.evalBatch, ...threads }),
+        Forward.create(net(path), { batch: measureBatch, ...threads }),
       ),
       feeds: {},
     }),

@@ -132,6 +132,8 @@ export interface SupernetTrainerOptions {
   identity?: Record<string, unknown>;
   /** Batch of the evaluation and BN-statistics programs. */
   evalBatch?: number;
+  /** Batch of the evaluation program alone (default evalBatch); see ProgramSetOptions. */
+  measureBatch?: number;
   /** Compile one program per path even when the space can feed the path (for comparisons). */
   noFedPath?: boolean;
   /** Mixed: DARTS' first-order (1) or second-order (2, finite-difference Hessian-vector product) α step. */
@@ -251,6 +253,7 @@ export class SupernetTrainer {
         {
           batch: hyper.batchSize,
           evalBatch: options.evalBatch ?? 100,
+          ...(options.measureBatch ? { measureBatch: options.measureBatch } : {}),
           ...(options.threads ? { threads: options.threads } : {}),
         },
         !options.noFedPath,
