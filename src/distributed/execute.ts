@@ -45,7 +45,7 @@ import {
   type ProxyChunkJob,
   type SearchSeedJob,
 } from './jobs.js';
-import { checkSupernetRefs, dartsSettingsOf, genasSettingsOf, jobFolder } from './supernet.js';
+import { checkSupernetRefs, dartsSettingsOf, genasSettingsOf } from './supernet.js';
 
 export interface ExecutorOptions {
   /** The worker's --data-dir (else $NASKIT_DATA, else the tables shipped with naskit). */
@@ -125,9 +125,8 @@ export class JobExecutor {
       );
     }
     const kept = this.options.workDir !== undefined;
-    const dir = kept
-      ? jobFolder(this.options.workDir!, jobId(job))
-      : mkdtempSync(join(tmpdir(), 'naskit-job-'));
+    // With --work-dir, a folder per job id, so that the same job retried here finds its checkpoints.
+    const dir = kept ? join(this.options.workDir!, jobId(job)) : mkdtempSync(join(tmpdir(), 'naskit-job-'));
     const run = await dartsSeed(setup, programs, job.seed, dir, this.progress(job)).finally(() => {
       if (!kept) rmSync(dir, { recursive: true, force: true });
     });
@@ -140,7 +139,9 @@ export class JobExecutor {
   private async genasSeed(job: GenasSeedJob) {
     checkSupernetRefs(job);
     const settings = genasSettingsOf(job);
-    const key = `${job.supernet.sha256}\n${job.init.sha256}\n${JSON.stringify({ ...settings, objective: '', evolution: {} })}`;
+    // The scores depend on the supernet and the scoring settings, not on the objective or the evolution.
+    const { objective: _o, evolution: _e, ...scoring } = settings;
+    const key = `${job.supernet.sha256}\n${job.init.sha256}\n${JSON.stringify(scoring)}`;
     let entry = this.genas.get(key);
     if (entry === undefined) {
       const root = resolveDataDir(this.options.dataDir);

@@ -23,19 +23,11 @@ import { NaskitError } from '../util/errors.js';
 import { parseJob } from './jobs.js';
 import { dartsSeedJobs, queueDartsRunner, queueGenasRunner, supernetRefs } from './supernet.js';
 import { startWorker, type RunningWorker } from './worker.js';
+import { TINY_SUPERNET_SCALE as TINY } from '../../test/helpers/tiny-supernet-scale.js';
 
 const tempDir = tempDirs();
 const binary = redisServerBinary();
 const quiet = createProgress('quiet');
-const TINY = {
-  dataset: 'fashion-mnist',
-  resolution: 28,
-  trainImages: 256,
-  channels: 4,
-  cells: 1,
-  batch: 32,
-  threads: 1,
-} as const;
 
 type Child = ChildWorker;
 

@@ -9,7 +9,7 @@
  *   adds to its score cache and report.
  * Workers run `dartsSeed` / `genasSeed`, the functions the in-process loop runs, so the answer is the same.
  */
-import { dirname, join, posix } from 'node:path';
+import { dirname, posix } from 'node:path';
 import type { DartsRun, DartsSeedRunner, DartsSettings } from '../experiments/supernet/darts-job.js';
 import type { GenasSeedResult, GenasSeedRunner, GenasSettings } from '../experiments/supernet/genas-job.js';
 import { remoteDatasetProblem } from '../experiments/run/data.js';
@@ -32,21 +32,12 @@ export function dartsSeedJobs(
 ): DartsSeedJob[] {
   const problem = remoteDatasetProblem(settings.scale.dataset);
   if (problem !== null) throw new NaskitError('invalid_argument', problem);
+  const { halving } = settings;
   return seeds.map((seed) => ({
     ...JOB_HEADER,
     kind: 'darts-seed',
-    space: settings.space,
-    strategy: settings.strategy,
-    order: settings.order,
-    best_of: settings.best_of,
-    scheme: settings.scheme,
-    halving: {
-      ...settings.halving,
-      alphaScales: [...settings.halving.alphaScales],
-      rungs: [...settings.halving.rungs],
-    },
-    scale: { ...settings.scale },
-    j_images: settings.j_images,
+    ...settings,
+    halving: { ...halving, alphaScales: [...halving.alphaScales], rungs: [...halving.rungs] },
     fingerprint,
     seed,
   }));
@@ -54,16 +45,8 @@ export function dartsSeedJobs(
 
 /** The settings a `darts-seed` job carries, as `openDartsSetup` takes them. */
 export function dartsSettingsOf(job: DartsSeedJob): DartsSettings {
-  return {
-    space: job.space,
-    strategy: job.strategy,
-    order: job.order,
-    best_of: job.best_of,
-    scheme: job.scheme,
-    halving: job.halving,
-    scale: job.scale,
-    j_images: job.j_images,
-  };
+  const { format: _f, naskit: _n, kind: _k, fingerprint: _d, seed: _s, ...settings } = job;
+  return settings;
 }
 
 /** The checkpoint and initial weights of a supernet folder inside the data folder, as a job names them. */
@@ -95,15 +78,8 @@ export function genasSeedJobs(
   return seeds.map((seed) => ({
     ...JOB_HEADER,
     kind: 'genas-seed',
-    space: settings.space,
-    objective: settings.objective,
+    ...settings,
     sigmas: [...settings.sigmas],
-    gamma: settings.gamma,
-    noise: settings.noise,
-    noise_seed: settings.noise_seed,
-    calibration_images: settings.calibration_images,
-    valid_images: settings.valid_images,
-    evolution: { ...settings.evolution },
     supernet: refs.checkpoint,
     init: refs.init,
     fingerprint,
@@ -113,17 +89,17 @@ export function genasSeedJobs(
 
 /** The settings a `genas-seed` job carries. */
 export function genasSettingsOf(job: GenasSeedJob): GenasSettings {
-  return {
-    space: job.space,
-    objective: job.objective,
-    sigmas: job.sigmas,
-    gamma: job.gamma,
-    noise: job.noise,
-    noise_seed: job.noise_seed,
-    calibration_images: job.calibration_images,
-    valid_images: job.valid_images,
-    evolution: job.evolution,
-  };
+  const {
+    format: _f,
+    naskit: _n,
+    kind: _k,
+    supernet: _c,
+    init: _i,
+    fingerprint: _d,
+    seed: _s,
+    ...settings
+  } = job;
+  return settings;
 }
 
 /**
@@ -180,9 +156,4 @@ export function queueGenasRunner(target: QueueTarget, refs: SupernetRefs): Genas
     if (failed.length > 0) throw failedJobsError(failed, jobs.length, (f) => `seed ${seeds[f.index]}`);
     return seeds.map((_, i) => results.get(i)!);
   };
-}
-
-/** Where a worker keeps a long job's checkpoints: a folder per job id under --work-dir. */
-export function jobFolder(workDir: string, id: string): string {
-  return join(workDir, id);
 }

@@ -120,7 +120,7 @@ export interface GenasSeedResult {
  * each seed's result in seed order; `onResult` hears of each as it arrives.
  */
 export type GenasSeedRunner = (
-  plan: { settings: GenasSettings; supernet: string; fingerprint: string; seeds: readonly number[] },
+  plan: { settings: GenasSettings; fingerprint: string; seeds: readonly number[] },
   onResult: (result: GenasSeedResult) => void,
 ) => Promise<GenasSeedResult[]>;
 
@@ -286,7 +286,7 @@ export async function runGenas(
         logRun(r.run, progress);
       };
       const fingerprint = supernetDataFingerprint(opened);
-      runs = (await runner({ settings, supernet: supernetDir, fingerprint, seeds }, adopt)).map((r) => r.run);
+      runs = (await runner({ settings, fingerprint, seeds }, adopt)).map((r) => r.run);
     } else {
       const truth = await openTruth(getSpace(settings.space), input.dataDir);
       runs = [];

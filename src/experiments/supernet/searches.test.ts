@@ -13,19 +13,11 @@ import { createProgress } from '../progress.js';
 import { runTrainJob } from '../train-job.js';
 import { runDartsSearch, type DartsSearchInput } from './darts-job.js';
 import { runGenas } from './genas-job.js';
+import { TINY_SUPERNET_SCALE as TINY } from '../../../test/helpers/tiny-supernet-scale.js';
 
 const work = mkdtempSync(join(tmpdir(), 'naskit-searches-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const quiet = createProgress('quiet');
-const TINY = {
-  dataset: 'fashion-mnist',
-  resolution: 28,
-  trainImages: 256,
-  channels: 4,
-  cells: 1,
-  batch: 32,
-  threads: 1,
-} as const;
 
 describe('differentiable search', () => {
   it('less-local DARTS: halving with a hop; the same command after it finished gives the same result', async () => {
