@@ -8,6 +8,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { GLOBAL_SCHEMES } from '../search/supernet/global.js';
+import { DARTS_DEFAULTS } from '../experiments/supernet/darts-job.js';
+import { GENAS_DEFAULTS } from '../experiments/supernet/genas-job.js';
 import { OBJECTIVES } from '../experiments/supernet/scoring.js';
 import { NASKIT_VERSION as VERSION } from '../util/version.js';
 import { NaskitError, type ErrorCode } from '../util/errors.js';
@@ -137,7 +139,9 @@ const runFinalJob = z.strictObject({
     .refine((s) => s[0]?.[0] === 0, 'the schedule starts at epoch 0'),
 });
 
-const supernetSpace = z.enum(['nb201', 'darts']);
+/** The spaces the supernet searches have defaults for (their own list, not one kept here). */
+const dartsSpaces = Object.keys(DARTS_DEFAULTS) as (keyof typeof DARTS_DEFAULTS)[];
+const genasSpaces = Object.keys(GENAS_DEFAULTS) as (keyof typeof GENAS_DEFAULTS)[];
 const positive = z.number().positive().max(1e6);
 const fingerprint = z.string().regex(/^[0-9a-f]{16}$/, '16 lowercase hex digits');
 
@@ -149,7 +153,7 @@ const fingerprint = z.string().regex(/^[0-9a-f]{16}$/, '16 lowercase hex digits'
 const dartsSeedJob = z.strictObject({
   ...header,
   kind: z.literal('darts-seed'),
-  space: supernetSpace,
+  space: z.enum(dartsSpaces),
   strategy: z.enum(['darts', 'darts-global']),
   order: z.union([z.literal(1), z.literal(2)]),
   best_of: z.int().min(1).max(64),
@@ -191,7 +195,7 @@ const dartsSeedJob = z.strictObject({
 const genasSeedJob = z.strictObject({
   ...header,
   kind: z.literal('genas-seed'),
-  space: supernetSpace,
+  space: z.enum(genasSpaces),
   objective: z.enum(OBJECTIVES),
   sigmas: z.array(positive).min(1).max(16),
   gamma: z.number().min(0).max(1e6),
