@@ -6,7 +6,7 @@
  *       [--shots 0,10,20,50,100] [--seeds 5] [--seed 0] [--data-dir D]
  *       [--extra-table F --space S [--metric M[:min]]]... [--settings all|none|a,b,...] [--json]
  *       [--features graph|graph+scores [--score-features params,flops,...] [--cache-dir D]]
- *       [--cv-starts own,pooled,ensemble] [--cv-folds 5]
+ *       [--cv-starts own,pooled,ensemble] [--cv-folds 5] [--cv-repeats 1] [--cv-report]
  *       few-shot transfer: learn on all other settings, adapt on k shots of the held-out one, and print
  *       Spearman ρ / Kendall τ (mean ± std over seeds) on the rest of its architectures
  *   predict scores --score-features LIST [--cache-dir D] [--data-dir D] [--settings ...]
@@ -208,6 +208,17 @@ export function formatMetaEval(r: MetaEvalResult): string {
         (x.choices ? `  chose ${x.choices.join(' ')}` : ''),
     );
   }
+  const reported = r.results.filter((x) => x.candidates);
+  if (reported.length > 0)
+    lines.push('', 'CV candidates (mean over draws: out-of-fold on the shots / on the query set):');
+  for (const x of reported) {
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    const byQuery = [...x.candidates!].sort((a, b) => mean(b.query) - mean(a.query));
+    lines.push(
+      `${x.setting} ${x.method} k=${x.shots}: ` +
+        byQuery.map((c) => `${c.label} ${mean(c.cv).toFixed(3)}/${mean(c.query).toFixed(3)}`).join(', '),
+    );
+  }
   const budgets = Object.entries(r.budgets).map(
     ([m, b]) => `${m} ${b.full}${b.context ? ` (+${b.context} context-only)` : ''}`,
   );
@@ -245,6 +256,8 @@ export async function predictMetaEval(flags: MetaEvalFlags): Promise<string> {
       ...(flags.scoreSeed !== undefined ? { scoreSeed: flags.scoreSeed } : {}),
       ...(cvStarts !== undefined ? { cvStarts } : {}),
       ...(flags.cvFolds !== undefined ? { cvFolds: flags.cvFolds } : {}),
+      ...(flags.cvRepeats !== undefined ? { cvRepeats: flags.cvRepeats } : {}),
+      cvReport: Boolean(flags.cvReport),
     },
     progressLog(flags),
   );
@@ -260,6 +273,7 @@ export async function predictMetaEval(flags: MetaEvalFlags): Promise<string> {
       kendall_std,
       evaluated,
       choices,
+      candidates,
     }) => ({
       setting,
       method,
@@ -270,6 +284,7 @@ export async function predictMetaEval(flags: MetaEvalFlags): Promise<string> {
       kendall_std,
       evaluated,
       ...(choices ? { choices } : {}),
+      ...(candidates ? { candidates } : {}),
     }),
   );
   return `${JSON.stringify({ holdout: result.holdout, heldOut: result.heldOut, trainSettings: result.trainSettings, results: rows, budgets: result.budgets, seconds: result.seconds })}\n`;
@@ -431,6 +446,15 @@ export function register(program: Command): void {
       '--cv-folds <n>',
       `maml-cv / reptile-cv: folds over the shots (default ${DEFAULT_META_EVAL.cv.folds})`,
       parsePositiveInt,
+    )
+    .option(
+      '--cv-repeats <n>',
+      `maml-cv / reptile-cv: fold draws whose out-of-fold Spearman is averaged (default ${DEFAULT_META_EVAL.cv.repeats})`,
+      parsePositiveInt,
+    )
+    .option(
+      '--cv-report',
+      'maml-cv / reptile-cv: also score every candidate on the query set, after the choice (a diagnostic)',
     )
     .option('--threads <n>', 'ONNX Runtime threads per predictor program (default 1)', parsePositiveInt)
     .option('--quiet', 'no progress on stderr')

@@ -59,6 +59,7 @@ const ADAPT: AdaptConfig = {
 
 const CV: CvConfig = {
   folds: 4,
+  repeats: 1,
   minShots: 8,
   steps: [5, 15],
   lrs: [1e-3, 3e-3],
@@ -105,9 +106,9 @@ describe('CV-chosen adaptation', () => {
       pooled: { name: 'pooled', init: pooled, adapt: { ...ADAPT, steps: 15, lr: 3e-3 } },
     };
   };
-  const choose = async (targets: Float64Array, seed: number) => {
+  const choose = async (targets: Float64Array, seed: number, config: CvConfig = CV) => {
     const { own, pooled } = await starts();
-    const cv = new ShotCv(model, set, support, targets, CV, new Rng(seed));
+    const cv = new ShotCv(model, set, support, targets, config, new Rng(seed));
     const choice = await cv.choose(own, pooled);
     return { choice, pred: await cv.predict(choice, own, pooled, query) };
   };
@@ -160,6 +161,22 @@ describe('CV-chosen adaptation', () => {
     expect(a.pred.every(Number.isFinite)).toBe(true);
   });
 
+  it('averages the out-of-fold Spearman over repeated fold draws, the first draw being plain k-fold', async () => {
+    const one = (await choose(held.targets, 1)).choice.scores;
+    const two = (await choose(held.targets, 1, { ...CV, repeats: 2 })).choice.scores;
+    expect([...two.keys()]).toEqual([...one.keys()]);
+    let differs = 0;
+    for (const [label, s1] of one) {
+      // score(R = 2) = (ρ of the first draw, which is R = 1's score, + ρ of a second draw) / 2
+      const second = 2 * two.get(label)! - s1;
+      expect(Math.abs(second)).toBeLessThanOrEqual(1 + 1e-12);
+      if (Math.abs(second - s1) > 1e-9) differs++;
+    }
+    expect(differs).toBeGreaterThan(0);
+    const again = (await choose(held.targets, 1, { ...CV, repeats: 2 })).choice.scores;
+    expect(again).toEqual(two);
+  });
+
   it('falls back to the default adaptation below minShots and refuses a bad config', async () => {
     const { own, pooled } = await starts();
     const few = support.slice(0, 5);
@@ -169,6 +186,9 @@ describe('CV-chosen adaptation', () => {
     expect(choice.candidate.label).toBe('own:default');
     expect(() => new ShotCv(model, set, support, held.targets, { ...CV, folds: 1 }, new Rng(1))).toThrow(
       /folds must be an integer >= 2/,
+    );
+    expect(() => new ShotCv(model, set, support, held.targets, { ...CV, repeats: 0 }, new Rng(1))).toThrow(
+      /repeats must be an integer >= 1/,
     );
     const nan = held.targets.slice();
     nan[support[0]!] = Number.NaN;
@@ -197,9 +217,16 @@ describe('meta-eval with CV methods', () => {
       supportSizes: [10],
       querySize: 20,
     },
-    cv: { folds: 4, minShots: 8, steps: [5], lrs: [3e-3], starts: ['own', 'pooled', 'ensemble'] },
+    cv: {
+      folds: 4,
+      repeats: 1,
+      minShots: 8,
+      steps: [5],
+      lrs: [3e-3],
+      starts: ['own', 'pooled', 'ensemble'],
+    },
   };
-  const run = () =>
+  const run = (cvReport = false) =>
     runMetaEval({
       settings,
       holdout: 'nb201/held',
@@ -207,6 +234,7 @@ describe('meta-eval with CV methods', () => {
       shots: [0, 12],
       seeds: 2,
       config: tiny,
+      cvReport,
     });
 
   it('reports the choice per seed, counts both initializations in the budget, and reproduces', async () => {
@@ -226,5 +254,27 @@ describe('meta-eval with CV methods', () => {
     expect(r.budgets['maml-cv']!.full).toBe(r.budgets.maml!.full + tiny.budget);
     expect(r.results.find((x) => x.method === 'maml')!.choices).toBeUndefined();
     expect((await run()).results).toEqual(r.results);
+  });
+
+  it('with cvReport, scores every candidate on the query set without changing the choice', async () => {
+    const plain = await run();
+    const r = await run(true);
+    const strip = (rows: typeof r.results) => rows.map(({ candidates: _, ...rest }) => rest);
+    expect(strip(r.results)).toEqual(plain.results);
+    for (const row of r.results) {
+      if (!row.method.endsWith('-cv') || row.shots === 0) {
+        expect(row.candidates).toBeUndefined();
+        continue;
+      }
+      const labels = row.candidates!.map((c) => c.label);
+      expect(labels).toContain('own:0');
+      expect(labels).toContain('ensemble:5@0.003');
+      row.choices!.forEach((chosen, seed) => {
+        const cand = row.candidates!.find((c) => c.label === chosen)!;
+        // the chosen candidate's query Spearman is the row's, and it had the best out-of-fold score
+        expect(cand.query[seed]).toBe(row.spearman[seed]);
+        expect(cand.cv[seed]).toBe(Math.max(...row.candidates!.map((c) => c.cv[seed]!)));
+      });
+    }
   });
 });

@@ -5,8 +5,9 @@
  * ensemble of both starts at the same steps and rate. Each candidate is trained on k − k/F shots and
  * predicts the remaining k/F, over F folds; the out-of-fold predictions of all k shots, each fold
  * model's standardized over its scores of the k support architectures, are ranked against the support
- * targets (Spearman). The best candidate (first in a fixed order on ties, simplest first) is then
- * adapted on all k shots. Nothing here reads a target outside the support: callers pass targets that
+ * targets (Spearman). With R repeats the folds are drawn R times and the R Spearman values averaged
+ * (less noise from which shots share a fold, at R times the cost). The best candidate (first in a fixed
+ * order on ties, simplest first) is then adapted on all k shots. Nothing here reads a target outside the support: callers pass targets that
  * are NaN elsewhere, and a NaN that reached a loss would fail loudly.
  */
 import type { ParamStore } from '../runtime/params.js';
@@ -24,6 +25,8 @@ export type CvStart = (typeof CV_STARTS)[number];
 export interface CvConfig {
   /** Folds F (at most k). */
   folds: number;
+  /** Independent fold draws R whose out-of-fold Spearman values are averaged (1 = plain k-fold). */
+  repeats: number;
   /** Below this many shots there is nothing to cross-validate: the method's default adaptation. */
   minShots: number;
   /** Weight-step counts of the grid (0 and the defaults are always candidates). */
@@ -59,6 +62,11 @@ export interface CvChoice {
 export function checkCvConfig(c: CvConfig): void {
   if (!Number.isInteger(c.folds) || c.folds < 2)
     throw new NaskitError('invalid_config', `CV adaptation: folds must be an integer >= 2, got ${c.folds}`);
+  if (!Number.isInteger(c.repeats) || c.repeats < 1)
+    throw new NaskitError(
+      'invalid_config',
+      `CV adaptation: repeats must be an integer >= 1, got ${c.repeats}`,
+    );
   if (!Number.isInteger(c.minShots) || c.minShots < c.folds) {
     throw new NaskitError(
       'invalid_config',
@@ -129,7 +137,8 @@ function standardize(x: Float64Array, reference: Float64Array): Float64Array {
  * method asking (MAML and Reptile share the pooled start's folds).
  */
 export class ShotCv {
-  private readonly folds: number[][];
+  /** Per repeat, the folds (indices into the support). */
+  private readonly folds: number[][][];
   private readonly memo = new Map<string, Promise<Float64Array>>();
   private readonly truth: Float64Array;
 
@@ -156,9 +165,13 @@ export class ShotCv {
     }
     this.truth = Float64Array.from(support, (r) => targets[r]!);
     const f = Math.min(config.folds, support.length);
-    const order = rng.fork('folds').shuffle(support.map((_, i) => i));
-    this.folds = Array.from({ length: f }, () => [] as number[]);
-    order.forEach((i, j) => this.folds[j % f]!.push(i));
+    // Repeat 0 keeps the streams of plain k-fold, so R = 1 gives what it gave before repeats existed.
+    this.folds = Array.from({ length: config.repeats }, (_, r) => {
+      const order = rng.fork(r === 0 ? 'folds' : `folds${r}`).shuffle(support.map((_, i) => i));
+      const folds = Array.from({ length: f }, () => [] as number[]);
+      order.forEach((i, j) => folds[j % f]!.push(i));
+      return folds;
+    });
   }
 
   /** Whether the support is large enough to cross-validate. */
@@ -180,9 +193,12 @@ export class ShotCv {
     let best: CvCandidate | undefined;
     let bestScore = -Infinity;
     for (const cand of candidates) {
-      const oof = await this.outOfFold(cand, own, pooled);
-      const rho = spearman(oof, this.truth, { nonFinite: 'throw' });
-      const score = Number.isNaN(rho) ? 0 : rho;
+      let score = 0;
+      for (let r = 0; r < this.folds.length; r++) {
+        const oof = await this.outOfFold(cand, own, pooled, r);
+        const rho = spearman(oof, this.truth, { nonFinite: 'throw' });
+        score += (Number.isNaN(rho) ? 0 : rho) / this.folds.length;
+      }
       scores.set(cand.label, score);
       if (score > bestScore) {
         bestScore = score;
@@ -225,27 +241,37 @@ export class ShotCv {
     return a.map((v, i) => v + b[i]!);
   }
 
-  private async outOfFold(cand: CvCandidate, own: CvStartSpec, pooled?: CvStartSpec): Promise<Float64Array> {
-    if (cand.start === 'own') return this.startOutOfFold(own, cand.steps, cand.lr);
-    const p = await this.startOutOfFold(pooled!, cand.steps, cand.lr);
+  private async outOfFold(
+    cand: CvCandidate,
+    own: CvStartSpec,
+    pooled: CvStartSpec | undefined,
+    repeat: number,
+  ): Promise<Float64Array> {
+    if (cand.start === 'own') return this.startOutOfFold(own, cand.steps, cand.lr, repeat);
+    const p = await this.startOutOfFold(pooled!, cand.steps, cand.lr, repeat);
     if (cand.start === 'pooled') return p;
-    const o = await this.startOutOfFold(own, cand.steps, cand.lr);
+    const o = await this.startOutOfFold(own, cand.steps, cand.lr, repeat);
     return o.map((v, i) => v + p[i]!);
   }
 
   /**
-   * Out-of-fold predictions (index i = support[i]) of a start adapted with `steps` at `lr`: every fold's
-   * model standardized over its scores of all k support architectures. One adaptation run per (start,
-   * rate, fold) serves every step count of the grid.
+   * Out-of-fold predictions (index i = support[i]) of a start adapted with `steps` at `lr` over one
+   * repeat's folds: every fold's model standardized over its scores of all k support architectures. One
+   * adaptation run per (start, rate, repeat, fold) serves every step count of the grid.
    */
-  private startOutOfFold(spec: CvStartSpec, steps: number, lr: number): Promise<Float64Array> {
+  private startOutOfFold(
+    spec: CvStartSpec,
+    steps: number,
+    lr: number,
+    repeat: number,
+  ): Promise<Float64Array> {
     const rate = steps === 0 ? spec.adapt.lr : lr;
-    const key = `${spec.name}|${steps}|${rate}`;
+    const key = `${spec.name}|${steps}|${rate}|${repeat}`;
     let p = this.memo.get(key);
     if (!p) {
-      p = this.runFolds(spec, rate).then((byStep) => {
+      p = this.runFolds(spec, rate, repeat).then((byStep) => {
         for (const [s, oof] of byStep) {
-          const k = `${spec.name}|${s}|${rate}`;
+          const k = `${spec.name}|${s}|${rate}|${repeat}`;
           if (!this.memo.has(k)) this.memo.set(k, Promise.resolve(oof));
         }
         return byStep.get(steps)!;
@@ -255,7 +281,7 @@ export class ShotCv {
     return p;
   }
 
-  private async runFolds(spec: CvStartSpec, lr: number): Promise<Map<number, Float64Array>> {
+  private async runFolds(spec: CvStartSpec, lr: number, repeat: number): Promise<Map<number, Float64Array>> {
     // Only the step counts some candidate asks for at this rate: the grid's, and the default's.
     const stepCounts = [
       ...new Set([
@@ -266,8 +292,9 @@ export class ShotCv {
     ];
     const k = this.support.length;
     const out = new Map(stepCounts.map((s) => [s, new Float64Array(k)]));
-    for (let f = 0; f < this.folds.length; f++) {
-      const held = new Set(this.folds[f]);
+    const folds = this.folds[repeat]!;
+    for (let f = 0; f < folds.length; f++) {
+      const held = new Set(folds[f]);
       const train = this.support.filter((_, i) => !held.has(i));
       const snapshots = await adaptSnapshots(
         this.model,
@@ -277,13 +304,13 @@ export class ShotCv {
         this.targets,
         { ...spec.adapt, lr },
         stepCounts,
-        this.rng.fork(`${spec.name}/fold${f}/${lr}`),
+        this.rng.fork(`${spec.name}/fold${f}/${lr}${repeat === 0 ? '' : `/r${repeat}`}`),
       );
       for (let j = 0; j < stepCounts.length; j++) {
         const pred = await predictRaw(this.model, snapshots[j]!, this.set, this.support);
         const z = standardize(pred, pred);
         const oof = out.get(stepCounts[j]!)!;
-        for (const i of this.folds[f]!) oof[i] = z[i]!;
+        for (const i of folds[f]!) oof[i] = z[i]!;
       }
     }
     return out;

@@ -31,7 +31,7 @@ import {
   pretrainMultiTask,
   pretrainPooled,
 } from './meta.js';
-import { type CvConfig, type CvStartSpec, ShotCv } from './adapt-cv.js';
+import { type CvConfig, type CvStartSpec, ShotCv, cvCandidates } from './adapt-cv.js';
 import type { EncodedSet } from './encoding.js';
 import type { ModelDef } from './models.js';
 import { encodeFor, makeModel } from './predictor.js';
@@ -161,6 +161,7 @@ export const DEFAULT_META_EVAL: MetaEvalConfig = {
   // The fine-tuning grid's steps and its two best rates (finetune-sweep.mjs); 5 folds of 4 at k = 20.
   cv: {
     folds: 5,
+    repeats: 1,
     minShots: 10,
     steps: [10, 30, 100],
     lrs: [1e-3, 3e-3],
@@ -197,6 +198,11 @@ export interface MetaEvalOptions {
   seeds: number;
   seed?: number;
   config?: MetaEvalConfig;
+  /**
+   * CV methods also score every candidate on the query set (after the choice, which never sees it):
+   * how good the choice was against what the candidates offered. Costs one adaptation per candidate.
+   */
+  cvReport?: boolean;
   log?: (message: string) => void;
 }
 
@@ -215,6 +221,17 @@ export interface MetaEvalRow {
   evaluated: number;
   /** CV methods: the candidate chosen on each seed's shots (adapt-cv.ts labels), in seed order. */
   choices?: string[];
+  /**
+   * CV methods with `cvReport`: every candidate's out-of-fold Spearman on the shots (`cv`) and its
+   * Spearman on the query set (`query`), per seed in seed order.
+   */
+  candidates?: CvCandidateReport[];
+}
+
+export interface CvCandidateReport {
+  label: string;
+  cv: number[];
+  query: number[];
 }
 
 export interface MetaEvalResult {
@@ -390,7 +407,16 @@ export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
   for (const setting of held) {
     const set = encodeSetting(model, setting, config.features);
     const n = set.size;
-    const perKey = new Map<string, { s: number[]; t: number[]; evaluated: number; choices: string[] }>();
+    const perKey = new Map<
+      string,
+      {
+        s: number[];
+        t: number[];
+        evaluated: number;
+        choices: string[];
+        candidates: Map<string, CvCandidateReport>;
+      }
+    >();
     for (let seed = 0; seed < o.seeds; seed++) {
       for (const k of o.shots) {
         if (k > n - 2) {
@@ -404,6 +430,7 @@ export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
         const truth = Float64Array.from(evalRows, (i) => setting.targets[i]!);
         const memo = new Map<Method, Float64Array>();
         const choices = new Map<Method, string>();
+        const reports = new Map<Method, { label: string; cv: number; query: number }[]>();
         // CV methods see the support's targets and NaN elsewhere: they cannot read the query's.
         const masked = new Float64Array(n).fill(Number.NaN);
         for (const i of support) masked[i] = setting.targets[i]!;
@@ -432,6 +459,15 @@ export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
               : undefined;
             const choice = await shotCv.choose(own, pooled);
             choices.set(method, choice.candidate.label);
+            if (o.cvReport && shotCv.active) {
+              const report = [];
+              for (const candidate of cvCandidates(config.cv, own.adapt, pooled?.adapt)) {
+                const p = await shotCv.predict({ ...choice, candidate }, own, pooled, evalRows);
+                const query = spearman(p, truth, { nonFinite: 'throw' });
+                report.push({ label: candidate.label, cv: choice.scores.get(candidate.label)!, query });
+              }
+              reports.set(method, report);
+            }
             const pred = await shotCv.predict(choice, own, pooled, evalRows);
             memo.set(method, pred);
             return pred;
@@ -459,11 +495,23 @@ export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
           if (method === 'scratch' && k === 0) continue;
           const pred = await predict(method);
           const key = `${method}|${k}`;
-          const acc = perKey.get(key) ?? { s: [], t: [], evaluated: evalRows.length, choices: [] };
+          const acc = perKey.get(key) ?? {
+            s: [],
+            t: [],
+            evaluated: evalRows.length,
+            choices: [],
+            candidates: new Map<string, CvCandidateReport>(),
+          };
           acc.s.push(spearman(pred, truth, { nonFinite: 'throw' }));
           acc.t.push(kendall(pred, truth, { nonFinite: 'throw' }));
           const chosen = choices.get(method);
           if (chosen !== undefined) acc.choices.push(chosen);
+          for (const c of reports.get(method) ?? []) {
+            const entry = acc.candidates.get(c.label) ?? { label: c.label, cv: [], query: [] };
+            entry.cv.push(round(c.cv));
+            entry.query.push(round(nanToZero(c.query)));
+            acc.candidates.set(c.label, entry);
+          }
           perKey.set(key, acc);
         }
       }
@@ -486,6 +534,7 @@ export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
           kendall: acc.t.map(round),
           evaluated: acc.evaluated,
           ...(acc.choices.length > 0 ? { choices: acc.choices } : {}),
+          ...(acc.candidates.size > 0 ? { candidates: [...acc.candidates.values()] } : {}),
         });
       }
     }

@@ -55,6 +55,10 @@ export interface MetaEvalJob extends SettingsSelection {
   cvStarts?: readonly CvStart[];
   /** Folds of the CV methods. */
   cvFolds?: number;
+  /** Fold draws of the CV methods (their out-of-fold Spearman values are averaged). */
+  cvRepeats?: number;
+  /** CV methods also report every candidate's Spearman on the query set (a diagnostic). */
+  cvReport?: boolean;
 }
 
 export async function metaEvalJob(job: MetaEvalJob, log: (m: string) => void): Promise<MetaEvalResult> {
@@ -74,6 +78,7 @@ export async function metaEvalJob(job: MetaEvalJob, log: (m: string) => void): P
     config.cv.folds = job.cvFolds;
     config.cv.minShots = Math.max(config.cv.minShots, job.cvFolds);
   }
+  if (job.cvRepeats) config.cv.repeats = job.cvRepeats;
   let settings = await loadSettings(job, log);
   if (config.features === 'graph+scores') {
     const t0 = performance.now();
@@ -96,6 +101,7 @@ export async function metaEvalJob(job: MetaEvalJob, log: (m: string) => void): P
       seeds: job.seeds,
       seed: job.seed,
       config,
+      ...(job.cvReport ? { cvReport: true } : {}),
       log,
     });
   } finally {
