@@ -74,6 +74,11 @@ export function register(program: Command): void {
       parseNumber,
       DEFAULT_HYPER.alphaWeightDecay,
     )
+    .option(
+      '--sampling <kind>',
+      'single-path: uniform (one path per step, SPOS) or fair (FairNAS: ops-many paths per step, every op once per edge, one update; nb201)',
+      'uniform',
+    )
     .option('--seed <n>', 'random seed', parseNonNegativeInt, 0)
     .option('--threads <n>', 'ONNX Runtime threads (default: core count)', parsePositiveInt)
     .requiredOption('--out <dir>', 'output folder (resumes from its checkpoint when present)')
@@ -105,6 +110,7 @@ export function register(program: Command): void {
           alphaLr: opts.alphaLr,
           alphaWeightDecay: opts.alphaWeightDecay,
           seed: opts.seed,
+          sampling: opts.sampling,
           threads: opts.threads,
           out: opts.out,
         },

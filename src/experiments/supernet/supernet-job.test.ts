@@ -162,6 +162,11 @@ describe('naskit supernet train', () => {
     await expectCode({ ...base, space: 'nb999' as never, out: join(work, 'x') }, /space/);
     await expectCode({ ...base, mode: 'sideways' as never, out: join(work, 'x') }, /mode/);
     await expectCode({ ...base, trainImages: 40, out: join(work, 'x') }, /fewer than one batch of 32/);
+    await expectCode({ ...base, sampling: 'often' as never, out: join(work, 'x') }, /sampling/);
+    await expectCode(
+      { ...base, mode: 'mixed', sampling: 'fair', out: join(work, 'x') },
+      /fair path sampling needs single-path mode on nb201/,
+    );
     const file = join(work, 'a-file');
     writeFileSync(file, 'x');
     await expectCode({ ...base, out: join(file) }, /exists and is not a folder/);
@@ -173,8 +178,19 @@ describe('naskit supernet train', () => {
       { ...base, epochs: 4, seed: 5, channels: 8, out: whole },
       /different supernet training \(config\.channels: 4 vs 8\)/,
     );
+    await expectCode(
+      { ...base, epochs: 4, seed: 5, channels: 4, sampling: 'fair', out: whole },
+      /different supernet training \(job\.sampling: undefined vs "fair"\)/,
+    );
     expect(statSync(join(whole, 'checkpoint.safetensors')).mtimeMs).toBe(before);
     expect(readFileSync(join(whole, 'checkpoint.safetensors')).equals(bytes)).toBe(true);
+    // uniform is the default: saying it names the same training, which is complete
+    const same = await runSupernetTraining(
+      { ...base, epochs: 4, seed: 5, sampling: 'uniform', out: whole },
+      quiet,
+    );
+    expect(same.resumed_from_epoch).toBe(4);
+    expect(same.sampling).toBe('uniform');
 
     await expect(
       scoreWithSupernet(

@@ -47,6 +47,8 @@ export const supernetJobSchema = z
     alphaLr: z.number().positive().default(DEFAULT_HYPER.alphaLr),
     alphaWeightDecay: z.number().min(0).default(DEFAULT_HYPER.alphaWeightDecay),
     seed: z.number().int().min(0).default(0),
+    /** Single-path paths per step: uniform (absent, SPOS) or fair (FairNAS; recorded only when set). */
+    sampling: z.enum(['uniform', 'fair']).optional(),
     threads: positiveInt.optional(),
     out: z.string(),
   })
@@ -65,6 +67,8 @@ export interface SupernetSummary {
   train_images: number;
   valid_images: number;
   augment_padding: number | null;
+  /** Single-path paths per step: uniform (SPOS) or fair (FairNAS). */
+  sampling: 'uniform' | 'fair';
   channels: number | null;
   cells: number | null;
   params: number;
@@ -83,7 +87,9 @@ export function parseSupernetJob(input: SupernetJobInput): SupernetJob {
     const field = issue.path.join('.') || 'options';
     throw new NaskitError('invalid_argument', `supernet training: ${field}: ${issue.message}`);
   }
-  return parsed.data;
+  // `uniform` is the default: leave it out so it names the same training as a job that never set it.
+  const { sampling, ...rest } = parsed.data;
+  return sampling === 'fair' ? { ...rest, sampling } : rest;
 }
 
 /** Check the output folder before any data is loaded: a folder (or nothing yet), writable. */
@@ -142,6 +148,7 @@ export function trainerFor(
     hyper: hyperOf(job),
     data,
     seed: job.seed,
+    ...(job.sampling ? { sampling: job.sampling } : {}),
     ...(job.threads ? { threads: job.threads } : {}),
     ...(dir ? { checkpointDir: dir } : {}),
     // Everything that shapes the data; the folder, threads and data dir do not change results.
@@ -216,6 +223,7 @@ export async function runSupernetTraining(
       train_images: data.train.n,
       valid_images: data.valid.n,
       augment_padding: data.cropFlipPadding ?? null,
+      sampling: job.sampling ?? 'uniform',
       channels: job.channels ?? null,
       cells: job.cells ?? null,
       params: trainer.params.numel('trainable'),

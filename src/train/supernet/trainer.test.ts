@@ -12,7 +12,9 @@ import { maxAbsDiff, randomInput, randomStore } from '../../../test/helpers/netw
 import { NaskitError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
 import { evaluatePath, recalibrate } from './subnet-eval.js';
-import { DEFAULT_HYPER, SupernetTrainer, type SupernetTrainerOptions } from './trainer.js';
+import { BatchLoader } from '../../data/batches.js';
+import { Sgd, clipGradNorm } from '../../runtime/optim.js';
+import { DEFAULT_HYPER, SupernetTrainer, type SupernetTrainerOptions, fairPaths } from './trainer.js';
 
 const SMALL = { classes: 4, inputShape: [3, 8, 8] as const, channels: 4, cells: 1 };
 const dirs: string[] = [];
@@ -199,6 +201,88 @@ describe('SupernetTrainer', () => {
     );
     expect(() => new SupernetTrainer(trainerOptions({ hyper: { ...DEFAULT_HYPER, lr: -1 } }))).toThrow(
       /lr must be > 0/,
+    );
+  });
+});
+
+describe('fair path sampling (FairNAS)', () => {
+  it('a group gives every edge every op exactly once, reproducibly', () => {
+    const group = fairPaths(6, 5, new Rng(9));
+    expect(group).toHaveLength(5);
+    for (let e = 0; e < 6; e++) expect(group.map((p) => p[e]).sort()).toEqual([0, 1, 2, 3, 4]);
+    expect(fairPaths(6, 5, new Rng(9))).toEqual(group);
+    expect(fairPaths(6, 5, new Rng(10))).not.toEqual(group);
+  });
+
+  it('one update from the summed gradients of the group, clipped once', async () => {
+    const trainer = new SupernetTrainer(trainerOptions({ sampling: 'fair' }));
+    try {
+      const [batch] = new BatchLoader(data().train, {
+        batchSize: 16,
+        normalization: unitScale(3),
+        shuffle: false,
+        dropLast: true,
+      }).epoch(0);
+      const paths = trainer.fairGroup(new Rng(4));
+      const expected = trainer.params.clone();
+      const sum = new Map<string, Float32Array>();
+      for (const path of paths) {
+        const { program, feeds } = await trainer.programs.train(path);
+        const r = await program.run(expected, batch!.input, batch!.labels, feeds);
+        const active = trainer.activeParams(path);
+        for (const [name, g] of r.grads) {
+          if (!active.has(name)) continue;
+          const acc = sum.get(name) ?? new Float32Array(g.length);
+          for (let i = 0; i < g.length; i++) acc[i]! += g[i]!;
+          sum.set(name, acc);
+        }
+      }
+      // the group trains more parameters than any one of its paths
+      for (const path of paths) expect(sum.size).toBeGreaterThan(trainer.activeParams(path).size);
+      clipGradNorm(sum, DEFAULT_HYPER.gradClip);
+      new Sgd({ momentum: 0.9, weightDecay: DEFAULT_HYPER.weightDecay }).step(expected, sum, 0.05);
+      await trainer.weightStepGroup(batch!, paths, 0.05);
+      for (const n of expected.names()) expect(trainer.params.get(n), n).toEqual(expected.get(n));
+    } finally {
+      await trainer.release();
+    }
+  });
+
+  it('trains, resumes bit for bit, and is refused where it does not apply', async () => {
+    const dirA = tempDir();
+    const a = new SupernetTrainer(trainerOptions({ sampling: 'fair', checkpointDir: dirA }));
+    a.resume();
+    const records = await a.train();
+    await a.release();
+    expect(records[2]!.train_loss).toBeLessThan(records[0]!.train_loss);
+    const dirB = tempDir();
+    let stopAfter = 2;
+    const b = new SupernetTrainer(
+      trainerOptions({
+        sampling: 'fair',
+        checkpointDir: dirB,
+        onEpoch: () => {
+          if (--stopAfter === 0) throw new Error('interrupted');
+        },
+      }),
+    );
+    b.resume();
+    await expect(b.train()).rejects.toThrow('interrupted');
+    await b.release();
+    // a uniform trainer does not take the fair checkpoint
+    const uniform = new SupernetTrainer(trainerOptions({ checkpointDir: dirB }));
+    expect(() => uniform.resume()).toThrow(/different supernet training \(sampling/);
+    await uniform.release();
+    const c = new SupernetTrainer(trainerOptions({ sampling: 'fair', checkpointDir: dirB }));
+    expect(c.resume()).toBe(true);
+    await c.train();
+    await c.release();
+    for (const n of a.params.names()) expect(c.params.get(n), n).toEqual(a.params.get(n));
+    expect(() => new SupernetTrainer(trainerOptions({ sampling: 'fair', mode: 'mixed' }))).toThrow(
+      /fair path sampling needs single-path mode on nb201/,
+    );
+    expect(() => new SupernetTrainer(trainerOptions({ sampling: 'often' as never }))).toThrow(
+      /unknown path sampling 'often'/,
     );
   });
 });

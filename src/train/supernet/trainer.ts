@@ -6,7 +6,10 @@
  *   its optimizer steps).
  * - `single-path` (SPOS / GeNAS): each step draws one path from the sampler and trains only its ops;
  *   parameters off the path are not stepped (no momentum, no weight decay), as PyTorch skips
- *   parameters without a gradient.
+ *   parameters without a gradient. With `sampling: 'fair'` (FairNAS' strict fairness) a step draws
+ *   as many paths as there are ops, each edge taking every op exactly once across them (a random
+ *   permutation per edge), sums their gradients on the same batch and takes one update: every op is
+ *   trained at every step.
  * Weights: SGD (momentum, optional Nesterov, weight decay), gradient-norm clipping, a per-epoch cosine
  * schedule from `lr` to `lrMin` (epoch e uses the value at e; DARTS' code steps its scheduler before
  * the epoch and so starts one value later).
@@ -89,6 +92,18 @@ export interface SupernetData {
 /** Draws a single-path step's path. */
 export type PathSampler = (rng: Rng) => number[];
 
+/** How a single-path step chooses its paths: one uniform path, or FairNAS' group of ops-many paths. */
+export type PathSampling = 'uniform' | 'fair';
+
+/**
+ * FairNAS' strict-fairness group: `ops` paths over `edges` edges where edge e takes op perm_e[j] in
+ * path j, perm_e a uniform random permutation of 0..ops−1.
+ */
+export function fairPaths(edges: number, ops: number, rng: Rng): number[][] {
+  const perms = Array.from({ length: edges }, () => rng.shuffle(Array.from({ length: ops }, (_, i) => i)));
+  return Array.from({ length: ops }, (_, j) => perms.map((perm) => perm[j]!));
+}
+
 export interface EpochRecord {
   epoch: number;
   lr: number;
@@ -123,6 +138,8 @@ export interface SupernetTrainerOptions {
   threads?: number;
   /** Single-path: the path of each step (default: the space's own uniform sampler). */
   sampler?: PathSampler;
+  /** Single-path: one path per step (default) or FairNAS' fair group (nb201: every edge takes every op). */
+  sampling?: PathSampling;
   /** Where `checkpoint.safetensors` and `init.safetensors` live; resumes from it when present. */
   checkpointDir?: string;
   /**
@@ -245,6 +262,19 @@ export class SupernetTrainer {
     });
     this.schedule = makeSchedule({ kind: 'cosine', lr: hyper.lr, etaMin: hyper.lrMin, total: hyper.epochs });
     this.sampler = options.sampler ?? ((rng) => this.supernet.pathOf(space.sample(rng)));
+    const sampling = options.sampling ?? 'uniform';
+    if (sampling !== 'uniform' && sampling !== 'fair') {
+      throw new NaskitError(
+        'invalid_argument',
+        `unknown path sampling '${String(sampling)}'; use uniform or fair`,
+      );
+    }
+    if (sampling === 'fair' && (mode !== 'single-path' || space.name !== 'nb201' || options.sampler)) {
+      throw new NaskitError(
+        'invalid_argument',
+        `fair path sampling needs single-path mode on nb201 (every edge chooses among all ops) and no custom sampler; got mode ${mode} on ${space.name}`,
+      );
+    }
     this.ownsPrograms = !options.programs;
     this.programs =
       options.programs ??
@@ -320,6 +350,8 @@ export class SupernetTrainer {
         config: this.options.supernet,
         hyper: this.options.hyper,
         seed: this.options.seed,
+        // Only when not the default, so checkpoints written before fair sampling existed still resume.
+        ...(this.options.sampling === 'fair' ? { sampling: 'fair' } : {}),
         ...(this.options.identity ?? {}),
       }),
     ) as Record<string, unknown>;
@@ -371,8 +403,10 @@ export class SupernetTrainer {
         vCorrect += v.correct;
         vSeen += v.n;
       }
-      const path = this.mode === 'single-path' ? this.sampler(pathRng) : null;
-      const r = await this.weightStep(batch, path, lr);
+      const r =
+        this.options.sampling === 'fair'
+          ? await this.weightStepGroup(batch, this.fairGroup(pathRng), lr)
+          : await this.weightStep(batch, this.mode === 'single-path' ? this.sampler(pathRng) : null, lr);
       loss += r.loss * batch.size;
       correct += r.correct;
       seen += batch.size;
@@ -498,6 +532,41 @@ export class SupernetTrainer {
     if (this.options.hyper.gradClip > 0) clipGradNorm(grads, this.options.hyper.gradClip);
     this.weights.step(this.params, grads, lr);
     return { loss: r.loss, correct: r.correct };
+  }
+
+  /** A fair group of paths (see fairPaths) for this supernet's edges and ops. */
+  fairGroup(rng: Rng): number[][] {
+    return fairPaths(this.supernet.edges.length, this.supernet.ops.length, rng);
+  }
+
+  /**
+   * One update from several paths on the same batch (FairNAS): each path's gradients of its own
+   * parameters are summed, the sum clipped, one SGD step. Loss and correct count are the paths' means.
+   */
+  async weightStepGroup(
+    batch: Batch,
+    paths: readonly Path[],
+    lr: number,
+  ): Promise<{ loss: number; correct: number }> {
+    const sum = new Map<string, Float32Array>();
+    let loss = 0;
+    let correct = 0;
+    for (const path of paths) {
+      const { program, feeds } = await this.programs.train(path);
+      const r = await program.run(this.params, batch.input, batch.labels, feeds);
+      const active = this.programs.fedPath ? this.activeParams(path) : null;
+      for (const [name, g] of r.grads) {
+        if (active && !active.has(name)) continue;
+        const acc = sum.get(name);
+        if (acc) for (let i = 0; i < g.length; i++) acc[i]! += g[i]!;
+        else sum.set(name, Float32Array.from(g));
+      }
+      loss += r.loss / paths.length;
+      correct += r.correct / paths.length;
+    }
+    if (this.options.hyper.gradClip > 0) clipGradNorm(sum, this.options.hyper.gradClip);
+    this.weights.step(this.params, sum, lr);
+    return { loss, correct };
   }
 
   /** Trainable parameters a path uses (its own network's), cached by path. */
