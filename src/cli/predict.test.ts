@@ -124,6 +124,9 @@ describe('naskit predict', () => {
       'maml-cv,reptile',
       '--features',
       'graph+scores',
+      '--cv-candidates',
+      'all',
+      '--cv-report',
       '--json',
     ]);
     expect(r.code).toBe(0);
@@ -134,6 +137,11 @@ describe('naskit predict', () => {
     const cv = json.results.filter((x) => x.method === 'maml-cv');
     expect(cv.map((x) => x.shots)).toEqual([0, 10]);
     expect(cv[1]!.choices!.length).toBe(2);
+    // --cv-report: every candidate of the whole grid, with its score on the shots and on the query set
+    const candidates = (cv[1] as { candidates?: { label: string; cv: number[]; query: number[] }[] })
+      .candidates!;
+    expect(candidates.length).toBeGreaterThan(10);
+    for (const c of candidates) expect([c.cv.length, c.query.length]).toEqual([2, 2]);
     for (const c of cv[1]!.choices!) expect(c).toMatch(/^(own|pooled|ensemble):\d+(@[\d.e-]+)?$/);
     expect(json.budgets['maml-cv']!.full).toBeGreaterThan(json.budgets.reptile!.full);
     // the score features (params, flops by default) were cached per space; a second pass reuses them
@@ -152,6 +160,19 @@ describe('naskit predict', () => {
     ]);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain("--features: 'scores' is not one of graph, graph+scores");
+    const unknown = await run([
+      'predict',
+      'meta-eval',
+      ...args,
+      '--holdout',
+      'nb201/taskB',
+      '--method',
+      'reptile-cv',
+      '--cv-candidates',
+      'own:default,pooled:7@0.001',
+    ]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain("CV candidate 'pooled:7@0.001' is not in the grid");
   });
 
   it('settings lists extra tables with their metric direction', async () => {

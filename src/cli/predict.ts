@@ -6,7 +6,7 @@
  *       [--shots 0,10,20,50,100] [--seeds 5] [--seed 0] [--data-dir D]
  *       [--extra-table F --space S [--metric M[:min]]]... [--settings all|none|a,b,...] [--json]
  *       [--features graph|graph+scores [--score-features params,flops,...] [--cache-dir D]]
- *       [--cv-starts own,pooled,ensemble] [--cv-folds 5] [--cv-repeats 1] [--cv-report]
+ *       [--cv-starts own,pooled,ensemble] [--cv-folds 5] [--cv-repeats 1] [--cv-candidates LIST|all] [--cv-report]
  *       few-shot transfer: learn on all other settings, adapt on k shots of the held-out one, and print
  *       Spearman ρ / Kendall τ (mean ± std over seeds) on the rest of its architectures
  *   predict scores --score-features LIST [--cache-dir D] [--data-dir D] [--settings ...]
@@ -50,13 +50,14 @@ interface SettingFlags {
 type MetaEvalFlags = SettingFlags &
   Omit<
     MetaEvalJob,
-    keyof SettingsSelection | 'methods' | 'shots' | 'features' | 'scoreFeatures' | 'cvStarts'
+    keyof SettingsSelection | 'methods' | 'shots' | 'features' | 'scoreFeatures' | 'cvStarts' | 'cvCandidates'
   > & {
     method: string;
     shots: string;
     features?: string;
     scoreFeatures?: string;
     cvStarts?: string;
+    cvCandidates?: string;
     json?: boolean;
     quiet?: boolean;
   };
@@ -257,6 +258,9 @@ export async function predictMetaEval(flags: MetaEvalFlags): Promise<string> {
       ...(cvStarts !== undefined ? { cvStarts } : {}),
       ...(flags.cvFolds !== undefined ? { cvFolds: flags.cvFolds } : {}),
       ...(flags.cvRepeats !== undefined ? { cvRepeats: flags.cvRepeats } : {}),
+      ...(flags.cvCandidates !== undefined
+        ? { cvCandidates: flags.cvCandidates === 'all' ? ('all' as const) : parseList(flags.cvCandidates) }
+        : {}),
       cvReport: Boolean(flags.cvReport),
     },
     progressLog(flags),
@@ -451,6 +455,10 @@ export function register(program: Command): void {
       '--cv-repeats <n>',
       `maml-cv / reptile-cv: fold draws whose out-of-fold Spearman is averaged (default ${DEFAULT_META_EVAL.cv.repeats})`,
       parsePositiveInt,
+    )
+    .option(
+      '--cv-candidates <list>',
+      `maml-cv / reptile-cv: the candidates that compete (labels such as own:default, pooled:10@0.001, ensemble:10@0.001), or 'all' for the whole grid (default ${DEFAULT_META_EVAL.cv.only?.join(',') ?? 'all'})`,
     )
     .option(
       '--cv-report',

@@ -177,6 +177,19 @@ describe('CV-chosen adaptation', () => {
     expect(again).toEqual(two);
   });
 
+  it('with `only`, the kept candidates score as in the whole grid, and unknown names are refused', async () => {
+    const whole = (await choose(held.targets, 1)).choice.scores;
+    const only = ['own:default', 'pooled:5@0.001', 'ensemble:15@0.003'];
+    const some = (await choose(held.targets, 1, { ...CV, only })).choice;
+    // own's default here is 3 steps at 1e-3
+    expect([...some.scores.keys()]).toEqual(['own:3@0.001', 'pooled:5@0.001', 'ensemble:15@0.003']);
+    for (const [label, score] of some.scores) expect(score, label).toBe(whole.get(label));
+    expect(some.scores.get(some.candidate.label)).toBe(Math.max(...some.scores.values()));
+    expect(() => cvCandidates({ ...CV, only: ['pooled:7@0.001'] }, ADAPT, ADAPT)).toThrow(
+      /CV candidate 'pooled:7@0.001' is not in the grid; choose among own:default, pooled:default, own:0/,
+    );
+  });
+
   it('falls back to the default adaptation below minShots and refuses a bad config', async () => {
     const { own, pooled } = await starts();
     const few = support.slice(0, 5);

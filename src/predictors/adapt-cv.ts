@@ -35,6 +35,12 @@ export interface CvConfig {
   lrs: readonly number[];
   /** Which starts compete: the method's own, the pooled one, and their ensemble. */
   starts: readonly CvStart[];
+  /**
+   * Only these candidates compete (labels as `cvCandidates` makes them; `own:default` and
+   * `pooled:default` name a start's default adaptation); absent: the whole grid. Fewer candidates
+   * mean less of the noise of picking the best of many out-of-fold scores measured on k shots.
+   */
+  only?: readonly string[];
 }
 
 /** An initialization and how a method adapts from it by default. */
@@ -92,8 +98,32 @@ function label(start: CvStart, steps: number, lr: number): string {
   return steps === 0 ? `${start}:0` : `${start}:${steps}@${lr}`;
 }
 
-/** Candidates in the tie-break order: own, pooled, ensemble; each 0 steps, default, grid by steps then rate. */
+/**
+ * Candidates in the tie-break order: own, pooled, ensemble; each 0 steps, default, grid by steps then
+ * rate; then `only` keeps those it names (an unknown name is refused, listing the grid).
+ */
 export function cvCandidates(c: CvConfig, own: AdaptConfig, pooled: AdaptConfig | undefined): CvCandidate[] {
+  const all = gridCandidates(c, own, pooled);
+  if (!c.only) return all;
+  const alias = (start: 'own' | 'pooled', d: AdaptConfig | undefined): [string, string] => [
+    `${start}:default`,
+    d ? label(start, d.steps, d.lr) : '',
+  ];
+  const aliases = new Map([alias('own', own), alias('pooled', pooled)]);
+  const wanted = new Set(c.only.map((l) => aliases.get(l) ?? l));
+  const known = new Set(all.map((x) => x.label));
+  for (const l of c.only) {
+    if (!known.has(aliases.get(l) ?? l)) {
+      throw new NaskitError(
+        'invalid_config',
+        `CV candidate '${l}' is not in the grid; choose among own:default, pooled:default, ${[...known].join(', ')}`,
+      );
+    }
+  }
+  return all.filter((x) => wanted.has(x.label));
+}
+
+function gridCandidates(c: CvConfig, own: AdaptConfig, pooled: AdaptConfig | undefined): CvCandidate[] {
   const points = (dflt: AdaptConfig | undefined): { steps: number; lr: number }[] => {
     const list = [{ steps: 0, lr: 0 }];
     if (dflt && dflt.steps > 0) list.push({ steps: dflt.steps, lr: dflt.lr });
@@ -140,6 +170,8 @@ export class ShotCv {
   /** Per repeat, the folds (indices into the support). */
   private readonly folds: number[][][];
   private readonly memo = new Map<string, Promise<Float64Array>>();
+  /** Step counts some candidate needs, by `${start name}|${rate}` (one fold run serves them all). */
+  private readonly plan = new Map<string, Set<number>>();
   private readonly truth: Float64Array;
 
   /**
@@ -189,6 +221,15 @@ export class ShotCv {
       };
     }
     const candidates = cvCandidates(this.config, own.adapt, pooled?.adapt);
+    for (const cand of candidates) {
+      const specs = cand.start === 'own' ? [own] : cand.start === 'pooled' ? [pooled!] : [own, pooled!];
+      for (const spec of specs) {
+        const key = `${spec.name}|${cand.steps === 0 ? spec.adapt.lr : cand.lr}`;
+        const steps = this.plan.get(key) ?? new Set<number>();
+        steps.add(cand.steps);
+        this.plan.set(key, steps);
+      }
+    }
     const scores = new Map<string, number>();
     let best: CvCandidate | undefined;
     let bestScore = -Infinity;
@@ -282,14 +323,8 @@ export class ShotCv {
   }
 
   private async runFolds(spec: CvStartSpec, lr: number, repeat: number): Promise<Map<number, Float64Array>> {
-    // Only the step counts some candidate asks for at this rate: the grid's, and the default's.
-    const stepCounts = [
-      ...new Set([
-        0,
-        ...(this.config.lrs.includes(lr) ? this.config.steps : []),
-        ...(spec.adapt.steps > 0 && spec.adapt.lr === lr ? [spec.adapt.steps] : []),
-      ]),
-    ];
+    // Only the step counts the candidates ask for at this rate (see choose()).
+    const stepCounts = [...(this.plan.get(`${spec.name}|${lr}`) ?? [])];
     const k = this.support.length;
     const out = new Map(stepCounts.map((s) => [s, new Float64Array(k)]));
     const folds = this.folds[repeat]!;

@@ -31,7 +31,7 @@ import {
   pretrainMultiTask,
   pretrainPooled,
 } from './meta.js';
-import { type CvConfig, type CvStartSpec, ShotCv, cvCandidates } from './adapt-cv.js';
+import { type CvConfig, type CvStartSpec, ShotCv, checkCvConfig, cvCandidates } from './adapt-cv.js';
 import type { EncodedSet } from './encoding.js';
 import type { ModelDef } from './models.js';
 import { encodeFor, makeModel } from './predictor.js';
@@ -271,6 +271,17 @@ export function resolveHoldout(settings: readonly Setting[], holdout: string): S
   return [found];
 }
 
+/** The CV methods' settings and candidates, resolved before any loading or training so a bad name fails fast. */
+export function checkCvMethods(methods: readonly Method[], config: MetaEvalConfig): void {
+  for (const m of methods) {
+    const parts = cvParts(m, config);
+    if (!parts) continue;
+    checkCvConfig(config.cv);
+    const own = parts.own === 'maml' ? config.mamlAdapt : config.reptileAdapt;
+    cvCandidates(config.cv, own, parts.pooled ? config.finetuneAdapt : undefined);
+  }
+}
+
 function checkOptions(o: MetaEvalOptions): void {
   for (const m of o.methods) {
     if (!(METHODS as readonly string[]).includes(m)) {
@@ -301,6 +312,7 @@ function taskData(model: ModelDef, s: Setting, features: Features): TaskData {
 export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
   checkOptions(o);
   const config = o.config ?? DEFAULT_META_EVAL;
+  checkCvMethods(o.methods, config);
   const log = o.log ?? (() => {});
   const base = new Rng(o.seed ?? 0);
   if (!(FEATURES as readonly string[]).includes(config.features)) {

@@ -8,6 +8,7 @@ import {
   type Features,
   type MetaEvalResult,
   type Method,
+  checkCvMethods,
   runMetaEval,
 } from '../../predictors/meta-eval.js';
 import type { CvStart } from '../../predictors/adapt-cv.js';
@@ -57,6 +58,8 @@ export interface MetaEvalJob extends SettingsSelection {
   cvFolds?: number;
   /** Fold draws of the CV methods (their out-of-fold Spearman values are averaged). */
   cvRepeats?: number;
+  /** The candidates the CV methods choose among (adapt-cv.ts labels), or 'all' for the whole grid. */
+  cvCandidates?: readonly string[] | 'all';
   /** CV methods also report every candidate's Spearman on the query set (a diagnostic). */
   cvReport?: boolean;
 }
@@ -79,6 +82,9 @@ export async function metaEvalJob(job: MetaEvalJob, log: (m: string) => void): P
     config.cv.minShots = Math.max(config.cv.minShots, job.cvFolds);
   }
   if (job.cvRepeats) config.cv.repeats = job.cvRepeats;
+  if (job.cvCandidates === 'all') delete config.cv.only;
+  else if (job.cvCandidates) config.cv.only = [...job.cvCandidates];
+  checkCvMethods(job.methods, config);
   let settings = await loadSettings(job, log);
   if (config.features === 'graph+scores') {
     const t0 = performance.now();
