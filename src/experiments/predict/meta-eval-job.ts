@@ -6,6 +6,7 @@ import { releasePrograms, setPredictorThreads } from '../../predictors/engine.js
 import {
   DEFAULT_META_EVAL,
   type Features,
+  type MetaEvalConfig,
   type MetaEvalResult,
   type Method,
   checkCvMethods,
@@ -64,8 +65,8 @@ export interface MetaEvalJob extends SettingsSelection {
   cvReport?: boolean;
 }
 
-export async function metaEvalJob(job: MetaEvalJob, log: (m: string) => void): Promise<MetaEvalResult> {
-  if (job.threads) setPredictorThreads(job.threads);
+/** The meta-eval settings a job asks for: DEFAULT_META_EVAL with the job's changes. */
+export function metaEvalConfig(job: Omit<MetaEvalJob, keyof SettingsSelection>): MetaEvalConfig {
   const config = structuredClone(DEFAULT_META_EVAL);
   if (job.metaIterations) {
     config.maml.iterations = job.metaIterations;
@@ -76,7 +77,13 @@ export async function metaEvalJob(job: MetaEvalJob, log: (m: string) => void): P
   if (job.contextEverywhere) config.model.contextEverywhere = true;
   if (job.budget) config.budget = job.budget;
   if (job.features) config.features = job.features;
-  if (job.cvStarts) config.cv.starts = [...job.cvStarts];
+  if (job.cvStarts) {
+    const starts = [...job.cvStarts];
+    config.cv.starts = starts;
+    // The default candidates of starts that no longer compete drop out (own:default is own's).
+    if (config.cv.only)
+      config.cv.only = config.cv.only.filter((l) => starts.some((s) => l.startsWith(`${s}:`)));
+  }
   if (job.cvFolds) {
     config.cv.folds = job.cvFolds;
     config.cv.minShots = Math.max(config.cv.minShots, job.cvFolds);
@@ -84,6 +91,12 @@ export async function metaEvalJob(job: MetaEvalJob, log: (m: string) => void): P
   if (job.cvRepeats) config.cv.repeats = job.cvRepeats;
   if (job.cvCandidates === 'all') delete config.cv.only;
   else if (job.cvCandidates) config.cv.only = [...job.cvCandidates];
+  return config;
+}
+
+export async function metaEvalJob(job: MetaEvalJob, log: (m: string) => void): Promise<MetaEvalResult> {
+  if (job.threads) setPredictorThreads(job.threads);
+  const config = metaEvalConfig(job);
   checkCvMethods(job.methods, config);
   let settings = await loadSettings(job, log);
   if (config.features === 'graph+scores') {
