@@ -149,30 +149,16 @@ describe('naskit predict', () => {
     expect(scores.code).toBe(0);
     const filled = JSON.parse(scores.out) as { spaces: { space: string; architectures: number }[] };
     expect(filled.spaces.map((x) => x.space)).toEqual(['nb201', 'tnb101-micro']);
-    const bad = await run([
-      'predict',
-      'meta-eval',
-      ...args,
-      '--holdout',
-      'nb201/taskB',
-      '--features',
-      'scores',
-    ]);
-    expect(bad.code).toBe(2);
-    expect(bad.err).toContain("--features: 'scores' is not one of graph, graph+scores");
-    const unknown = await run([
-      'predict',
-      'meta-eval',
-      ...args,
-      '--holdout',
-      'nb201/taskB',
-      '--method',
-      'reptile-cv',
-      '--cv-candidates',
-      'own:default,pooled:7@0.001',
-    ]);
-    expect(unknown.code).toBe(2);
-    expect(unknown.err).toContain("CV candidate 'pooled:7@0.001' is not in the grid");
+    const refused = async (extra: string[], message: string) => {
+      const r = await run(['predict', 'meta-eval', ...args, '--holdout', 'nb201/taskB', ...extra]);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(message);
+    };
+    await refused(['--features', 'scores'], "--features: 'scores' is not one of graph, graph+scores");
+    await refused(
+      ['--method', 'reptile-cv', '--cv-candidates', 'own:default,pooled:7@0.001'],
+      "CV candidate 'pooled:7@0.001' is not in the grid",
+    );
   });
 
   it('settings lists extra tables with their metric direction', async () => {

@@ -53,6 +53,25 @@ function trainerOptions(over: Partial<SupernetTrainerOptions> = {}): SupernetTra
   };
 }
 
+/** Train in a fresh checkpoint folder until the end of epoch `epochs`, then stop as a crash would. */
+async function interruptedAfter(epochs: number, over: Partial<SupernetTrainerOptions> = {}): Promise<string> {
+  const dir = tempDir();
+  let left = epochs;
+  const t = new SupernetTrainer(
+    trainerOptions({
+      ...over,
+      checkpointDir: dir,
+      onEpoch: () => {
+        if (--left === 0) throw new Error('interrupted');
+      },
+    }),
+  );
+  t.resume();
+  await expect(t.train()).rejects.toThrow('interrupted');
+  await t.release();
+  return dir;
+}
+
 async function gradsOf(
   net: Parameters<typeof TrainStep.create>[0],
   store: ParamStore,
@@ -148,19 +167,7 @@ describe('SupernetTrainer', () => {
     await a.train();
     await a.release();
 
-    const dirB = tempDir();
-    let stopAfter = 1;
-    const b = new SupernetTrainer(
-      trainerOptions({
-        checkpointDir: dirB,
-        onEpoch: () => {
-          if (--stopAfter === 0) throw new Error('interrupted');
-        },
-      }),
-    );
-    b.resume();
-    await expect(b.train()).rejects.toThrow('interrupted');
-    await b.release();
+    const dirB = await interruptedAfter(1);
     const c = new SupernetTrainer(trainerOptions({ checkpointDir: dirB }));
     expect(c.resume()).toBe(true);
     expect(c.epoch).toBe(1);
@@ -255,20 +262,7 @@ describe('fair path sampling (FairNAS)', () => {
     const records = await a.train();
     await a.release();
     expect(records[2]!.train_loss).toBeLessThan(records[0]!.train_loss);
-    const dirB = tempDir();
-    let stopAfter = 2;
-    const b = new SupernetTrainer(
-      trainerOptions({
-        sampling: 'fair',
-        checkpointDir: dirB,
-        onEpoch: () => {
-          if (--stopAfter === 0) throw new Error('interrupted');
-        },
-      }),
-    );
-    b.resume();
-    await expect(b.train()).rejects.toThrow('interrupted');
-    await b.release();
+    const dirB = await interruptedAfter(2, { sampling: 'fair' });
     // a uniform trainer does not take the fair checkpoint
     const uniform = new SupernetTrainer(trainerOptions({ checkpointDir: dirB }));
     expect(() => uniform.resume()).toThrow(/different supernet training \(sampling/);
