@@ -7,8 +7,9 @@
  * model's standardized over its scores of the k support architectures, are ranked against the support
  * targets (Spearman). With R repeats the folds are drawn R times and the R Spearman values averaged
  * (less noise from which shots share a fold, at R times the cost). The best candidate (first in a fixed
- * order on ties, simplest first) is then adapted on all k shots. Nothing here reads a target outside the support: callers pass targets that
- * are NaN elsewhere, and a NaN that reached a loss would fail loudly.
+ * order on ties, simplest first) is then adapted on all k shots; `only` narrows the candidates. Nothing
+ * here reads a target outside the support: callers pass targets that are NaN elsewhere, and a NaN that
+ * reached a loss would fail loudly.
  */
 import type { ParamStore } from '../runtime/params.js';
 import { spearman } from '../stats/correlation.js';
