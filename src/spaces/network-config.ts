@@ -56,6 +56,11 @@ export interface Supernet<A = unknown> extends NetworkSpec {
   readonly ops: readonly string[];
   /** Every edge the path chooses an op for, in path order (e.g. 'normal/edge_0_2'). */
   readonly edges: readonly string[];
+  /**
+   * Whether every edge takes any of `ops` whatever the other edges take, so that every combination is a
+   * path (NB201); false where edges depend on each other (DARTS: two inputs per node, others unused).
+   */
+  readonly independentEdges: boolean;
   /** The α parameters (mixed mode; the same layout is used to derive an architecture). */
   readonly alphas: readonly AlphaSpec[];
   /** The path that builds exactly `arch`: one op index per edge, -1 where the edge is unused. */

@@ -140,6 +140,7 @@ export function dartsSupernet(config: SupernetConfig): Supernet<DartsArch> {
     mode,
     ops: DARTS_SUPERNET_OPS,
     edges,
+    independentEdges: false,
     alphas: CELL_TYPES.map((type) => ({
       name: dartsAlphaName(type),
       edges: edges.filter((e) => e.startsWith(`${type}/`)),

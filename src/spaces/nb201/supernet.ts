@@ -113,6 +113,7 @@ export function nb201Supernet(config: SupernetConfig): Supernet<Nb201Arch> {
     mode,
     ops: NB201_OPS,
     edges,
+    independentEdges: true,
     alphas: [{ name: NB201_ALPHA, edges }],
     forward,
     pathOf: (arch) => opIndices(arch),

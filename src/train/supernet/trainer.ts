@@ -269,10 +269,13 @@ export class SupernetTrainer {
         `unknown path sampling '${String(sampling)}'; use uniform or fair`,
       );
     }
-    if (sampling === 'fair' && (mode !== 'single-path' || space.name !== 'nb201' || options.sampler)) {
+    if (
+      sampling === 'fair' &&
+      (mode !== 'single-path' || !this.supernet.independentEdges || options.sampler)
+    ) {
       throw new NaskitError(
         'invalid_argument',
-        `fair path sampling needs single-path mode on nb201 (every edge chooses among all ops) and no custom sampler; got mode ${mode} on ${space.name}`,
+        `fair path sampling needs single-path mode on nb201 (a space whose every edge chooses among all ops independently) and no custom sampler; got mode ${mode} on ${space.name}`,
       );
     }
     this.ownsPrograms = !options.programs;
@@ -522,6 +525,17 @@ export class SupernetTrainer {
 
   /** One weight step (SGD) on a training batch, on `path` in single-path mode. */
   async weightStep(batch: Batch, path: Path | null, lr: number): Promise<{ loss: number; correct: number }> {
+    const r = await this.pathGrads(batch, path);
+    if (this.options.hyper.gradClip > 0) clipGradNorm(r.grads, this.options.hyper.gradClip);
+    this.weights.step(this.params, r.grads, lr);
+    return { loss: r.loss, correct: r.correct };
+  }
+
+  /** Loss and weight gradients of one path (null: the mixed supernet), restricted to the path's own parameters. */
+  private async pathGrads(
+    batch: Batch,
+    path: Path | null,
+  ): Promise<{ loss: number; correct: number; grads: Map<string, Float32Array> }> {
     const { program, feeds } = await this.programs.train(path);
     const r = await program.run(this.params, batch.input, batch.labels, feeds);
     let grads = r.grads;
@@ -529,9 +543,7 @@ export class SupernetTrainer {
       const active = this.activeParams(path);
       grads = new Map([...grads].filter(([n]) => active.has(n)));
     }
-    if (this.options.hyper.gradClip > 0) clipGradNorm(grads, this.options.hyper.gradClip);
-    this.weights.step(this.params, grads, lr);
-    return { loss: r.loss, correct: r.correct };
+    return { loss: r.loss, correct: r.correct, grads };
   }
 
   /** A fair group of paths (see fairPaths) for this supernet's edges and ops. */
@@ -552,11 +564,8 @@ export class SupernetTrainer {
     let loss = 0;
     let correct = 0;
     for (const path of paths) {
-      const { program, feeds } = await this.programs.train(path);
-      const r = await program.run(this.params, batch.input, batch.labels, feeds);
-      const active = this.programs.fedPath ? this.activeParams(path) : null;
+      const r = await this.pathGrads(batch, path);
       for (const [name, g] of r.grads) {
-        if (active && !active.has(name)) continue;
         const acc = sum.get(name);
         if (acc) for (let i = 0; i < g.length; i++) acc[i]! += g[i]!;
         else sum.set(name, Float32Array.from(g));
