@@ -35,6 +35,7 @@ import {
   rawScores,
 } from '../experiments/predict/score-features.js';
 import { type SettingsSelection, listSettings, loadSettings } from '../experiments/predict/settings.js';
+import { meanStd } from '../stats/summary.js';
 import { NaskitError } from '../util/errors.js';
 import { parseList, parseNonNegativeInt, parsePositiveInt } from './parse.js';
 
@@ -213,7 +214,7 @@ export function formatMetaEval(r: MetaEvalResult): string {
   if (reported.length > 0)
     lines.push('', 'CV candidates (mean over draws: out-of-fold on the shots / on the query set):');
   for (const x of reported) {
-    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    const mean = (v: number[]) => meanStd(v).mean;
     const byQuery = [...x.candidates!].sort((a, b) => mean(b.query) - mean(a.query));
     lines.push(
       `${x.setting} ${x.method} k=${x.shots}: ` +

@@ -278,12 +278,11 @@ export function resolveHoldout(settings: readonly Setting[], holdout: string): S
 
 /** The CV methods' settings and candidates, resolved before any loading or training so a bad name fails fast. */
 export function checkCvMethods(methods: readonly Method[], config: MetaEvalConfig): void {
-  for (const m of methods) {
-    const parts = cvParts(m, config);
-    if (!parts) continue;
-    checkCvConfig(config.cv);
-    const own = parts.own === 'maml' ? config.mamlAdapt : config.reptileAdapt;
-    cvCandidates(config.cv, own, parts.pooled ? config.finetuneAdapt : undefined);
+  const parts = methods.map((m) => cvParts(m, config)).filter((c) => c !== null);
+  if (parts.length > 0) checkCvConfig(config.cv);
+  for (const p of parts) {
+    const own = p.own === 'maml' ? config.mamlAdapt : config.reptileAdapt;
+    cvCandidates(config.cv, own, p.pooled ? config.finetuneAdapt : undefined);
   }
 }
 
@@ -476,16 +475,19 @@ export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
               : undefined;
             const choice = await shotCv.choose(own, pooled);
             choices.set(method, choice.candidate.label);
+            let pred: Float64Array | undefined;
             if (o.cvReport && shotCv.active) {
               const report = [];
               for (const candidate of cvCandidates(config.cv, own.adapt, pooled?.adapt)) {
                 const p = await shotCv.predict({ ...choice, candidate }, own, pooled, evalRows);
+                if (candidate.label === choice.candidate.label) pred = p;
                 const query = spearman(p, truth, { nonFinite: 'throw' });
                 report.push({ label: candidate.label, cv: choice.scores.get(candidate.label)!, query });
               }
               reports.set(method, report);
             }
-            const pred = await shotCv.predict(choice, own, pooled, evalRows);
+            // The report has already adapted and scored the chosen candidate.
+            pred ??= await shotCv.predict(choice, own, pooled, evalRows);
             memo.set(method, pred);
             return pred;
           }
