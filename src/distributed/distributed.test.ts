@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { startChildWorker, type ChildWorker } from '../../test/helpers/child-worker.js';
 import { startRedisServer, redisServerBinary, type RedisServer } from '../../test/helpers/redis-server.js';
 import { tempDirs } from '../../test/helpers/temp-dirs.js';
@@ -82,6 +82,9 @@ type Child = ChildWorker;
 
 const children: Child[] = [];
 const STALL_SECONDS = 2;
+/** The worker that outlives the SIGKILL test; the Redis-restart test uses it (not "the last started":
+ * two workers start at once, in either order). */
+let survivor: Child | undefined;
 
 /** `naskit worker` in a child process; resolves once it takes jobs. */
 async function childWorker(url: string, ...args: string[]): Promise<Child> {
@@ -359,6 +362,7 @@ describe.skipIf(!binary)(
       } finally {
         await queue.close();
       }
+      survivor = second;
       first!.proc.kill('SIGKILL');
       await first!.exited;
       expect(s.records.size).toBeLessThan(2);
@@ -372,7 +376,11 @@ describe.skipIf(!binary)(
     });
 
     it('Redis stopped mid-run and restarted: coordinator and worker say so and carry on; no result lost or doubled', async () => {
-      const worker = children.at(-1)!;
+      const worker = survivor!;
+      // Whatever happens here, no worker of this test may stay to take the next test's jobs.
+      onTestFinished(() => {
+        if (worker.proc.exitCode === null) worker.proc.kill('SIGKILL');
+      });
       const archs = cells(8, 3);
       const jobs = Array.from({ length: 4 }, (_, i) => chunkJob(archs.slice(2 * i, 2 * i + 2), ['epsilon']));
       const s = sink();
