@@ -15,6 +15,7 @@
  *       search the held-out setting's benchmark with a predictor meta-learned on all other settings;
  *       reports the test metric of the best-validation architecture per budget next to the oracle
  */
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { CV_STARTS, type CvStart } from '../predictors/adapt-cv.js';
 import {
@@ -250,6 +251,7 @@ export async function predictMetaEval(flags: MetaEvalFlags): Promise<string> {
       ...(flags.budget !== undefined ? { budget: flags.budget } : {}),
       ...(flags.hidden !== undefined ? { hidden: flags.hidden } : {}),
       ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
+      workers: flags.workers ?? availableParallelism(),
       contextBank: Boolean(flags.contextBank),
       contextEverywhere: Boolean(flags.contextEverywhere),
       ...(features !== undefined ? { features } : {}),
@@ -466,6 +468,11 @@ export function register(program: Command): void {
       'maml-cv / reptile-cv: also score every candidate on the query set, after the choice (a diagnostic)',
     )
     .option('--threads <n>', 'ONNX Runtime threads per predictor program (default 1)', parsePositiveInt)
+    .option(
+      '--workers <n>',
+      `worker threads: the two start trainings run at once, then the support draws are shared out; 1 runs all on the main thread, same results (default: the ${availableParallelism()} cores)`,
+      parsePositiveInt,
+    )
     .option('--quiet', 'no progress on stderr')
     .option('--json', 'print one JSON object {holdout, results: [{method, shots, spearman_mean, ...}]}')
     .action(async (flags: MetaEvalFlags) => {

@@ -313,12 +313,21 @@ function taskData(model: ModelDef, s: Setting, features: Features): TaskData {
   return { name: s.name, set: encodeSetting(model, s, features), targets: s.targets };
 }
 
-export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
+/** Everything one run's stages share: checked options, the model, and the held-out / training split. */
+export interface MetaEvalPlan {
+  readonly o: MetaEvalOptions;
+  readonly config: MetaEvalConfig;
+  readonly model: ModelDef;
+  readonly held: readonly Setting[];
+  readonly trainSettings: readonly Setting[];
+  readonly base: Rng;
+}
+
+/** Checks the options and settles the model and the split; every thread of a run builds the same plan. */
+export function planMetaEval(o: MetaEvalOptions): MetaEvalPlan {
   checkOptions(o);
   const config = o.config ?? DEFAULT_META_EVAL;
   checkCvMethods(o.methods, config);
-  const log = o.log ?? (() => {});
-  const base = new Rng(o.seed ?? 0);
   if (!(FEATURES as readonly string[]).includes(config.features)) {
     throw new NaskitError(
       'invalid_config',
@@ -344,25 +353,62 @@ export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
       `--holdout ${o.holdout} leaves no setting to learn from; add settings or hold out fewer`,
     );
   }
-  const tasks = trainSettings.map((s) => taskData(model, s, config.features));
-  const seconds: Record<string, number> = {};
+  return { o, config, model, held, trainSettings, base: new Rng(o.seed ?? 0) };
+}
+
+/**
+ * The learned starts come from two independent trainings: 'meta' (multi-task pre-training with
+ * per-setting contexts, then MAML and/or Reptile) and 'pooled' (the pooled model of finetune,
+ * zeroshot and the CV methods' pooled start). A run needs one, both or neither.
+ */
+export type StartGroup = 'meta' | 'pooled';
+
+/** The meta-learners a run trains. */
+function metaLearners(plan: MetaEvalPlan): ('maml' | 'reptile')[] {
+  const { o, config } = plan;
+  const cvs = o.methods.map((m) => cvParts(m, config)).filter((c) => c !== null);
+  return (['maml', 'reptile'] as const).filter(
+    (m) => o.methods.includes('meta-ensemble') || o.methods.includes(m) || cvs.some((c) => c.own === m),
+  );
+}
+
+export function startGroups(plan: MetaEvalPlan): StartGroup[] {
+  const { o, config } = plan;
+  const groups: StartGroup[] = [];
+  if (metaLearners(plan).length > 0) groups.push('meta');
+  const cvs = o.methods.map((m) => cvParts(m, config)).filter((c) => c !== null);
+  if (o.methods.includes('finetune') || o.methods.includes('zeroshot') || cvs.some((c) => c.pooled)) {
+    groups.push('pooled');
+  }
+  return groups;
+}
+
+/** Learned initializations, the meta-learners' context bank, their budgets and stage times. */
+export interface Starts {
+  inits: Map<Method, ParamStore>;
+  bank?: Float32Array[];
+  budgets: Record<string, { full: number; context: number }>;
+  seconds: Record<string, number>;
+}
+
+/** Trains one group of starts (a function of the plan and the group only, not of what ran before). */
+export async function trainStarts(
+  plan: MetaEvalPlan,
+  group: StartGroup,
+  log: (m: string) => void,
+): Promise<Starts> {
+  const { model, config, base } = plan;
+  const tasks = trainingTasks(plan);
+  const starts: Starts = { inits: new Map(), budgets: {}, seconds: {} };
   const timed = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
     const out = await fn();
-    seconds[label] = Number(((performance.now() - t0) / 1000).toFixed(2));
-    log(`${label}: ${seconds[label]} s`);
+    starts.seconds[label] = Number(((performance.now() - t0) / 1000).toFixed(2));
+    log(`${label}: ${starts.seconds[label]} s`);
     return out;
   };
-
-  const inits = new Map<Method, ParamStore>();
-  let bank: Float32Array[] | undefined;
-  const budgets: Record<string, { full: number; context: number }> = {};
-  const ensemble = o.methods.includes('meta-ensemble');
-  const cvs = o.methods.map((m) => cvParts(m, config)).filter((c) => c !== null);
-  const meta = (['maml', 'reptile'] as const).filter(
-    (m) => ensemble || o.methods.includes(m) || cvs.some((c) => c.own === m),
-  );
-  if (meta.length > 0) {
+  if (group === 'meta') {
+    const meta = metaLearners(plan);
     // One multi-task pre-training with per-setting contexts serves both meta-learners; it gets what
     // the more expensive of their meta-training stages leaves of the budget.
     const stageCost = Math.max(...meta.map((m) => metaEvaluations(config[m], m).full));
@@ -382,19 +428,18 @@ export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
         base.fork('multitask'),
       ),
     );
-    if (config.contextBank) bank = contexts;
+    if (config.contextBank) starts.bank = contexts;
     for (const m of meta) {
       const c = { ...config[m], targets: config.targets };
       const learn = m === 'maml' ? metaTrainMaml : metaTrainReptile;
-      inits.set(
+      starts.inits.set(
         m,
         await timed(`meta-train ${m}`, () => learn(model, tasks, c, base.fork(m), undefined, multi)),
       );
       const e = metaEvaluations(config[m], m);
-      budgets[m] = { full: steps + e.full, context: e.context };
+      starts.budgets[m] = { full: steps + e.full, context: e.context };
     }
-  }
-  if (o.methods.includes('finetune') || o.methods.includes('zeroshot') || cvs.some((c) => c.pooled)) {
+  } else {
     const pooled = await timed('pre-train pooled', () =>
       pretrainPooled(
         model,
@@ -404,170 +449,290 @@ export async function runMetaEval(o: MetaEvalOptions): Promise<MetaEvalResult> {
         base.fork('pooled'),
       ),
     );
-    inits.set('finetune', pooled);
-    inits.set('zeroshot', pooled);
-    budgets.finetune = { full: config.budget, context: 0 };
-    budgets.zeroshot = budgets.finetune;
+    starts.inits.set('finetune', pooled);
+    starts.inits.set('zeroshot', pooled);
+    starts.budgets.finetune = { full: config.budget, context: 0 };
+    starts.budgets.zeroshot = starts.budgets.finetune;
   }
-  // A CV method spends its meta-learner's budget, plus the pooled model's when that start competes.
-  for (const m of o.methods) {
-    const parts = cvParts(m, config);
-    if (!parts) continue;
-    const own = budgets[parts.own]!;
-    const pooled = parts.pooled ? config.budget : 0;
-    budgets[m] = { full: own.full + pooled, context: own.context };
-  }
+  return starts;
+}
 
-  const results: MetaEvalRow[] = [];
-  const t0 = performance.now();
-  for (const setting of held) {
-    const set = encodeSetting(model, setting, config.features);
-    const n = set.size;
-    const perKey = new Map<
-      string,
-      {
-        s: number[];
-        t: number[];
-        evaluated: number;
-        choices: string[];
-        candidates: Map<string, CvCandidateReport>;
-      }
-    >();
-    for (let seed = 0; seed < o.seeds; seed++) {
-      for (const k of o.shots) {
-        if (k > n - 2) {
-          log(`${setting.name}: skipping k=${k}, the setting has only ${n} architectures`);
-          continue;
-        }
-        const r = base.fork(`${setting.name}/seed${seed}/k${k}`);
-        const support = r.sampleIndices(n, k);
-        const inSupport = new Set(support);
-        const evalRows = Array.from({ length: n }, (_, i) => i).filter((i) => !inSupport.has(i));
-        const truth = Float64Array.from(evalRows, (i) => setting.targets[i]!);
-        const memo = new Map<Method, Float64Array>();
-        const choices = new Map<Method, string>();
-        const reports = new Map<Method, { label: string; cv: number; query: number }[]>();
-        // CV methods see the support's targets and NaN elsewhere: they cannot read the query's.
-        const masked = new Float64Array(n).fill(Number.NaN);
-        for (const i of support) masked[i] = setting.targets[i]!;
-        let shotCv: ShotCv | undefined;
-        const predict = async (method: Method): Promise<Float64Array> => {
-          const known = memo.get(method);
-          if (known) return known;
-          const parts = cvParts(method, config);
-          if (parts) {
-            shotCv ??= new ShotCv(model, set, support, masked, config.cv, r.fork('cv'));
-            const own: CvStartSpec = {
-              name: parts.own,
-              init: inits.get(parts.own)!,
-              adapt: {
-                ...(parts.own === 'maml' ? config.mamlAdapt : config.reptileAdapt),
-                targets: config.targets,
-                ...(bank ? { contextBank: bank } : {}),
-              },
-            };
-            const pooled: CvStartSpec | undefined = parts.pooled
-              ? {
-                  name: 'pooled',
-                  init: inits.get('finetune')!,
-                  adapt: { ...config.finetuneAdapt, targets: config.targets },
-                }
-              : undefined;
-            const choice = await shotCv.choose(own, pooled);
-            choices.set(method, choice.candidate.label);
-            let pred: Float64Array | undefined;
-            if (o.cvReport && shotCv.active) {
-              const report = [];
-              for (const candidate of cvCandidates(config.cv, own.adapt, pooled?.adapt)) {
-                const p = await shotCv.predict({ ...choice, candidate }, own, pooled, evalRows);
-                if (candidate.label === choice.candidate.label) pred = p;
-                const query = spearman(p, truth, { nonFinite: 'throw' });
-                report.push({ label: candidate.label, cv: choice.scores.get(candidate.label)!, query });
-              }
-              reports.set(method, report);
-            }
-            // The report has already adapted and scored the chosen candidate.
-            pred ??= await shotCv.predict(choice, own, pooled, evalRows);
-            memo.set(method, pred);
-            return pred;
-          }
-          if (method === 'meta-ensemble') {
-            const parts = [await predict('maml'), await predict('reptile')].map(standardized);
-            return Float64Array.from(parts[0]!, (v, i) => v + parts[1]![i]!);
-          }
-          const params = await paramsFor(
-            method,
-            model,
-            inits,
-            set,
-            support,
-            setting.targets,
-            config,
-            r.fork(method),
-            bank,
-          );
-          const pred = await predictRaw(model, params, set, evalRows);
-          memo.set(method, pred);
-          return pred;
-        };
-        for (const method of o.methods) {
-          if (method === 'scratch' && k === 0) continue;
-          const pred = await predict(method);
-          const key = `${method}|${k}`;
-          const acc = perKey.get(key) ?? {
-            s: [],
-            t: [],
-            evaluated: evalRows.length,
-            choices: [],
-            candidates: new Map<string, CvCandidateReport>(),
-          };
-          acc.s.push(spearman(pred, truth, { nonFinite: 'throw' }));
-          acc.t.push(kendall(pred, truth, { nonFinite: 'throw' }));
-          const chosen = choices.get(method);
-          if (chosen !== undefined) acc.choices.push(chosen);
-          for (const c of reports.get(method) ?? []) {
-            const entry = acc.candidates.get(c.label) ?? { label: c.label, cv: [], query: [] };
-            entry.cv.push(round(c.cv));
-            entry.query.push(round(nanToZero(c.query)));
-            acc.candidates.set(c.label, entry);
-          }
-          perKey.set(key, acc);
-        }
-      }
-    }
-    for (const method of o.methods) {
-      for (const k of o.shots) {
-        const acc = perKey.get(`${method}|${k}`);
-        if (!acc) continue;
-        const s = meanStd(acc.s.map(nanToZero));
-        const t = meanStd(acc.t.map(nanToZero));
-        results.push({
-          setting: setting.name,
-          method,
-          shots: k,
-          spearman_mean: round(s.mean),
-          spearman_std: round(s.std),
-          kendall_mean: round(t.mean),
-          kendall_std: round(t.std),
-          spearman: acc.s.map(round),
-          kendall: acc.t.map(round),
-          evaluated: acc.evaluated,
-          ...(acc.choices.length > 0 ? { choices: acc.choices } : {}),
-          ...(acc.candidates.size > 0 ? { candidates: [...acc.candidates.values()] } : {}),
-        });
-      }
-    }
-    log(`${setting.name}: evaluated (${((performance.now() - t0) / 1000).toFixed(1)} s so far)`);
+const encodedTasks = new WeakMap<MetaEvalPlan, TaskData[]>();
+
+/** The training settings, encoded once per plan (both groups learn from them). */
+function trainingTasks(plan: MetaEvalPlan): TaskData[] {
+  let tasks = encodedTasks.get(plan);
+  if (!tasks) {
+    tasks = plan.trainSettings.map((s) => taskData(plan.model, s, plan.config.features));
+    encodedTasks.set(plan, tasks);
   }
-  seconds.evaluate = Number(((performance.now() - t0) / 1000).toFixed(2));
+  return tasks;
+}
+
+/** The groups' starts together, with the CV methods' budgets (their meta-learner's, plus the pooled model's when that start competes). */
+export function mergeStarts(plan: MetaEvalPlan, parts: readonly Starts[]): Starts {
+  const merged: Starts = { inits: new Map(), budgets: {}, seconds: {} };
+  for (const p of parts) {
+    for (const [m, params] of p.inits) merged.inits.set(m, params);
+    if (p.bank) merged.bank = p.bank;
+    Object.assign(merged.budgets, p.budgets);
+    Object.assign(merged.seconds, p.seconds);
+  }
+  for (const m of plan.o.methods) {
+    const parts = cvParts(m, plan.config);
+    if (!parts) continue;
+    const own = merged.budgets[parts.own]!;
+    const pooled = parts.pooled ? plan.config.budget : 0;
+    merged.budgets[m] = { full: own.full + pooled, context: own.context };
+  }
+  return merged;
+}
+
+/** One method's result on one support draw of one shot count. */
+export interface DrawResult {
+  method: Method;
+  shots: number;
+  spearman: number;
+  kendall: number;
+  evaluated: number;
+  choice?: string;
+  report?: { label: string; cv: number; query: number }[];
+}
+
+/**
+ * Every method and shot count on support draw `seed` of held-out setting `setting` (an index into
+ * plan.held). Each draw's randomness is forked from its setting, seed and k, so draws can run in any
+ * order, on any thread, with the same result.
+ */
+export async function evaluateDraw(
+  plan: MetaEvalPlan,
+  starts: Starts,
+  setting: number,
+  seed: number,
+  log: (m: string) => void,
+  encoded: Map<number, EncodedSet> = new Map(),
+): Promise<DrawResult[]> {
+  const { o, config, model, base } = plan;
+  const { inits, bank } = starts;
+  const held = plan.held[setting]!;
+  let set = encoded.get(setting);
+  if (!set) {
+    set = encodeSetting(model, held, config.features);
+    encoded.set(setting, set);
+  }
+  const n = set.size;
+  const out: DrawResult[] = [];
+  for (const k of o.shots) {
+    if (k > n - 2) {
+      if (seed === 0) log(`${held.name}: skipping k=${k}, the setting has only ${n} architectures`);
+      continue;
+    }
+    const r = base.fork(`${held.name}/seed${seed}/k${k}`);
+    const support = r.sampleIndices(n, k);
+    const inSupport = new Set(support);
+    const evalRows = Array.from({ length: n }, (_, i) => i).filter((i) => !inSupport.has(i));
+    const truth = Float64Array.from(evalRows, (i) => held.targets[i]!);
+    const memo = new Map<Method, Float64Array>();
+    const choices = new Map<Method, string>();
+    const reports = new Map<Method, { label: string; cv: number; query: number }[]>();
+    // CV methods see the support's targets and NaN elsewhere: they cannot read the query's.
+    const masked = new Float64Array(n).fill(Number.NaN);
+    for (const i of support) masked[i] = held.targets[i]!;
+    let shotCv: ShotCv | undefined;
+    const predict = async (method: Method): Promise<Float64Array> => {
+      const known = memo.get(method);
+      if (known) return known;
+      const parts = cvParts(method, config);
+      if (parts) {
+        shotCv ??= new ShotCv(model, set, support, masked, config.cv, r.fork('cv'));
+        const own: CvStartSpec = {
+          name: parts.own,
+          init: inits.get(parts.own)!,
+          adapt: {
+            ...(parts.own === 'maml' ? config.mamlAdapt : config.reptileAdapt),
+            targets: config.targets,
+            ...(bank ? { contextBank: bank } : {}),
+          },
+        };
+        const pooled: CvStartSpec | undefined = parts.pooled
+          ? {
+              name: 'pooled',
+              init: inits.get('finetune')!,
+              adapt: { ...config.finetuneAdapt, targets: config.targets },
+            }
+          : undefined;
+        const choice = await shotCv.choose(own, pooled);
+        choices.set(method, choice.candidate.label);
+        let pred: Float64Array | undefined;
+        if (o.cvReport && shotCv.active) {
+          const report = [];
+          for (const candidate of cvCandidates(config.cv, own.adapt, pooled?.adapt)) {
+            const p = await shotCv.predict({ ...choice, candidate }, own, pooled, evalRows);
+            if (candidate.label === choice.candidate.label) pred = p;
+            const query = spearman(p, truth, { nonFinite: 'throw' });
+            report.push({ label: candidate.label, cv: choice.scores.get(candidate.label)!, query });
+          }
+          reports.set(method, report);
+        }
+        // The report has already adapted and scored the chosen candidate.
+        pred ??= await shotCv.predict(choice, own, pooled, evalRows);
+        memo.set(method, pred);
+        return pred;
+      }
+      if (method === 'meta-ensemble') {
+        const parts = [await predict('maml'), await predict('reptile')].map(standardized);
+        return Float64Array.from(parts[0]!, (v, i) => v + parts[1]![i]!);
+      }
+      const params = await paramsFor(
+        method,
+        model,
+        inits,
+        set,
+        support,
+        held.targets,
+        config,
+        r.fork(method),
+        bank,
+      );
+      const pred = await predictRaw(model, params, set, evalRows);
+      memo.set(method, pred);
+      return pred;
+    };
+    for (const method of o.methods) {
+      if (method === 'scratch' && k === 0) continue;
+      const pred = await predict(method);
+      const choice = choices.get(method);
+      const report = reports.get(method);
+      out.push({
+        method,
+        shots: k,
+        spearman: spearman(pred, truth, { nonFinite: 'throw' }),
+        kendall: kendall(pred, truth, { nonFinite: 'throw' }),
+        evaluated: evalRows.length,
+        ...(choice !== undefined ? { choice } : {}),
+        ...(report ? { report } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+/** Mean ± std over the draws (given in seed order) of every method and k of one held-out setting. */
+export function summarizeSetting(
+  plan: MetaEvalPlan,
+  setting: number,
+  draws: readonly DrawResult[][],
+): MetaEvalRow[] {
+  const rows: MetaEvalRow[] = [];
+  for (const method of plan.o.methods) {
+    for (const k of plan.o.shots) {
+      const mine = draws.flatMap((d) => d.filter((x) => x.method === method && x.shots === k));
+      if (mine.length === 0) continue;
+      const candidates = new Map<string, CvCandidateReport>();
+      for (const x of mine) {
+        for (const c of x.report ?? []) {
+          const entry = candidates.get(c.label) ?? { label: c.label, cv: [], query: [] };
+          entry.cv.push(round(c.cv));
+          entry.query.push(round(nanToZero(c.query)));
+          candidates.set(c.label, entry);
+        }
+      }
+      const choices = mine.flatMap((x) => (x.choice !== undefined ? [x.choice] : []));
+      const s = meanStd(mine.map((x) => nanToZero(x.spearman)));
+      const t = meanStd(mine.map((x) => nanToZero(x.kendall)));
+      rows.push({
+        setting: plan.held[setting]!.name,
+        method,
+        shots: k,
+        spearman_mean: round(s.mean),
+        spearman_std: round(s.std),
+        kendall_mean: round(t.mean),
+        kendall_std: round(t.std),
+        spearman: mine.map((x) => round(x.spearman)),
+        kendall: mine.map((x) => round(x.kendall)),
+        evaluated: mine[0]!.evaluated,
+        ...(choices.length > 0 ? { choices } : {}),
+        ...(candidates.size > 0 ? { candidates: [...candidates.values()] } : {}),
+      });
+    }
+  }
+  return rows;
+}
+
+/**
+ * Where a run's stages execute: in this thread (the default), or spread over worker threads
+ * (meta-eval-threads.ts), with the same results either way.
+ */
+export interface MetaEvalExecutor {
+  /** Trains the groups (concurrently where the executor can). */
+  starts(groups: readonly StartGroup[]): Promise<Starts[]>;
+  /** Evaluates the draws (setting index, seed) with the merged starts; results in the order asked. */
+  evaluate(draws: readonly { setting: number; seed: number }[], starts: Starts): Promise<DrawResult[][]>;
+  close(): Promise<void>;
+}
+
+/** The in-thread executor. */
+export function localExecutor(plan: MetaEvalPlan, log: (m: string) => void): MetaEvalExecutor {
+  const encoded = new Map<number, EncodedSet>();
   return {
-    holdout: o.holdout,
-    heldOut: held.map((s) => s.name),
-    trainSettings: trainSettings.map((s) => s.name),
-    results,
-    seconds,
-    budgets,
+    async starts(groups) {
+      const out: Starts[] = [];
+      for (const g of groups) out.push(await trainStarts(plan, g, log));
+      return out;
+    },
+    async evaluate(draws, starts) {
+      const out: DrawResult[][] = [];
+      let setting = -1;
+      for (const d of draws) {
+        // Encoded sets are large (a whole table); keep only the current setting's.
+        if (d.setting !== setting) encoded.clear();
+        setting = d.setting;
+        out.push(await evaluateDraw(plan, starts, d.setting, d.seed, log, encoded));
+      }
+      return out;
+    },
+    close: async () => undefined,
   };
+}
+
+export async function runMetaEval(
+  o: MetaEvalOptions,
+  executorFor: (plan: MetaEvalPlan, log: (m: string) => void) => MetaEvalExecutor = localExecutor,
+): Promise<MetaEvalResult> {
+  const plan = planMetaEval(o);
+  const log = o.log ?? (() => {});
+  const executor = executorFor(plan, log);
+  try {
+    const t0 = performance.now();
+    const starts = mergeStarts(plan, await executor.starts(startGroups(plan)));
+    const seconds: Record<string, number> = { ...starts.seconds };
+    seconds['train starts (wall)'] = Number(((performance.now() - t0) / 1000).toFixed(2));
+    const t1 = performance.now();
+    const draws = plan.held.flatMap((_, setting) =>
+      Array.from({ length: o.seeds }, (_, seed) => ({ setting, seed })),
+    );
+    const results = await executor.evaluate(draws, starts);
+    const rows = plan.held.flatMap((_, setting) =>
+      summarizeSetting(
+        plan,
+        setting,
+        results.filter((_, i) => draws[i]!.setting === setting),
+      ),
+    );
+    seconds.evaluate = Number(((performance.now() - t1) / 1000).toFixed(2));
+    seconds.total = Number(((performance.now() - t0) / 1000).toFixed(2));
+    log(`evaluated ${plan.held.length} setting(s) x ${o.seeds} draw(s) in ${seconds.evaluate} s`);
+    return {
+      holdout: o.holdout,
+      heldOut: plan.held.map((s) => s.name),
+      trainSettings: plan.trainSettings.map((s) => s.name),
+      results: rows,
+      seconds,
+      budgets: starts.budgets,
+    };
+  } finally {
+    await executor.close();
+  }
 }
 
 function standardized(x: Float64Array): Float64Array {

@@ -5,6 +5,7 @@ import { Rng } from '../util/rng.js';
 import { predictRaw, releasePrograms } from './engine.js';
 import { adapt, pretrainMultiTask, sampleEpisode } from './meta.js';
 import { DEFAULT_META_EVAL, type MetaEvalConfig, resolveHoldout, runMetaEval } from './meta-eval.js';
+import { threadExecutor } from './meta-eval-threads.js';
 import { encodeFor, makeModel } from './predictor.js';
 import type { Setting } from './settings.js';
 import { graphHash, unifiedGraph, type UnifiedGraph } from './unified-graph.js';
@@ -146,6 +147,28 @@ describe('meta-learning across settings', () => {
     expect(alone.results).toEqual(r.results.filter((x) => x.method === 'meta-ensemble'));
     // same seed, same numbers
     expect((await run()).results).toEqual(r.results);
+  });
+
+  it('on worker threads: the starts train at once and the draws are shared out, with the in-thread numbers', async () => {
+    const options = {
+      settings,
+      holdout: 'space:nb201',
+      methods: ['maml', 'finetune', 'zeroshot', 'reptile-cv'] as const,
+      shots: [0, 10],
+      seeds: 2,
+      config: tiny,
+      cvReport: true,
+    };
+    const here = await runMetaEval({ ...options, methods: [...options.methods] });
+    const logs: string[] = [];
+    const o = { ...options, methods: [...options.methods], log: (m: string) => logs.push(m) };
+    const threads = await runMetaEval(o, threadExecutor(o, 2, 1));
+    expect(threads.results).toEqual(here.results);
+    expect(threads.budgets).toEqual(here.budgets);
+    expect(threads.heldOut).toEqual(['nb201/a', 'nb201/b', 'nb201/held']);
+    // the threads' progress reaches the caller's log
+    expect(logs.some((m) => /^pre-train pooled: /.test(m))).toBe(true);
+    expect(() => threadExecutor(o, 1, 1)).toThrow(/integer >= 2/);
   });
 
   it('rejects unknown methods and impossible holdouts', async () => {

@@ -7,12 +7,14 @@ import {
   DEFAULT_META_EVAL,
   type Features,
   type MetaEvalConfig,
+  type MetaEvalOptions,
   type MetaEvalResult,
   type Method,
   checkCvMethods,
   runMetaEval,
 } from '../../predictors/meta-eval.js';
 import type { CvStart } from '../../predictors/adapt-cv.js';
+import { threadExecutor } from '../../predictors/meta-eval-threads.js';
 import { DEFAULT_SCORE_FEATURES, attachScoreFeatures, defaultScoreCacheDir } from './score-features.js';
 import { type SettingsSelection, loadSettings } from './settings.js';
 
@@ -45,6 +47,11 @@ export interface MetaEvalJob extends SettingsSelection {
   contextEverywhere?: boolean;
   /** ONNX Runtime threads per predictor program (and per proxy program of the score features). */
   threads?: number;
+  /**
+   * Worker threads the run's stages spread over (the two start trainings at once, then the draws);
+   * 1 (the default) runs everything on the calling thread. Same results either way.
+   */
+  workers?: number;
   /** 'graph' (default) or 'graph+scores'. */
   features?: Features;
   /** Proxies used as score features (default params, flops). */
@@ -111,18 +118,22 @@ export async function metaEvalJob(job: MetaEvalJob, log: (m: string) => void): P
     });
     log(`score features: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
+  const options: MetaEvalOptions = {
+    settings,
+    holdout: job.holdout,
+    methods: job.methods,
+    shots: job.shots,
+    seeds: job.seeds,
+    seed: job.seed,
+    config,
+    ...(job.cvReport ? { cvReport: true } : {}),
+    log,
+  };
   try {
-    return await runMetaEval({
-      settings,
-      holdout: job.holdout,
-      methods: job.methods,
-      shots: job.shots,
-      seeds: job.seeds,
-      seed: job.seed,
-      config,
-      ...(job.cvReport ? { cvReport: true } : {}),
-      log,
-    });
+    const workers = job.workers ?? 1;
+    return workers > 1
+      ? await runMetaEval(options, threadExecutor(options, workers, job.threads ?? 1))
+      : await runMetaEval(options);
   } finally {
     await releasePrograms();
   }
