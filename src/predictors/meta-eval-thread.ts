@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { NaskitError } from '../util/errors.js';
 import type { EncodedSet } from './encoding.js';
 import { releasePrograms, setPredictorThreads } from './engine.js';
-import { evaluateDraw, planMetaEval, trainStarts } from './meta-eval.js';
+import { type Starts, evaluateDraw, planMetaEval, trainStarts } from './meta-eval.js';
 import {
   fromWire,
   toWire,
@@ -15,47 +15,41 @@ import {
   type ThreadSetup,
 } from './meta-eval-threads.js';
 
-const setup = workerData as ThreadSetup;
-const port = parentPort!;
-const post = (reply: ThreadReply) => port.postMessage(reply);
-const log = (message: string) => post({ log: message });
+serve(workerData as ThreadSetup);
 
-setPredictorThreads(setup.ortThreads);
-const plan = planMetaEval(setup.options);
-// The setting encoded last: consecutive draws of one setting reuse it.
-const encoded = new Map<number, EncodedSet>();
+function serve(setup: ThreadSetup): void {
+  const port = parentPort!;
+  const post = (reply: ThreadReply) => port.postMessage(reply);
+  const log = (message: string) => post({ log: message });
+  setPredictorThreads(setup.ortThreads);
+  const plan = planMetaEval(setup.options);
+  const encoded = new Map<number, EncodedSet>();
+  // The starts of the evaluation, sent with this thread's first draw.
+  let starts: Starts | undefined;
 
-port.on('message', (request: ThreadRequest) => {
-  void handle(request).then(post, (err: unknown) =>
-    post({
-      id: request.id,
-      error: {
-        code: err instanceof NaskitError ? err.code : 'runtime_failure',
-        message: (err as Error).message ?? String(err),
-      },
-    }),
-  );
-});
-
-async function handle(request: ThreadRequest): Promise<ThreadReply> {
-  switch (request.kind) {
-    case 'starts':
+  const handle = async (request: Exclude<ThreadRequest, { kind: 'close' }>): Promise<ThreadReply> => {
+    if (request.kind === 'starts') {
       return { id: request.id, starts: toWire(await trainStarts(plan, request.group, log)) };
-    case 'evaluate': {
-      if (!encoded.has(request.setting)) encoded.clear();
-      const draw = await evaluateDraw(
-        plan,
-        fromWire(request.starts),
-        request.setting,
-        request.seed,
-        log,
-        encoded,
-      );
-      return { id: request.id, draw };
     }
-    case 'close':
-      await releasePrograms();
-      port.close();
-      return { id: request.id, closed: true };
-  }
+    if (request.starts) starts = fromWire(request.starts);
+    if (!starts) throw new Error('a meta-eval thread was asked for a draw before it had the starts');
+    const draw = await evaluateDraw(plan, starts, request.setting, request.seed, log, encoded);
+    return { id: request.id, draw };
+  };
+
+  port.on('message', (request: ThreadRequest) => {
+    if (request.kind === 'close') {
+      void releasePrograms().finally(() => port.close());
+      return;
+    }
+    void handle(request).then(post, (err: unknown) =>
+      post({
+        id: request.id,
+        error: {
+          code: err instanceof NaskitError ? err.code : 'runtime_failure',
+          message: (err as Error).message ?? String(err),
+        },
+      }),
+    );
+  });
 }

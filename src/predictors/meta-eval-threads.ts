@@ -36,13 +36,13 @@ type WireParams = { name: string; value: Float32Array; info: ParamInfo }[];
 
 export type ThreadRequest =
   | { id: number; kind: 'starts'; group: StartGroup }
-  | { id: number; kind: 'evaluate'; setting: number; seed: number; starts: WireStarts }
-  | { id: number; kind: 'close' };
+  /** `starts` comes with a thread's first draw only; the thread keeps them for the rest. */
+  | { id: number; kind: 'evaluate'; setting: number; seed: number; starts?: WireStarts }
+  | { kind: 'close' };
 
 export type ThreadReply =
   | { id: number; starts: WireStarts }
   | { id: number; draw: DrawResult[] }
-  | { id: number; closed: true }
   | { id: number; error: { code: ErrorCode; message: string } }
   | { log: string };
 
@@ -74,6 +74,8 @@ export function fromWire(wire: WireStarts): Starts {
 
 interface Slot {
   thread: Worker;
+  /** The evaluation starts this thread holds. */
+  starts?: WireStarts;
   pending?: { resolve: (reply: ThreadReply) => void; reject: (err: Error) => void };
   failed?: Error;
 }
@@ -164,7 +166,9 @@ export function threadExecutor(
         // Draws of one setting stay together on a thread as far as the queue allows (each thread
         // encodes a setting once and keeps the last one).
         return pull(draws, async (slot, d) => {
-          const reply = await ask(slot, { id: next++, kind: 'evaluate', ...d, starts: wire });
+          const send = slot.starts === wire ? {} : { starts: wire };
+          slot.starts = wire;
+          const reply = await ask(slot, { id: next++, kind: 'evaluate', ...d, ...send });
           if (!('draw' in reply)) throw new Error('a meta-eval thread answered a draw with no result');
           return reply.draw;
         });
@@ -174,7 +178,7 @@ export function threadExecutor(
           slots.map(async (slot) => {
             if (slot.failed) return;
             const exited = new Promise<void>((resolve) => slot.thread.once('exit', () => resolve()));
-            slot.thread.postMessage({ id: next++, kind: 'close' } satisfies ThreadRequest);
+            slot.thread.postMessage({ kind: 'close' } satisfies ThreadRequest);
             const timer = setTimeout(() => void slot.thread.terminate(), 10_000);
             await exited;
             clearTimeout(timer);

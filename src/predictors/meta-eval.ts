@@ -188,6 +188,11 @@ function cvParts(
   };
 }
 
+/** The parts of every CV method among `methods`. */
+function cvMethodParts(methods: readonly Method[], config: MetaEvalConfig) {
+  return methods.map((m) => cvParts(m, config)).filter((c) => c !== null);
+}
+
 /** Gradient evaluations a meta-learner spends: full-parameter ones and context-only ones. */
 export function metaEvaluations(c: MetaConfig, kind: 'maml' | 'reptile'): { full: number; context: number } {
   const episodes = c.iterations * c.tasksPerIteration;
@@ -280,7 +285,7 @@ export function resolveHoldout(settings: readonly Setting[], holdout: string): S
 
 /** The CV methods' settings and candidates, resolved before any loading or training so a bad name fails fast. */
 export function checkCvMethods(methods: readonly Method[], config: MetaEvalConfig): void {
-  const parts = methods.map((m) => cvParts(m, config)).filter((c) => c !== null);
+  const parts = cvMethodParts(methods, config);
   if (parts.length > 0) checkCvConfig(config.cv);
   for (const p of parts) {
     const own = p.own === 'maml' ? config.mamlAdapt : config.reptileAdapt;
@@ -323,6 +328,8 @@ export interface MetaEvalPlan {
   readonly held: readonly Setting[];
   readonly trainSettings: readonly Setting[];
   readonly base: Rng;
+  /** The training settings encoded, once per plan on first use (both start groups learn from them). */
+  readonly tasks: () => TaskData[];
 }
 
 /** Checks the options and settles the model and the split; every thread of a run builds the same plan. */
@@ -355,7 +362,16 @@ export function planMetaEval(o: MetaEvalOptions): MetaEvalPlan {
       `--holdout ${o.holdout} leaves no setting to learn from; add settings or hold out fewer`,
     );
   }
-  return { o, config, model, held, trainSettings, base: new Rng(o.seed ?? 0) };
+  let tasks: TaskData[] | undefined;
+  return {
+    o,
+    config,
+    model,
+    held,
+    trainSettings,
+    base: new Rng(o.seed ?? 0),
+    tasks: () => (tasks ??= trainSettings.map((s) => taskData(model, s, config.features))),
+  };
 }
 
 /**
@@ -368,7 +384,7 @@ export type StartGroup = 'meta' | 'pooled';
 /** The meta-learners a run trains. */
 function metaLearners(plan: MetaEvalPlan): ('maml' | 'reptile')[] {
   const { o, config } = plan;
-  const cvs = o.methods.map((m) => cvParts(m, config)).filter((c) => c !== null);
+  const cvs = cvMethodParts(o.methods, config);
   return (['maml', 'reptile'] as const).filter(
     (m) => o.methods.includes('meta-ensemble') || o.methods.includes(m) || cvs.some((c) => c.own === m),
   );
@@ -378,7 +394,7 @@ export function startGroups(plan: MetaEvalPlan): StartGroup[] {
   const { o, config } = plan;
   const groups: StartGroup[] = [];
   if (metaLearners(plan).length > 0) groups.push('meta');
-  const cvs = o.methods.map((m) => cvParts(m, config)).filter((c) => c !== null);
+  const cvs = cvMethodParts(o.methods, config);
   if (o.methods.includes('finetune') || o.methods.includes('zeroshot') || cvs.some((c) => c.pooled)) {
     groups.push('pooled');
   }
@@ -400,12 +416,12 @@ export async function trainStarts(
   log: (m: string) => void,
 ): Promise<Starts> {
   const { model, config, base } = plan;
-  const tasks = trainingTasks(plan);
+  const tasks = plan.tasks();
   const starts: Starts = { inits: new Map(), budgets: {}, seconds: {} };
   const timed = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
     const out = await fn();
-    starts.seconds[label] = Number(((performance.now() - t0) / 1000).toFixed(2));
+    starts.seconds[label] = secondsSince(t0);
     log(`${label}: ${starts.seconds[label]} s`);
     return out;
   };
@@ -459,18 +475,6 @@ export async function trainStarts(
   return starts;
 }
 
-const encodedTasks = new WeakMap<MetaEvalPlan, TaskData[]>();
-
-/** The training settings, encoded once per plan (both groups learn from them). */
-function trainingTasks(plan: MetaEvalPlan): TaskData[] {
-  let tasks = encodedTasks.get(plan);
-  if (!tasks) {
-    tasks = plan.trainSettings.map((s) => taskData(plan.model, s, plan.config.features));
-    encodedTasks.set(plan, tasks);
-  }
-  return tasks;
-}
-
 /** The groups' starts together, with the CV methods' budgets (their meta-learner's, plus the pooled model's when that start competes). */
 export function mergeStarts(plan: MetaEvalPlan, parts: readonly Starts[]): Starts {
   const merged: Starts = { inits: new Map(), budgets: {}, seconds: {} };
@@ -504,7 +508,8 @@ export interface DrawResult {
 /**
  * Every method and shot count on support draw `seed` of held-out setting `setting` (an index into
  * plan.held). Each draw's randomness is forked from its setting, seed and k, so draws can run in any
- * order, on any thread, with the same result.
+ * order, on any thread, with the same result. `encoded` keeps the last setting's encoding (a whole
+ * table can be large), so consecutive draws of one setting encode it once.
  */
 export async function evaluateDraw(
   plan: MetaEvalPlan,
@@ -520,6 +525,7 @@ export async function evaluateDraw(
   let set = encoded.get(setting);
   if (!set) {
     set = encodeSetting(model, held, config.features);
+    encoded.clear();
     encoded.set(setting, set);
   }
   const n = set.size;
@@ -684,13 +690,7 @@ export function localExecutor(plan: MetaEvalPlan, log: (m: string) => void): Met
     },
     async evaluate(draws, starts) {
       const out: DrawResult[][] = [];
-      let setting = -1;
-      for (const d of draws) {
-        // Encoded sets are large (a whole table); keep only the current setting's.
-        if (d.setting !== setting) encoded.clear();
-        setting = d.setting;
-        out.push(await evaluateDraw(plan, starts, d.setting, d.seed, log, encoded));
-      }
+      for (const d of draws) out.push(await evaluateDraw(plan, starts, d.setting, d.seed, log, encoded));
       return out;
     },
     close: async () => undefined,
@@ -708,7 +708,7 @@ export async function runMetaEval(
     const t0 = performance.now();
     const starts = mergeStarts(plan, await executor.starts(startGroups(plan)));
     const seconds: Record<string, number> = { ...starts.seconds };
-    seconds['train starts (wall)'] = Number(((performance.now() - t0) / 1000).toFixed(2));
+    seconds['train starts (wall)'] = secondsSince(t0);
     const t1 = performance.now();
     const draws = plan.held.flatMap((_, setting) =>
       Array.from({ length: o.seeds }, (_, seed) => ({ setting, seed })),
@@ -721,8 +721,8 @@ export async function runMetaEval(
         results.filter((_, i) => draws[i]!.setting === setting),
       ),
     );
-    seconds.evaluate = Number(((performance.now() - t1) / 1000).toFixed(2));
-    seconds.total = Number(((performance.now() - t0) / 1000).toFixed(2));
+    seconds.evaluate = secondsSince(t1);
+    seconds.total = secondsSince(t0);
     log(`evaluated ${plan.held.length} setting(s) x ${o.seeds} draw(s) in ${seconds.evaluate} s`);
     return {
       holdout: o.holdout,
@@ -735,6 +735,11 @@ export async function runMetaEval(
   } finally {
     await executor.close();
   }
+}
+
+/** Seconds since performance.now() read `t0`, to 0.01 s. */
+function secondsSince(t0: number): number {
+  return Number(((performance.now() - t0) / 1000).toFixed(2));
 }
 
 function standardized(x: Float64Array): Float64Array {
