@@ -36,7 +36,10 @@ export function addSupernetOptions(command: Command): Command {
       '--noise <mode>',
       "genas: 'faithful' (each candidate its own draw) or 'shared' (one draw for all)",
     )
-    .option('--supernet <dir>', "genas: reuse a supernet trained by 'naskit supernet train' (single-path)")
+    .option(
+      '--supernet <dir>',
+      "genas: reuse a supernet trained by 'naskit supernet train' (single-path), or a few-shot family's folders separated by commas",
+    )
     .option('--epochs <n>', 'supernet training epochs', parsePositiveInt)
     .option('--channels <n>', 'supernet width (first-stage C)', parsePositiveInt)
     .option('--cells <n>', 'supernet depth (nb201: cells per stage; darts: cells)', parsePositiveInt)
@@ -179,6 +182,12 @@ export async function supernetSearchCommand(flags: SupernetSearchFlags): Promise
   let genasRunner: GenasSeedRunner | undefined;
   if (flags.redis !== undefined) {
     if (supernet === undefined) throw new NaskitError('invalid_argument', GENAS_REMOTE_NEEDS_SUPERNET);
+    if (supernet.includes(',')) {
+      throw new NaskitError(
+        'invalid_argument',
+        '--supernet with --redis names one supernet folder; a few-shot family runs locally (drop --redis)',
+      );
+    }
     // Workers open their own copy: --supernet names a folder inside the data folder.
     const { queueGenasRunner, supernetRefs } = await import('../distributed/supernet.js');
     const refs = supernetRefs(resolveDataDir(flags.dataDir), supernet);

@@ -22,7 +22,11 @@ command again after an interruption: training resumes from the last finished epo
 same weights as an uninterrupted run. A checkpoint written with other settings is refused.
 
 Defaults are DARTS' search settings: SGD lr 0.025 cosine to 0.001, momentum 0.9, weight decay 3e-4,
-gradient-norm clip 5, batch 64; α (mixed): Adam lr 3e-4, betas (0.5, 0.999), weight decay 1e-3.`;
+gradient-norm clip 5, batch 64; α (mixed): Adam lr 3e-4, betas (0.5, 0.999), weight decay 1e-3.
+
+Few-shot supernets (one per subspace, each starting from a trained parent): train the parent, then
+one member per subspace with --init-from PARENT --subspace convs:A-B (the parent's shape, data and
+seed), and score with --supernet M1,M2,... ('naskit supernet eval', 'naskit search --strategy genas').`;
 
 function resolutionOf(value: string): number {
   const n = parsePositiveInt(value);
@@ -79,6 +83,14 @@ export function register(program: Command): void {
       'single-path: uniform (one path per step, SPOS) or fair (FairNAS: ops-many paths per step, every op once per edge, one update; nb201)',
       'uniform',
     )
+    .option(
+      '--subspace <spec>',
+      'few-shot: train on one subspace only, convs:A-B (architectures with A to B convolution ops); uniform single paths',
+    )
+    .option(
+      '--init-from <dir>',
+      'few-shot: start from this trained single-path supernet (same shape, images and seed); its initial weights stay the angle reference',
+    )
     .option('--seed <n>', 'random seed', parseNonNegativeInt, 0)
     .option('--threads <n>', 'ONNX Runtime threads (default: core count)', parsePositiveInt)
     .requiredOption('--out <dir>', 'output folder (resumes from its checkpoint when present)')
@@ -111,6 +123,8 @@ export function register(program: Command): void {
           alphaWeightDecay: opts.alphaWeightDecay,
           seed: opts.seed,
           sampling: opts.sampling,
+          subspace: opts.subspace,
+          initFrom: opts.initFrom,
           threads: opts.threads,
           out: opts.out,
         },
@@ -139,7 +153,7 @@ export function register(program: Command): void {
     )
     .requiredOption(
       '--supernet <path>',
-      "a folder written by 'naskit supernet train' (or its checkpoint file)",
+      "a folder written by 'naskit supernet train' (or its checkpoint file); a few-shot family: the members' folders separated by commas, each architecture scored by the member whose --subspace holds it",
     )
     .option('--arch <arch...>', 'architectures in the space canonical string form')
     .option('--archs-file <file>', 'a file with one architecture per line')

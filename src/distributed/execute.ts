@@ -22,7 +22,7 @@ import {
   openGenasSupernet,
   supernetDataFingerprint,
 } from '../experiments/supernet/genas-job.js';
-import type { OpenedSupernet } from '../experiments/supernet/eval-job.js';
+import { releaseSupernet, type OpenedSupernet } from '../experiments/supernet/eval-job.js';
 import type { CellScorer } from '../experiments/supernet/scoring.js';
 import { openTruth, type TruthTables } from '../experiments/supernet/truth.js';
 import type { SupernetPrograms } from '../train/supernet/programs.js';
@@ -157,7 +157,7 @@ export class JobExecutor {
       );
       entry.catch(() => this.genas.delete(key));
       this.genas.set(key, entry);
-      await this.evict(this.genas, async (e) => (await e).opened.trainer.release());
+      await this.evict(this.genas, async (e) => releaseSupernet((await e).opened));
     }
     const { opened, scorer, truth } = await entry;
     const fingerprint = supernetDataFingerprint(opened);
@@ -289,7 +289,7 @@ export class JobExecutor {
       await entry.then((e) => e.programs.release()).catch(() => undefined);
     this.darts.clear();
     for (const entry of this.genas.values())
-      await entry.then((e) => e.opened.trainer.release()).catch(() => undefined);
+      await entry.then((e) => releaseSupernet(e.opened)).catch(() => undefined);
     this.genas.clear();
   }
 }

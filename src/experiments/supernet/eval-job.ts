@@ -4,18 +4,31 @@
  * without retraining. The supernet is reopened from its checkpoint alone (the settings it was trained
  * with are stored in it), so a trained supernet is reused rather than retrained.
  */
-import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { loadCheckpoint, restoreParams } from '../../runtime/checkpoint.js';
 import { getSpace } from '../../spaces/index.js';
 import { kendall, spearman } from '../../stats/correlation.js';
 import { checkSigmas, DEFAULT_SIGMAS, type NoiseMode } from '../../train/supernet/flatness.js';
-import { CHECKPOINT_FILE, type SupernetTrainer } from '../../train/supernet/trainer.js';
+import type { SupernetTrainer } from '../../train/supernet/trainer.js';
+import type { AnySpace } from '../../spaces/space.js';
+import {
+  convCount,
+  parseSubspace,
+  subspaceContains,
+  subspacesOverlap,
+  type Subspace,
+} from '../../spaces/subspace.js';
 import { NaskitError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
 import type { Progress } from '../progress.js';
 import type { SearchData } from './data.js';
-import { jobData, parseSupernetJob, prepareOutDir, trainerFor, type SupernetJob } from './train-job.js';
+import {
+  checkpointPath,
+  jobData,
+  parseSupernetJob,
+  prepareOutDir,
+  trainerFor,
+  type SupernetJob,
+} from './train-job.js';
 import { CellScorer, type CellRecord } from './scoring.js';
 import { openTruth } from './truth.js';
 
@@ -25,63 +38,166 @@ import { openTruth } from './truth.js';
  */
 export const SCORING_MEASURE_BATCH = 500;
 
-export interface OpenedSupernet {
-  job: SupernetJob;
-  data: SearchData;
+/** One trained supernet of an opened supernet (a plain one, or a member of a few-shot family). */
+export interface SupernetMember {
+  /** The architectures it scores: its training subspace, or null for the whole space. */
+  subspace: Subspace | null;
   /** A single-path view of the trained weights (α dropped), ready to evaluate paths. */
   trainer: SupernetTrainer;
   epoch: number;
   checkpoint: string;
 }
 
-/** The checkpoint file of `--supernet` (a training folder or the file itself). */
-export function checkpointPath(supernet: string): string {
-  if (!existsSync(supernet)) {
-    throw new NaskitError(
-      'not_found',
-      `--supernet ${supernet} does not exist; pass a folder written by 'naskit supernet train' or its ${CHECKPOINT_FILE}`,
-    );
-  }
-  // Absolute, so a score cache names the same supernet however the path was typed.
-  return resolve(statSync(supernet).isDirectory() ? join(supernet, CHECKPOINT_FILE) : supernet);
+/**
+ * A trained supernet reopened for scoring, or a few-shot family of sub-supernets (one per subspace,
+ * the same images and shape), each architecture scored by the member whose subspace holds it.
+ */
+export interface OpenedSupernet {
+  /** The first member's training settings. */
+  job: SupernetJob;
+  data: SearchData;
+  members: readonly SupernetMember[];
+  /** The checkpoint file, or the family's files joined by ','. */
+  checkpoint: string;
 }
 
-export function openSupernet(
-  supernet: string,
-  options: { dataDir?: string; threads?: number; evalBatch?: number; measureBatch?: number } = {},
-): OpenedSupernet {
-  const file = checkpointPath(supernet);
-  const loaded = loadCheckpoint(file);
-  const identity = loaded.metadata.identity as { job?: Record<string, unknown> } | undefined;
-  if (!identity?.job) {
-    throw new NaskitError(
-      'data_corrupt',
-      `${file} was not written by 'naskit supernet train' (it has no job settings)`,
-    );
-  }
-  const job = parseSupernetJob({
-    ...(identity.job as object),
-    out: '.',
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    ...(options.threads ? { threads: options.threads } : {}),
-  } as never);
+interface OpenOptions {
+  dataDir?: string;
+  threads?: number;
+  evalBatch?: number;
+  measureBatch?: number;
+}
+
+/** `--supernet`: one supernet folder (or checkpoint file), or a few-shot family's, separated by commas. */
+export function openSupernet(supernet: string, options: OpenOptions = {}): OpenedSupernet {
+  const files = supernet
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map((s) => checkpointPath(s));
+  if (files.length === 0)
+    throw new NaskitError('invalid_argument', '--supernet is empty; pass a supernet folder');
+  const loaded = files.map((file) => ({ file, ...loadCheckpoint(file) }));
+  const jobs = loaded.map(({ file, metadata }) => {
+    const identity = metadata.identity as { job?: Record<string, unknown> } | undefined;
+    if (!identity?.job) {
+      throw new NaskitError(
+        'data_corrupt',
+        `${file} was not written by 'naskit supernet train' (it has no job settings)`,
+      );
+    }
+    return parseSupernetJob({
+      ...(identity.job as object),
+      out: '.',
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.threads ? { threads: options.threads } : {}),
+    } as never);
+  });
+  const subspaces = checkFamily(files, jobs);
+  const job = jobs[0]!;
   const data = jobData(job);
   // The BN-statistics and evaluation programs run whole batches of this size.
   const evalBatch = Math.min(options.evalBatch ?? 100, data.train.n);
-  const trainer = trainerFor({ ...job, mode: 'single-path' }, data, undefined, {
-    evalBatch,
-    measureBatch: Math.min(options.measureBatch ?? evalBatch, data.valid.n),
+  const measureBatch = Math.min(options.measureBatch ?? evalBatch, data.valid.n);
+  const members: SupernetMember[] = [];
+  try {
+    loaded.forEach(({ file, params, metadata }, i) => {
+      // Members share the first one's compiled programs: same supernet, other weights.
+      const shared = members[0] ? { programs: members[0].trainer.programs } : {};
+      const trainer = trainerFor({ ...jobs[i]!, mode: 'single-path' }, data, undefined, {
+        evalBatch,
+        measureBatch,
+        ...shared,
+      });
+      members.push({ subspace: subspaces[i]!, trainer, epoch: Number(metadata.epoch), checkpoint: file });
+      restoreParams(trainer.params, params, false);
+      const missing = trainer.params.names().filter((n) => !params.has(n));
+      if (missing.length > 0) {
+        throw new NaskitError(
+          'shape_mismatch',
+          `${file} lacks ${missing.length} supernet parameters (e.g. ${missing[0]})`,
+        );
+      }
+    });
+  } catch (err) {
+    void releaseMembers(members);
+    throw err;
+  }
+  return { job, data, members, checkpoint: files.join(',') };
+}
+
+/** Data fields of a supernet job that must agree across a family: the images, the split, the shape. */
+const FAMILY_FIELDS = [
+  'space',
+  'channels',
+  'cells',
+  'dataset',
+  'trainImages',
+  'validFraction',
+  'resolution',
+  'augment',
+  'seed',
+] as const;
+
+/** A family's members: one shape, one data split, disjoint subspaces. Returns each member's subspace. */
+function checkFamily(files: readonly string[], jobs: readonly SupernetJob[]): (Subspace | null)[] {
+  const subspaces = jobs.map((j) => (j.subspace ? parseSubspace(j.subspace) : null));
+  if (jobs.length === 1) return subspaces;
+  jobs.forEach((j, i) => {
+    if (!subspaces[i]) {
+      throw new NaskitError(
+        'invalid_argument',
+        `--supernet lists ${files.length} supernets, but ${files[i]} was trained on the whole space; a few-shot family's members are trained with --subspace`,
+      );
+    }
+    for (const field of FAMILY_FIELDS) {
+      if (JSON.stringify(j[field]) !== JSON.stringify(jobs[0]![field])) {
+        throw new NaskitError(
+          'invalid_argument',
+          `--supernet: ${files[i]} was trained with ${field} ${JSON.stringify(j[field])}, ${files[0]} with ${JSON.stringify(jobs[0]![field])}; a family shares its shape, images and seed`,
+        );
+      }
+    }
+    for (let k = 0; k < i; k++) {
+      const a = subspaces[k]!;
+      const b = subspaces[i]!;
+      if (subspacesOverlap(a, b)) {
+        throw new NaskitError(
+          'invalid_argument',
+          `--supernet: the subspaces ${a.label} (${files[k]}) and ${b.label} (${files[i]}) overlap; give each architecture one supernet`,
+        );
+      }
+    }
   });
-  restoreParams(trainer.params, loaded.params, false);
-  const missing = trainer.params.names().filter((n) => !loaded.params.has(n));
-  if (missing.length > 0) {
-    void trainer.release();
+  return subspaces;
+}
+
+/** The member that scores `arch`; a clear error when no member's subspace holds it. */
+export function memberFor(opened: OpenedSupernet, space: AnySpace, arch: unknown): SupernetMember {
+  const member = opened.members.find((m) => m.subspace === null || subspaceContains(space, m.subspace, arch));
+  if (!member) {
+    const labels = opened.members.map((m) => m.subspace!.label).join(', ');
     throw new NaskitError(
-      'shape_mismatch',
-      `${file} lacks ${missing.length} supernet parameters (e.g. ${missing[0]})`,
+      'invalid_argument',
+      `${space.format(arch)} (${convCount(space, arch)} convolution ops) is in none of the supernets' subspaces (${labels}); train a sub-supernet for it ('naskit supernet train --subspace ...') and add it to --supernet`,
     );
   }
-  return { job, data, trainer, epoch: Number(loaded.metadata.epoch), checkpoint: file };
+  return member;
+}
+
+/** Epochs trained: the supernet's, or each member's of a family. */
+export function epochOf(opened: OpenedSupernet): number | number[] {
+  const epochs = opened.members.map((m) => m.epoch);
+  return epochs.length === 1 ? epochs[0]! : epochs;
+}
+
+/** Releases every member's programs (the shared ones last, with their owner). */
+export async function releaseSupernet(opened: OpenedSupernet): Promise<void> {
+  await releaseMembers(opened.members);
+}
+
+async function releaseMembers(members: readonly SupernetMember[]): Promise<void> {
+  for (const m of [...members].reverse()) await m.trainer.release();
 }
 
 export interface ScoreOptions {
@@ -114,8 +230,10 @@ export interface Correlation {
 }
 
 export interface ScoreResult {
+  /** The checkpoint, or a few-shot family's checkpoints joined by ','. */
   supernet: string;
-  epoch: number;
+  /** Epochs trained (a family: each member's). */
+  epoch: number | number[];
   calibration_images: number;
   valid_images: number;
   noise: NoiseMode;
@@ -214,7 +332,7 @@ export async function scoreWithSupernet(options: ScoreOptions, progress: Progres
     });
     return {
       supernet: opened.checkpoint,
-      epoch: opened.epoch,
+      epoch: epochOf(opened),
       calibration_images: scorer.calibrationImages,
       valid_images: scorer.validImages,
       noise,
@@ -230,6 +348,6 @@ export async function scoreWithSupernet(options: ScoreOptions, progress: Progres
       seconds_per_cell: computed > 0 ? seconds / computed : 0,
     };
   } finally {
-    await opened.trainer.release();
+    await releaseSupernet(opened);
   }
 }

@@ -15,7 +15,7 @@ import { NaskitError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
 import type { Progress } from '../progress.js';
 import { dataFingerprint } from '../run/layout.js';
-import { openSupernet, SCORING_MEASURE_BATCH, type OpenedSupernet } from './eval-job.js';
+import { openSupernet, releaseSupernet, SCORING_MEASURE_BATCH, type OpenedSupernet } from './eval-job.js';
 import { CellScorer, objectiveValue, OBJECTIVES, type CellRecord, type Objective } from './scoring.js';
 import { prepareOutDir, runSupernetTraining, type SupernetJobInput } from './train-job.js';
 import { openTruth, truthStats, type Truth, type TruthTables } from './truth.js';
@@ -187,7 +187,7 @@ export async function openGenasSupernet(
     measureBatch: Math.min(SCORING_MEASURE_BATCH, settings.valid_images ?? Infinity),
   });
   if (opened.job.space !== settings.space) {
-    await opened.trainer.release();
+    await releaseSupernet(opened);
     throw new NaskitError(
       'invalid_argument',
       `--supernet ${supernet} is a ${opened.job.space} supernet, not ${settings.space}`,
@@ -327,6 +327,6 @@ export async function runGenas(
     );
     return result;
   } finally {
-    await opened.trainer.release();
+    await releaseSupernet(opened);
   }
 }

@@ -14,13 +14,14 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { subset } from '../../data/dataset.js';
 import { loadCheckpoint } from '../../runtime/checkpoint.js';
+import type { ParamStore } from '../../runtime/params.js';
 import type { AnySpace } from '../../spaces/space.js';
 import { angleOf } from '../../train/supernet/angle.js';
 import { flatnessOf, type FlatnessResult, type NoiseMode } from '../../train/supernet/flatness.js';
 import { INIT_FILE } from '../../train/supernet/trainer.js';
 import { NaskitError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
-import type { OpenedSupernet } from './eval-job.js';
+import { epochOf, memberFor, type OpenedSupernet } from './eval-job.js';
 
 export interface CellRecord extends FlatnessResult {
   arch: string;
@@ -40,7 +41,8 @@ export interface ScorerSettings {
 
 export class CellScorer {
   private readonly cache = new Map<string, CellRecord>();
-  private readonly initial;
+  /** Each member's weights at initialization (the angle's reference). */
+  private readonly initial: ParamStore[];
   private readonly calibration;
   private readonly valid;
   private readonly file: string | null;
@@ -53,14 +55,16 @@ export class CellScorer {
     dir: string | null,
   ) {
     const { data } = opened;
-    const initPath = join(opened.checkpoint, '..', INIT_FILE);
-    if (!existsSync(initPath)) {
-      throw new NaskitError(
-        'data_missing',
-        `${initPath} is missing: the angle score needs the supernet's weights at initialization`,
-      );
-    }
-    this.initial = loadCheckpoint(initPath).params;
+    this.initial = opened.members.map((m) => {
+      const initPath = join(m.checkpoint, '..', INIT_FILE);
+      if (!existsSync(initPath)) {
+        throw new NaskitError(
+          'data_missing',
+          `${initPath} is missing: the angle score needs the supernet's weights at initialization`,
+        );
+      }
+      return loadCheckpoint(initPath).params;
+    });
     const rng = new Rng(settings.noiseSeed).fork('calibration');
     const n = Math.min(settings.calibrationImages, data.train.n);
     this.calibration = subset(data.train, rng.sampleIndices(data.train.n, n));
@@ -89,7 +93,7 @@ export class CellScorer {
     return {
       type: 'settings',
       supernet: this.opened.checkpoint,
-      epoch: this.opened.epoch,
+      epoch: epochOf(this.opened),
       sigmas: this.settings.sigmas,
       noise: this.settings.noise,
       noise_seed: this.settings.noiseSeed,
@@ -139,7 +143,9 @@ export class CellScorer {
     const cached = this.cache.get(key);
     if (cached) return cached;
     const started = performance.now();
-    const { trainer, data } = this.opened;
+    const member = memberFor(this.opened, this.space, arch);
+    const { trainer } = member;
+    const { data } = this.opened;
     const path = trainer.supernet.pathOf(arch);
     const active = trainer.activeParams(path);
     const noiseRng = new Rng(this.settings.noiseSeed).fork(
@@ -157,7 +163,7 @@ export class CellScorer {
       arch: this.space.format(arch),
       key,
       ...flat,
-      angle: angleOf(this.initial, trainer.params, active),
+      angle: angleOf(this.initial[this.opened.members.indexOf(member)]!, trainer.params, active),
       seconds: (performance.now() - started) / 1000,
     };
     this.keep(record);

@@ -12,7 +12,8 @@ import { loadCheckpoint } from '../../runtime/checkpoint.js';
 import { testDataDir } from '../../util/data-dir.js';
 import { NaskitError } from '../../util/errors.js';
 import { createProgress } from '../progress.js';
-import { checkpointPath, scoreWithSupernet } from './eval-job.js';
+import { scoreWithSupernet } from './eval-job.js';
+import { checkpointPath } from './train-job.js';
 import { readEpochs, runSupernetTraining } from './train-job.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');

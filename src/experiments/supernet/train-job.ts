@@ -7,18 +7,24 @@
  *   summary.json            the settings and the last epoch, when training is complete
  */
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../../runtime/checkpoint.js';
+import { loadCheckpoint, writeFileAtomic } from '../../runtime/checkpoint.js';
+import type { ParamStore } from '../../runtime/params.js';
 import { getSpace } from '../../spaces/index.js';
+import type { AnySpace } from '../../spaces/space.js';
+import { checkSubspace, parseSubspace, sampleSubspace } from '../../spaces/subspace.js';
 import {
   CHECKPOINT_FILE,
   DEFAULT_HYPER,
   type EpochRecord,
+  INIT_FILE,
   SupernetTrainer,
   type SupernetHyper,
+  type SupernetTrainerOptions,
 } from '../../train/supernet/trainer.js';
 import { NaskitError } from '../../util/errors.js';
+import type { Rng } from '../../util/rng.js';
 import type { Progress } from '../progress.js';
 import { loadSearchData, type SearchData } from './data.js';
 
@@ -49,6 +55,10 @@ export const supernetJobSchema = z
     seed: z.number().int().min(0).default(0),
     /** Single-path paths per step: uniform (absent, SPOS) or fair (FairNAS; recorded only when set). */
     sampling: z.enum(['uniform', 'fair']).optional(),
+    /** Few-shot: train on this subspace only (`convs:A-B`, spaces/subspace.ts); recorded only when set. */
+    subspace: z.string().optional(),
+    /** Few-shot: start from this trained supernet's weights (its checkpoint file, absolute). */
+    initFrom: z.string().optional(),
     threads: positiveInt.optional(),
     out: z.string(),
   })
@@ -69,6 +79,9 @@ export interface SupernetSummary {
   augment_padding: number | null;
   /** Single-path paths per step: uniform (SPOS) or fair (FairNAS). */
   sampling: 'uniform' | 'fair';
+  /** Few-shot sub-supernets: the subspace trained on, and the parent's checkpoint. */
+  subspace?: string;
+  init_from?: string;
   channels: number | null;
   cells: number | null;
   params: number;
@@ -88,8 +101,33 @@ export function parseSupernetJob(input: SupernetJobInput): SupernetJob {
     throw new NaskitError('invalid_argument', `supernet training: ${field}: ${issue.message}`);
   }
   // `uniform` is the default: leave it out so it names the same training as a job that never set it.
-  const { sampling, ...rest } = parsed.data;
-  return sampling === 'fair' ? { ...rest, sampling } : rest;
+  const { sampling, subspace, initFrom, ...rest } = parsed.data;
+  const job: SupernetJob = sampling === 'fair' ? { ...rest, sampling } : rest;
+  if (subspace !== undefined) {
+    const sub = parseSubspace(subspace);
+    checkSubspace(getSpace(job.space), sub);
+    if (job.mode !== 'single-path' || (sampling === 'fair' && sub.kind !== 'edge')) {
+      throw new NaskitError(
+        'invalid_argument',
+        `supernet training: --subspace ${sub.label} trains single paths${sub.kind === 'convs' ? ' drawn uniformly from the subspace; drop --sampling fair' : ''}${job.mode !== 'single-path' ? '; drop --mode mixed' : ''}`,
+      );
+    }
+    job.subspace = sub.label;
+  }
+  if (initFrom !== undefined) job.initFrom = checkpointPath(initFrom, '--init-from');
+  return job;
+}
+
+/** The checkpoint file of a supernet argument (a training folder or the file itself), absolute. */
+export function checkpointPath(supernet: string, flag = '--supernet'): string {
+  if (!existsSync(supernet)) {
+    throw new NaskitError(
+      'not_found',
+      `${flag} ${supernet} does not exist; pass a folder written by 'naskit supernet train' or its ${CHECKPOINT_FILE}`,
+    );
+  }
+  // Absolute, so a score cache names the same supernet however the path was typed.
+  return resolve(statSync(supernet).isDirectory() ? join(supernet, CHECKPOINT_FILE) : supernet);
 }
 
 /** Check the output folder before any data is loaded: a folder (or nothing yet), writable. */
@@ -149,6 +187,7 @@ export function trainerFor(
     data,
     seed: job.seed,
     ...(job.sampling ? { sampling: job.sampling } : {}),
+    ...subspaceOptions(space, job),
     ...(job.threads ? { threads: job.threads } : {}),
     ...(dir ? { checkpointDir: dir } : {}),
     // Everything that shapes the data; the folder, threads and data dir do not change results.
@@ -162,6 +201,58 @@ export function trainerFor(
     },
     ...extra,
   });
+}
+
+/**
+ * How a job's paths stay inside its subspace: fair sampling pins the subspace's edge in every path of
+ * the group; uniform sampling draws architectures of the subspace.
+ */
+function subspaceOptions(space: AnySpace, job: SupernetJob): Partial<SupernetTrainerOptions> {
+  if (!job.subspace) return {};
+  const sub = parseSubspace(job.subspace);
+  if (job.sampling === 'fair' && sub.kind === 'edge') return { fixedEdge: { edge: sub.edge, op: sub.op } };
+  return { archSampler: (rng: Rng) => sampleSubspace(space, sub, rng) };
+}
+
+/** Job fields that decide which images a supernet sees, in which split. */
+const DATA_FIELDS = ['dataset', 'trainImages', 'validFraction', 'resolution', 'augment', 'seed'] as const;
+/** Job fields that decide the supernet's shape. */
+const SHAPE_FIELDS = ['space', 'channels', 'cells'] as const;
+
+/**
+ * The start of a few-shot sub-supernet: its parent's trained weights, and the parent's weights at
+ * initialization. The parent must be a single-path supernet of the same shape trained on the same
+ * images and split (otherwise the child's validation images could be the parent's training images).
+ */
+function parentStart(job: SupernetJob): { weights: ParamStore; initial: ParamStore } {
+  const file = job.initFrom!;
+  const loaded = loadCheckpoint(file);
+  const parent = (loaded.metadata.identity as { job?: Record<string, unknown> } | undefined)?.job;
+  if (!parent) {
+    throw new NaskitError('data_corrupt', `--init-from ${file} was not written by 'naskit supernet train'`);
+  }
+  if (parent.mode !== 'single-path') {
+    throw new NaskitError(
+      'invalid_argument',
+      `--init-from ${file} is a ${String(parent.mode)} supernet; start from a single-path one`,
+    );
+  }
+  for (const field of [...SHAPE_FIELDS, ...DATA_FIELDS]) {
+    if (JSON.stringify(parent[field]) !== JSON.stringify(job[field])) {
+      throw new NaskitError(
+        'invalid_argument',
+        `--init-from ${file} was trained with ${field} ${JSON.stringify(parent[field])}, this training has ${JSON.stringify(job[field])}; use the same ${SHAPE_FIELDS.join(', ')}, data and seed as the parent`,
+      );
+    }
+  }
+  const initFile = join(dirname(file), INIT_FILE);
+  if (!existsSync(initFile)) {
+    throw new NaskitError(
+      'data_missing',
+      `${initFile} is missing: the parent's weights at initialization are needed for the angle score`,
+    );
+  }
+  return { weights: loaded.params, initial: loadCheckpoint(initFile).params };
 }
 
 /** The images a job trains on (also how a trained supernet is reopened). */
@@ -193,6 +284,7 @@ export async function runSupernetTraining(
   const data = jobData(job);
   const epochsFile = join(dir, 'epochs.jsonl');
   const trainer = trainerFor(job, data, dir, {
+    ...(job.initFrom ? { start: parentStart(job) } : {}),
     onStep: (s: { epoch: number; step: number; steps: number; loss: number }) =>
       progress.update(s.step, `loss ${s.loss.toFixed(3)}`),
     onEpoch: (r: EpochRecord) => {
@@ -224,6 +316,8 @@ export async function runSupernetTraining(
       valid_images: data.valid.n,
       augment_padding: data.cropFlipPadding ?? null,
       sampling: job.sampling ?? 'uniform',
+      ...(job.subspace ? { subspace: job.subspace } : {}),
+      ...(job.initFrom ? { init_from: job.initFrom } : {}),
       channels: job.channels ?? null,
       cells: job.cells ?? null,
       params: trainer.params.numel('trainable'),

@@ -136,12 +136,23 @@ export interface SupernetTrainerOptions {
   data: SupernetData;
   seed: number;
   threads?: number;
-  /** Single-path: the path of each step (default: the space's own uniform sampler). */
+  /** Single-path: the path of each step (default: the path of `archSampler`'s architecture). */
   sampler?: PathSampler;
+  /** Single-path: the architecture of each step (default: the space's uniform sampler). */
+  archSampler?: (rng: Rng) => unknown;
   /** Single-path: one path per step (default) or FairNAS' fair group (nb201: every edge takes every op). */
   sampling?: PathSampling;
+  /** Fair sampling inside an edge subspace (few-shot): every path of a group takes `op` on edge `edge`. */
+  fixedEdge?: { edge: number; op: string };
   /** Where `checkpoint.safetensors` and `init.safetensors` live; resumes from it when present. */
   checkpointDir?: string;
+  /**
+   * Start from trained weights instead of a fresh initialization (a few-shot sub-supernet from its
+   * parent): `weights` are loaded before the first epoch and `initial` is kept as the weights at
+   * initialization (the parent's, so the angle measures the whole training). A resumed checkpoint
+   * replaces the weights as usual.
+   */
+  start?: { weights: ParamStore; initial: ParamStore };
   /**
    * What must match for a checkpoint to be resumed (space, supernet config, data, hyperparameters);
    * recorded in the checkpoint. A mismatch is refused, naming the first difference.
@@ -189,6 +200,8 @@ export class SupernetTrainer {
   private readonly trainLoader: BatchLoader;
   private readonly validLoader: BatchLoader;
   private readonly sampler: PathSampler;
+  /** Fair sampling in an edge subspace: the pinned edge and op index. */
+  private readonly fixedEdge: { edge: number; op: number } | null = null;
   private readonly activeCache = new Map<string, ReadonlySet<string>>();
   private readonly ownsPrograms: boolean;
 
@@ -222,6 +235,7 @@ export class SupernetTrainer {
     this.params = new ParamStore();
     for (const n of all.names())
       if (mode === 'mixed' || !isAlpha(n)) this.params.add(n, all.get(n), all.info(n));
+    if (options.start) restoreParams(this.params, options.start.weights);
     for (const [what, set] of [
       ['training', data.train],
       ['validation', data.valid],
@@ -261,7 +275,8 @@ export class SupernetTrainer {
       weightDecay: hyper.alphaWeightDecay,
     });
     this.schedule = makeSchedule({ kind: 'cosine', lr: hyper.lr, etaMin: hyper.lrMin, total: hyper.epochs });
-    this.sampler = options.sampler ?? ((rng) => this.supernet.pathOf(space.sample(rng)));
+    const archSampler = options.archSampler ?? ((rng: Rng) => space.sample(rng));
+    this.sampler = options.sampler ?? ((rng) => this.supernet.pathOf(archSampler(rng)));
     const sampling = options.sampling ?? 'uniform';
     if (sampling !== 'uniform' && sampling !== 'fair') {
       throw new NaskitError(
@@ -271,12 +286,23 @@ export class SupernetTrainer {
     }
     if (
       sampling === 'fair' &&
-      (mode !== 'single-path' || !this.supernet.independentEdges || options.sampler)
+      (mode !== 'single-path' || !this.supernet.independentEdges || options.sampler || options.archSampler)
     ) {
       throw new NaskitError(
         'invalid_argument',
         `fair path sampling needs single-path mode on nb201 (a space whose every edge chooses among all ops independently) and no custom sampler; got mode ${mode} on ${space.name}`,
       );
+    }
+    if (options.fixedEdge) {
+      const { edge, op } = options.fixedEdge;
+      const index = this.supernet.ops.indexOf(op);
+      if (sampling !== 'fair' || index < 0 || !(edge >= 0 && edge < this.supernet.edges.length)) {
+        throw new NaskitError(
+          'invalid_argument',
+          `a pinned edge needs fair sampling, an edge of 0..${this.supernet.edges.length - 1} and an op of ${this.supernet.ops.join(', ')}; got edge ${edge}, op '${op}', sampling ${sampling}`,
+        );
+      }
+      this.fixedEdge = { edge, op: index };
     }
     this.ownsPrograms = !options.programs;
     this.programs =
@@ -308,7 +334,10 @@ export class SupernetTrainer {
     const path = join(dir, CHECKPOINT_FILE);
     if (!existsSync(path)) {
       mkdirSync(dir, { recursive: true });
-      saveCheckpoint(join(dir, INIT_FILE), { params: this.params, metadata: this.metadata() });
+      saveCheckpoint(join(dir, INIT_FILE), {
+        params: this.options.start?.initial ?? this.params,
+        metadata: this.metadata(),
+      });
       return false;
     }
     const loaded = loadCheckpoint(path);
@@ -548,7 +577,10 @@ export class SupernetTrainer {
 
   /** A fair group of paths (see fairPaths) for this supernet's edges and ops. */
   fairGroup(rng: Rng): number[][] {
-    return fairPaths(this.supernet.edges.length, this.supernet.ops.length, rng);
+    const paths = fairPaths(this.supernet.edges.length, this.supernet.ops.length, rng);
+    const fixed = this.fixedEdge;
+    if (fixed) for (const p of paths) p[fixed.edge] = fixed.op;
+    return paths;
   }
 
   /**
