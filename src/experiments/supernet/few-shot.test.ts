@@ -23,6 +23,7 @@ import {
 import { Rng } from '../../util/rng.js';
 import { createProgress } from '../progress.js';
 import { scoreWithSupernet } from './eval-job.js';
+import { runGenas } from './genas-job.js';
 import { runSupernetTraining, type SupernetJobInput } from './train-job.js';
 
 const work = mkdtempSync(join(tmpdir(), 'naskit-few-shot-'));
@@ -129,6 +130,26 @@ describe('few-shot sub-supernets', () => {
     expect(strip(await score(family, THREE))).not.toEqual(strip(await score(parent, THREE)));
     expect(zero.epoch).toEqual([1, 1]);
     expect(zero.supernet.split(',')).toHaveLength(2);
+  });
+
+  it('run a GeNAS search over a family that covers the space', async () => {
+    const r = await runGenas(
+      {
+        space: 'nb201',
+        objective: 'accuracy',
+        supernet: `${noConvs},${withConvs}`,
+        training: {},
+        calibrationImages: 64,
+        evolution: { population: 6, mutations: 3, crossovers: 3, topK: 3, generations: 2 },
+        seeds: 1,
+        threads: 1,
+        out: join(work, 'genas-family'),
+      },
+      quiet,
+    );
+    expect(r.supernet.split(',')).toHaveLength(2);
+    expect(r.cells_scored).toBeGreaterThan(6);
+    expect(nb201.parse(r.runs[0]!.arch)).toBeTruthy();
   });
 
   it('refuse mismatched parents, fair sampling, overlapping families and cells outside every member', async () => {
