@@ -1,7 +1,8 @@
 // Where a supernet's ranking goes wrong, from a `naskit supernet eval --out DIR` score file on NB201:
 // Kendall τ of the supernet's validation accuracy with the CIFAR-10 test accuracy after 200 and after
-// 12 epochs, τ within the top half of the cells (by the 200-epoch truth), and per op the Pearson
-// correlation of its count in a cell with the cell's rank error (supernet rank − true rank, both /n).
+// 12 epochs, τ within the top half of the cells (by the 200-epoch truth), per op the Pearson
+// correlation of its count in a cell with the cell's rank error (supernet rank − true rank, both /n),
+// τ within the cells of each convolution count, and the supernet's mean accuracy per op on each edge.
 // Usage (after `npm run build`): node scripts/supernet/rank-bias.mjs DIR/scores.jsonl DATA_DIR [N]
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -53,3 +54,38 @@ for (const op of ['none', 'skip_connect', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_p
   const count = cells.map((c) => c.arch.split(`${op}~`).length - 1);
   console.log(`corr(${op} count, rank error) ${pearson(count, error, opts).toFixed(2)}`);
 }
+// τ within the cells of each convolution count (where few-shot supernets split by convs:A-B), and
+// the mean supernet accuracy against the mean truth per count.
+const convs = cells.map((c) => (c.arch.match(/nor_conv/g) ?? []).length);
+for (let k = 0; k <= 6; k++) {
+  const idx = cells.map((_, i) => i).filter((i) => convs[i] === k);
+  if (idx.length < 3) continue;
+  const mean = (xs) => xs.reduce((s, v) => s + v, 0) / xs.length;
+  console.log(
+    `${k} convolutions: ${idx.length} cells, tau ${kendall(
+      idx.map((i) => acc[i]),
+      idx.map((i) => t200[i]),
+      opts,
+    ).toFixed(
+      3,
+    )}, mean accuracy ${mean(idx.map((i) => acc[i])).toFixed(1)}, mean truth ${mean(idx.map((i) => t200[i])).toFixed(1)}`,
+  );
+}
+// The supernet's own mean accuracy per op on each edge (no truth): the edge whose op moves it most is
+// where a few-shot split (`--subspace edge:E=OP`) was chosen.
+const EDGE_NAMES = ['0→1', '0→2', '1→2', '0→3', '1→3', '2→3'];
+EDGE_NAMES.forEach((name, e) => {
+  const byOp = new Map();
+  cells.forEach((c, i) => {
+    const op = c.arch.match(/[a-z_0-9]+(?=~)/g)[e];
+    if (!byOp.has(op)) byOp.set(op, []);
+    byOp.get(op).push(acc[i]);
+  });
+  const means = [...byOp].map(([op, xs]) => [op, xs.reduce((s, v) => s + v, 0) / xs.length]);
+  const values = means.map(([, m]) => m);
+  console.log(
+    `edge ${e} (${name}): span ${(Math.max(...values) - Math.min(...values)).toFixed(1)}; ${means
+      .map(([op, m]) => `${op} ${m.toFixed(1)}`)
+      .join(', ')}`,
+  );
+});
