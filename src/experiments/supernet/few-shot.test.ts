@@ -173,4 +173,13 @@ describe('few-shot sub-supernets', () => {
       /\(3 convolution ops\) is in none of the supernets' subspaces \(convs:0\)/,
     );
   });
+
+  it("score with a member after its parent's folder is gone", async () => {
+    rmSync(parent, { recursive: true });
+    const r = await scoreWithSupernet(
+      { supernet: noConvs, archs: [ZERO], calibrationImages: 64, threads: 1 },
+      quiet,
+    );
+    expect(r.scores[0]!.arch).toBe(ZERO);
+  });
 });

@@ -55,7 +55,7 @@ export const supernetJobSchema = z
     seed: z.number().int().min(0).default(0),
     /** Single-path paths per step: uniform (absent, SPOS) or fair (FairNAS; recorded only when set). */
     sampling: z.enum(['uniform', 'fair']).optional(),
-    /** Few-shot: train on this subspace only (`convs:A-B`, spaces/subspace.ts); recorded only when set. */
+    /** Few-shot: train on this subspace only (`edge:E=OP` or `convs:A-B`, spaces/subspace.ts); recorded only when set. */
     subspace: z.string().optional(),
     /** Few-shot: start from this trained supernet's weights (its checkpoint file, absolute). */
     initFrom: z.string().optional(),
@@ -114,7 +114,8 @@ export function parseSupernetJob(input: SupernetJobInput): SupernetJob {
     }
     job.subspace = sub.label;
   }
-  if (initFrom !== undefined) job.initFrom = checkpointPath(initFrom, '--init-from');
+  // Kept as given: a trained member reopens for scoring even after its parent's folder is gone.
+  if (initFrom !== undefined) job.initFrom = initFrom;
   return job;
 }
 
@@ -279,6 +280,8 @@ export async function runSupernetTraining(
   progress: Progress,
 ): Promise<SupernetSummary> {
   const job = parseSupernetJob(input);
+  // The parent, absolute (the checkpoint's identity names it however it was typed).
+  if (job.initFrom !== undefined) job.initFrom = checkpointPath(job.initFrom, '--init-from');
   const dir = prepareOutDir(job.out);
   const started = performance.now();
   const data = jobData(job);
