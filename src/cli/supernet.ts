@@ -25,8 +25,9 @@ Defaults are DARTS' search settings: SGD lr 0.025 cosine to 0.001, momentum 0.9,
 gradient-norm clip 5, batch 64; α (mixed): Adam lr 3e-4, betas (0.5, 0.999), weight decay 1e-3.
 
 Few-shot supernets (one per subspace, each starting from a trained parent): train the parent, then
-one member per subspace with --init-from PARENT --subspace convs:A-B (the parent's shape, data and
-seed), and score with --supernet M1,M2,... ('naskit supernet eval', 'naskit search --strategy genas').`;
+one member per subspace with --init-from PARENT --subspace S (the parent's shape, data and seed), and
+score with --supernet M1,M2,... ('naskit supernet eval', 'naskit search --strategy genas'). E.g. the
+five members --subspace edge:0=none, edge:0=skip_connect, ... --sampling fair split by edge 0's op.`;
 
 function resolutionOf(value: string): number {
   const n = parsePositiveInt(value);
@@ -85,7 +86,7 @@ export function register(program: Command): void {
     )
     .option(
       '--subspace <spec>',
-      'few-shot: train on one subspace only, convs:A-B (architectures with A to B convolution ops); uniform single paths',
+      'few-shot: train on one subspace only: edge:E=OP (edge E takes op OP; NB201 edges 0..5 = 0→1, 0→2, 1→2, 0→3, 1→3, 2→3; works with --sampling fair) or convs:A-B (A to B convolution ops; uniform paths)',
     )
     .option(
       '--init-from <dir>',
