@@ -26,6 +26,8 @@ import {
   jobData,
   parseSupernetJob,
   prepareOutDir,
+  shapeOrDataDifference,
+  storedJob,
   trainerFor,
   type SupernetJob,
 } from './train-job.js';
@@ -78,21 +80,14 @@ export function openSupernet(supernet: string, options: OpenOptions = {}): Opene
   if (files.length === 0)
     throw new NaskitError('invalid_argument', '--supernet is empty; pass a supernet folder');
   const loaded = files.map((file) => ({ file, ...loadCheckpoint(file) }));
-  const jobs = loaded.map(({ file, metadata }) => {
-    const identity = metadata.identity as { job?: Record<string, unknown> } | undefined;
-    if (!identity?.job) {
-      throw new NaskitError(
-        'data_corrupt',
-        `${file} was not written by 'naskit supernet train' (it has no job settings)`,
-      );
-    }
-    return parseSupernetJob({
-      ...(identity.job as object),
+  const jobs = loaded.map(({ file, metadata }) =>
+    parseSupernetJob({
+      ...storedJob(file, metadata),
       out: '.',
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       ...(options.threads ? { threads: options.threads } : {}),
-    } as never);
-  });
+    } as never),
+  );
   const subspaces = checkFamily(files, jobs);
   const job = jobs[0]!;
   const data = jobData(job);
@@ -126,19 +121,6 @@ export function openSupernet(supernet: string, options: OpenOptions = {}): Opene
   return { job, data, members, checkpoint: files.join(',') };
 }
 
-/** Data fields of a supernet job that must agree across a family: the images, the split, the shape. */
-const FAMILY_FIELDS = [
-  'space',
-  'channels',
-  'cells',
-  'dataset',
-  'trainImages',
-  'validFraction',
-  'resolution',
-  'augment',
-  'seed',
-] as const;
-
 /** A family's members: one shape, one data split, disjoint subspaces. Returns each member's subspace. */
 function checkFamily(files: readonly string[], jobs: readonly SupernetJob[]): (Subspace | null)[] {
   const subspaces = jobs.map((j) => (j.subspace ? parseSubspace(j.subspace) : null));
@@ -150,13 +132,12 @@ function checkFamily(files: readonly string[], jobs: readonly SupernetJob[]): (S
         `--supernet lists ${files.length} supernets, but ${files[i]} was trained on the whole space; a few-shot family's members are trained with --subspace`,
       );
     }
-    for (const field of FAMILY_FIELDS) {
-      if (JSON.stringify(j[field]) !== JSON.stringify(jobs[0]![field])) {
-        throw new NaskitError(
-          'invalid_argument',
-          `--supernet: ${files[i]} was trained with ${field} ${JSON.stringify(j[field])}, ${files[0]} with ${JSON.stringify(jobs[0]![field])}; a family shares its shape, images and seed`,
-        );
-      }
+    const field = shapeOrDataDifference(j, jobs[0]!);
+    if (field) {
+      throw new NaskitError(
+        'invalid_argument',
+        `--supernet: ${files[i]} was trained with ${field} ${JSON.stringify(j[field])}, ${files[0]} with ${JSON.stringify(jobs[0]![field])}; a family shares its shape, images and seed`,
+      );
     }
     for (let k = 0; k < i; k++) {
       const a = subspaces[k]!;

@@ -215,10 +215,41 @@ function subspaceOptions(space: AnySpace, job: SupernetJob): Partial<SupernetTra
   return { archSampler: (rng: Rng) => sampleSubspace(space, sub, rng) };
 }
 
-/** Job fields that decide which images a supernet sees, in which split. */
-const DATA_FIELDS = ['dataset', 'trainImages', 'validFraction', 'resolution', 'augment', 'seed'] as const;
-/** Job fields that decide the supernet's shape. */
-const SHAPE_FIELDS = ['space', 'channels', 'cells'] as const;
+/**
+ * Job fields that fix a supernet's shape and the images it sees, in which split: a few-shot member
+ * and its parent, and the members of a family, must agree on all of them.
+ */
+export const SHAPE_AND_DATA_FIELDS = [
+  'space',
+  'channels',
+  'cells',
+  'dataset',
+  'trainImages',
+  'validFraction',
+  'resolution',
+  'augment',
+  'seed',
+] as const;
+
+/** The first of SHAPE_AND_DATA_FIELDS on which two jobs differ, or null. */
+export function shapeOrDataDifference(
+  a: Readonly<Record<string, unknown>>,
+  b: Readonly<Record<string, unknown>>,
+): (typeof SHAPE_AND_DATA_FIELDS)[number] | null {
+  return SHAPE_AND_DATA_FIELDS.find((f) => JSON.stringify(a[f]) !== JSON.stringify(b[f])) ?? null;
+}
+
+/** The training settings a supernet checkpoint records (read back to reopen or extend it). */
+export function storedJob(file: string, metadata: Record<string, unknown>): Record<string, unknown> {
+  const identity = metadata.identity as { job?: Record<string, unknown> } | undefined;
+  if (!identity?.job) {
+    throw new NaskitError(
+      'data_corrupt',
+      `${file} was not written by 'naskit supernet train' (it has no job settings)`,
+    );
+  }
+  return identity.job;
+}
 
 /**
  * The start of a few-shot sub-supernet: its parent's trained weights, and the parent's weights at
@@ -228,23 +259,19 @@ const SHAPE_FIELDS = ['space', 'channels', 'cells'] as const;
 function parentStart(job: SupernetJob): { weights: ParamStore; initial: ParamStore } {
   const file = job.initFrom!;
   const loaded = loadCheckpoint(file);
-  const parent = (loaded.metadata.identity as { job?: Record<string, unknown> } | undefined)?.job;
-  if (!parent) {
-    throw new NaskitError('data_corrupt', `--init-from ${file} was not written by 'naskit supernet train'`);
-  }
+  const parent = storedJob(file, loaded.metadata);
   if (parent.mode !== 'single-path') {
     throw new NaskitError(
       'invalid_argument',
       `--init-from ${file} is a ${String(parent.mode)} supernet; start from a single-path one`,
     );
   }
-  for (const field of [...SHAPE_FIELDS, ...DATA_FIELDS]) {
-    if (JSON.stringify(parent[field]) !== JSON.stringify(job[field])) {
-      throw new NaskitError(
-        'invalid_argument',
-        `--init-from ${file} was trained with ${field} ${JSON.stringify(parent[field])}, this training has ${JSON.stringify(job[field])}; use the same ${SHAPE_FIELDS.join(', ')}, data and seed as the parent`,
-      );
-    }
+  const field = shapeOrDataDifference(parent, job);
+  if (field) {
+    throw new NaskitError(
+      'invalid_argument',
+      `--init-from ${file} was trained with ${field} ${JSON.stringify(parent[field])}, this training has ${JSON.stringify(job[field])}; use the same space, channels, cells, data and seed as the parent`,
+    );
   }
   const initFile = join(dirname(file), INIT_FILE);
   if (!existsSync(initFile)) {
