@@ -6,6 +6,7 @@ import { testDataDir } from '../util/data-dir.js';
 import { Rng } from '../util/rng.js';
 import { benchQuery } from '../experiments/bench/query.js';
 import { searchCommand } from './search.js';
+import { supernetSearchCommand } from './supernet-search.js';
 import { tempDirs } from '../../test/helpers/temp-dirs.js';
 
 const tempDir = tempDirs();
@@ -113,6 +114,16 @@ describe('naskit search', () => {
     await expect(
       searchCommand({ ...base, space: 'nb201', strategy: 're', param: ['population'], table }),
     ).rejects.toThrow(/--param expects key=value/);
+  });
+
+  it('refuses --sampling outside GeNAS and values other than uniform or fair, before training', async () => {
+    const flags = { ...base, space: 'nb201', objective: 'flatness', out: tempDir('naskit-cli-') };
+    await expect(supernetSearchCommand({ ...flags, strategy: 'darts', sampling: 'fair' })).rejects.toThrow(
+      /--strategy darts trains a mixed supernet \(drop --sampling\)/,
+    );
+    await expect(supernetSearchCommand({ ...flags, strategy: 'genas', sampling: 'greedy' })).rejects.toThrow(
+      /--sampling must be uniform or fair, got 'greedy'/,
+    );
   });
 
   it('warm-starts from a proxy ranking (params: no data needed) and rejects bad warm-start flags', async () => {

@@ -46,6 +46,10 @@ export function addSupernetOptions(command: Command): Command {
     .option('--resolution <px>', 'image side fed to the supernet: 32 or 16', parsePositiveInt)
     .option('--train-images <n>', 'CIFAR-10 training images used (split in halves)', parsePositiveInt)
     .option(
+      '--sampling <kind>',
+      `genas: supernet paths per step: uniform (SPOS: one path) or fair (FairNAS: every op once per edge; nb201) (nb201: ${GENAS_DEFAULTS.nb201.sampling}; darts: uniform)`,
+    )
+    .option(
       '--calibration-images <n>',
       'genas: training images for each candidate’s BN statistics',
       parsePositiveInt,
@@ -104,6 +108,7 @@ export interface SupernetSearchFlags {
   cells?: number;
   resolution?: number;
   trainImages?: number;
+  sampling?: string;
   calibrationImages?: number;
   validImages?: number;
   generations?: number;
@@ -136,6 +141,12 @@ export async function supernetSearchCommand(flags: SupernetSearchFlags): Promise
   const seed = parseNonNegativeInt(flags.seed);
   const strategy = flags.strategy.toLowerCase();
   if (strategy === 'darts' || strategy === 'darts-global') {
+    if (flags.sampling !== undefined) {
+      throw new NaskitError(
+        'invalid_argument',
+        `--sampling chooses how GeNAS' single-path supernet is trained; --strategy ${strategy} trains a mixed supernet (drop --sampling)`,
+      );
+    }
     const progress = createProgress(flags.quiet || flags.json ? 'quiet' : 'auto');
     const runner =
       flags.redis === undefined
@@ -177,6 +188,10 @@ export async function supernetSearchCommand(flags: SupernetSearchFlags): Promise
     return flags.json ? `${JSON.stringify(dartsJson(result))}\n` : formatDarts(result);
   }
   const defaults = GENAS_DEFAULTS[space];
+  const sampling: string = flags.sampling ?? defaults.sampling;
+  if (sampling !== 'uniform' && sampling !== 'fair') {
+    throw new NaskitError('invalid_argument', `--sampling must be uniform or fair, got '${sampling}'`);
+  }
   const progress = createProgress(flags.quiet || flags.json ? 'quiet' : 'auto');
   let supernet = flags.supernet;
   let genasRunner: GenasSeedRunner | undefined;
@@ -208,6 +223,7 @@ export async function supernetSearchCommand(flags: SupernetSearchFlags): Promise
         cells: flags.cells ?? defaults.cells,
         resolution: flags.resolution ?? defaults.resolution,
         trainImages: flags.trainImages ?? defaults.trainImages,
+        sampling,
         epochs: flags.epochs ?? defaults.epochs,
         lr: flags.lr ?? defaults.lr,
       },
