@@ -10,6 +10,7 @@ import {
   runGenas,
   type GenasResult,
   type GenasSeedRunner,
+  type SupernetScale,
 } from '../experiments/supernet/genas-job.js';
 import { OBJECTIVES } from '../experiments/supernet/scoring.js';
 import { runDartsSearch, type DartsResult } from '../experiments/supernet/darts-job.js';
@@ -295,9 +296,15 @@ function formatDarts(r: DartsResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+function formatScale(s: SupernetScale): string {
+  const or = (v: number | null) => (v === null ? "the space's default" : String(v));
+  return `C=${or(s.channels)}, cells ${or(s.cells)}, ${s.resolution}×${s.resolution}, ${s.sampling} sampling, ${s.epochs} epochs`;
+}
+
 function formatGenas(r: GenasResult): string {
   const lines = [
     `GeNAS on ${r.space}, objective ${r.objective} (noise ${r.noise}, σ ${r.sigmas.join('/')}, γ ${r.gamma}); supernet ${r.supernet}`,
+    `supernet: ${formatScale(r.supernet_scale)}`,
     `BN on ${r.calibration_images} training images per candidate, measured on ${r.valid_images} validation images; ${r.cells_scored} cells scored in all, ${r.seconds.toFixed(0)} s`,
     ...r.runs.map(
       (run) =>

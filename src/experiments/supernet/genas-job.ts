@@ -90,6 +90,8 @@ export interface GenasResult {
   sigmas: readonly number[];
   gamma: number;
   supernet: string;
+  /** What the supernet is, as trained (channels and cells null: the space's default). */
+  supernet_scale: SupernetScale;
   calibration_images: number;
   valid_images: number;
   runs: GenasRun[];
@@ -97,6 +99,26 @@ export interface GenasResult {
   std: Truth | null;
   cells_scored: number;
   seconds: number;
+}
+
+export interface SupernetScale {
+  channels: number | null;
+  cells: number | null;
+  resolution: number;
+  sampling: 'uniform' | 'fair';
+  epochs: number;
+}
+
+/** The scale a result was measured at, read from the opened supernet (a family: its first member). */
+export function supernetScale(opened: OpenedSupernet): SupernetScale {
+  const { job } = opened;
+  return {
+    channels: job.channels ?? null,
+    cells: job.cells ?? null,
+    resolution: opened.members[0]!.trainer.options.supernet.inputShape[1],
+    sampling: job.sampling ?? 'uniform',
+    epochs: job.epochs,
+  };
 }
 
 /** Everything that decides a seed's search over a trained supernet, defaults resolved. */
@@ -304,6 +326,7 @@ export async function runGenas(
       sigmas,
       gamma,
       supernet: opened.checkpoint,
+      supernet_scale: supernetScale(opened),
       calibration_images: scorer.calibrationImages,
       valid_images: scorer.validImages,
       runs,

@@ -111,6 +111,13 @@ describe('GeNAS', () => {
     };
     const flat = await runGenas({ ...base, objective: 'flatness' }, quiet);
     expect(flat.runs).toHaveLength(2);
+    expect(flat.supernet_scale).toEqual({
+      channels: TINY.channels,
+      cells: TINY.cells,
+      resolution: TINY.resolution,
+      sampling: 'uniform',
+      epochs: 2,
+    });
     // Truth comes from the NB201 tables the package ships.
     expect(flat.runs[0]!.true!.cifar10).toBeGreaterThan(0);
     const scored = flat.cells_scored;
