@@ -11,6 +11,7 @@ import { evolve, GENAS_EVOLUTION, type EvolutionSettings } from '../../search/su
 import { genomeFor } from '../../search/supernet/genome.js';
 import { getSpace } from '../../spaces/index.js';
 import { checkSigmas, DEFAULT_SIGMAS, type NoiseMode } from '../../train/supernet/flatness.js';
+import type { PathSampling } from '../../train/supernet/trainer.js';
 import { NaskitError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
 import type { Progress } from '../progress.js';
@@ -33,7 +34,7 @@ export const GENAS_DEFAULTS = {
     cells: 1,
     resolution: 16,
     trainImages: 10_000,
-    sampling: 'fair' as 'fair' | 'uniform',
+    sampling: 'fair' as PathSampling,
     epochs: 40,
     lr: 0.1,
     calibrationImages: 500,
@@ -44,7 +45,7 @@ export const GENAS_DEFAULTS = {
     cells: 5,
     resolution: 16,
     trainImages: 2_000,
-    sampling: 'uniform' as 'fair' | 'uniform',
+    sampling: 'uniform' as PathSampling,
     epochs: 5,
     lr: 0.025,
     calibrationImages: 200,
@@ -105,7 +106,7 @@ export interface SupernetScale {
   channels: number | null;
   cells: number | null;
   resolution: number;
-  sampling: 'uniform' | 'fair';
+  sampling: PathSampling;
   epochs: number;
 }
 
