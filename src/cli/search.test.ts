@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { nb201 } from '../spaces/index.js';
@@ -124,6 +124,17 @@ describe('naskit search', () => {
     await expect(supernetSearchCommand({ ...flags, strategy: 'genas', sampling: 'greedy' })).rejects.toThrow(
       /--sampling must be uniform or fair, got 'greedy'/,
     );
+  });
+
+  it('refuses --isomorphs outside GeNAS and on a space without isomorphism classes, before training', async () => {
+    const flags = { ...base, objective: 'accuracy', out: tempDir('naskit-cli-') };
+    await expect(
+      supernetSearchCommand({ ...flags, space: 'nb201', strategy: 'darts', isomorphs: 4 }),
+    ).rejects.toThrow(/--strategy darts derives its cell from α \(drop --isomorphs\)/);
+    await expect(
+      supernetSearchCommand({ ...flags, space: 'darts', strategy: 'genas', isomorphs: 4 }),
+    ).rejects.toThrow(/the darts space has no isomorphism classes/);
+    expect(readdirSync(flags.out)).toEqual([]);
   });
 
   it('warm-starts from a proxy ranking (params: no data needed) and rejects bad warm-start flags', async () => {

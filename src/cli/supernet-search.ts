@@ -12,7 +12,12 @@ import {
   type GenasSeedRunner,
   type SupernetScale,
 } from '../experiments/supernet/genas-job.js';
-import { OBJECTIVES } from '../experiments/supernet/scoring.js';
+import {
+  describeIsomorphs,
+  OBJECTIVES,
+  parseIsomorphs,
+  type Isomorphs,
+} from '../experiments/supernet/scoring.js';
 import { runDartsSearch, type DartsResult } from '../experiments/supernet/darts-job.js';
 import { GLOBAL_SCHEMES, type GlobalSchemeName } from '../search/supernet/global.js';
 import { resolveDataDir } from '../util/data-dir.js';
@@ -56,6 +61,11 @@ export function addSupernetOptions(command: Command): Command {
       parsePositiveInt,
     )
     .option('--valid-images <n>', 'genas: validation images each candidate is measured on', parsePositiveInt)
+    .option(
+      '--isomorphs <k>',
+      `genas: a candidate's scores are the means over up to K encodings of its isomorphism class (same function; nb201), or over all of it (nb201: ${GENAS_DEFAULTS.nb201.isomorphs})`,
+      parseIsomorphs,
+    )
     .option('--generations <n>', 'genas: evolution generations (20)', parsePositiveInt)
     .option('--population <n>', 'genas: evolution population (50)', parsePositiveInt)
     .option('--order <n>', 'darts: first (1) or second (2) order α gradient', parsePositiveInt)
@@ -112,6 +122,7 @@ export interface SupernetSearchFlags {
   sampling?: string;
   calibrationImages?: number;
   validImages?: number;
+  isomorphs?: Isomorphs;
   generations?: number;
   population?: number;
   threads?: number;
@@ -146,6 +157,12 @@ export async function supernetSearchCommand(flags: SupernetSearchFlags): Promise
       throw new NaskitError(
         'invalid_argument',
         `--sampling chooses how GeNAS' single-path supernet is trained; --strategy ${strategy} trains a mixed supernet (drop --sampling)`,
+      );
+    }
+    if (flags.isomorphs !== undefined) {
+      throw new NaskitError(
+        'invalid_argument',
+        `--isomorphs averages GeNAS' scores of a candidate; --strategy ${strategy} derives its cell from α (drop --isomorphs)`,
       );
     }
     const progress = createProgress(flags.quiet || flags.json ? 'quiet' : 'auto');
@@ -230,6 +247,7 @@ export async function supernetSearchCommand(flags: SupernetSearchFlags): Promise
       },
       calibrationImages: flags.calibrationImages ?? defaults.calibrationImages,
       validImages: flags.validImages ?? defaults.validImages,
+      isomorphs: flags.isomorphs ?? defaults.isomorphs,
       evolution: {
         ...(flags.generations ? { generations: flags.generations } : {}),
         // GeNAS' 25 mutants + 25 crossovers make its population of 50; keep that proportion.
@@ -305,7 +323,9 @@ function formatGenas(r: GenasResult): string {
   const lines = [
     `GeNAS on ${r.space}, objective ${r.objective} (noise ${r.noise}, σ ${r.sigmas.join('/')}, γ ${r.gamma}); supernet ${r.supernet}`,
     `supernet: ${formatScale(r.supernet_scale)}`,
-    `BN on ${r.calibration_images} training images per candidate, measured on ${r.valid_images} validation images; ${r.cells_scored} cells scored in all, ${r.seconds.toFixed(0)} s`,
+    `BN on ${r.calibration_images} training images per candidate, measured on ${r.valid_images} validation images` +
+      (r.isomorphs !== 1 ? `; scores averaged over ${describeIsomorphs(r.isomorphs)} per candidate` : '') +
+      `; ${r.cells_scored} cells scored in all, ${r.seconds.toFixed(0)} s`,
     ...r.runs.map(
       (run) =>
         `  seed ${run.seed}: ${run.arch}  score ${run.score.toPrecision(5)}` +

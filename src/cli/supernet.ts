@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { createProgress } from '../experiments/progress.js';
 import { compareSearches, comparisonTable, writeComparisonPage } from '../experiments/supernet/compare.js';
 import { scoreWithSupernet } from '../experiments/supernet/eval-job.js';
+import { describeIsomorphs, parseIsomorphs } from '../experiments/supernet/scoring.js';
 import { formatEpoch, runSupernetTraining } from '../experiments/supernet/train-job.js';
 import { DEFAULT_HYPER } from '../train/supernet/trainer.js';
 import { NaskitError } from '../util/errors.js';
@@ -185,6 +186,12 @@ export function register(program: Command): void {
     .option('--out <dir>', 'keep the scores in DIR/scores.jsonl (resumable)')
     .option('--data-dir <dir>', 'data directory (default: $NASKIT_DATA)')
     .option('--seed <n>', 'seed of --sample', parseNonNegativeInt, 0)
+    .option(
+      '--isomorphs <k>',
+      "average every score over up to K encodings of the architecture's isomorphism class (same function; nb201), or over all of it ('all'); each encoding is scored once",
+      parseIsomorphs,
+      1,
+    )
     .option('--threads <n>', 'ONNX Runtime threads (default: core count)', parsePositiveInt)
     .option('--quiet', 'no progress output')
     .option('--json', 'print the scores as JSON')
@@ -218,6 +225,7 @@ export function register(program: Command): void {
           dataDir: opts.dataDir,
           threads: opts.threads,
           seed: opts.seed,
+          isomorphs: opts.isomorphs,
         },
         progress,
       );
@@ -227,7 +235,7 @@ export function register(program: Command): void {
       }
       const lines = [
         `supernet ${result.supernet} (epoch ${result.epoch}); BN on ${result.calibration_images} images, measured on ${result.valid_images}; ` +
-          `σ ${result.sigmas.join('/')} (${result.noise} noise); ${result.seconds_per_cell.toFixed(2)} s per cell`,
+          `σ ${result.sigmas.join('/')} (${result.noise} noise)${result.isomorphs !== 1 ? `; scores averaged over ${describeIsomorphs(result.isomorphs)}` : ''}; ${result.seconds_per_cell.toFixed(2)} s per cell`,
       ];
       if (result.scores.length <= 20) {
         for (const s of result.scores) {

@@ -139,8 +139,9 @@ export class JobExecutor {
   private async genasSeed(job: GenasSeedJob) {
     checkSupernetRefs(job);
     const settings = genasSettingsOf(job);
-    // The scores depend on the supernet and the scoring settings, not on the objective or the evolution.
-    const { objective: _o, evolution: _e, ...scoring } = settings;
+    // The scores (per encoding) depend on the supernet and the scoring settings, not on the objective,
+    // the evolution or how many encodings a class score averages.
+    const { objective: _o, evolution: _e, isomorphs: _m, ...scoring } = settings;
     const key = `${job.supernet.sha256}\n${job.init.sha256}\n${JSON.stringify(scoring)}`;
     let entry = this.genas.get(key);
     if (entry === undefined) {

@@ -203,6 +203,7 @@ const genasSeedJob = z.strictObject({
   noise_seed: z.int().min(0),
   calibration_images: z.int().min(1).max(1_000_000),
   valid_images: z.int().min(1).max(1_000_000).nullable(),
+  isomorphs: z.union([z.int().min(1).max(1_000_000), z.literal('all')]),
   evolution: z.strictObject({
     population: z.int().min(2).max(10_000),
     topK: z.int().min(1).max(10_000),

@@ -45,6 +45,11 @@ export interface SearchSpace<A = unknown> {
   neighbors(arch: A): A[];
   /** Every architecture, in the official order when there is one; only for finite spaces. */
   enumerate?(): Iterable<A>;
+  /**
+   * Every encoding that computes the same function as `arch` (itself included), for spaces whose key
+   * keeps isomorphic encodings apart (NB201); NB101's key already merges them.
+   */
+  isomorphs?(arch: A): A[];
 
   /** Fixed-length numeric encoding used by predictors. */
   encode(arch: A, kind: EncodingKind): Float32Array;

@@ -31,7 +31,7 @@ import {
   trainerFor,
   type SupernetJob,
 } from './train-job.js';
-import { CellScorer, type CellRecord } from './scoring.js';
+import { CellScorer, checkIsomorphs, scoreClass, type CellRecord, type Isomorphs } from './scoring.js';
 import { openTruth } from './truth.js';
 
 /**
@@ -199,6 +199,11 @@ export interface ScoreOptions {
   dataDir?: string;
   threads?: number;
   seed?: number;
+  /**
+   * Average every score over up to this many encodings of each architecture's isomorphism class, or
+   * over all of it (NB201; default 1: the architecture alone). Each encoding is scored and cached on its own.
+   */
+  isomorphs?: Isomorphs;
 }
 
 /** Rank correlations of one score with the truth (higher score = better architecture). */
@@ -219,6 +224,8 @@ export interface ScoreResult {
   valid_images: number;
   noise: NoiseMode;
   sigmas: readonly number[];
+  /** Encodings averaged per architecture at most, or 'all' (1: none). */
+  isomorphs: Isomorphs;
   scores: CellRecord[];
   /** NB201 only, when the table is present. */
   correlations: Correlation[];
@@ -276,17 +283,19 @@ export async function scoreWithSupernet(options: ScoreOptions, progress: Progres
       },
       options.out ? prepareOutDir(options.out) : null,
     );
+    const isomorphs = options.isomorphs ?? 1;
+    checkIsomorphs(space, isomorphs);
     const records: CellRecord[] = [];
     const started = performance.now();
-    let computed = 0;
+    const before = scorer.size;
     progress.start('scoring', archs.length);
     for (const arch of archs) {
-      const cached = scorer.known(space.key(arch)) !== undefined;
-      records.push(await scorer.score(arch));
-      if (!cached) computed++;
+      records.push((await scoreClass(scorer, arch, isomorphs)).record);
       progress.update(records.length);
     }
     progress.stop();
+    // Per encoding scored here (with --isomorphs, several per architecture).
+    const computed = scorer.size - before;
     const seconds = (performance.now() - started) / 1000;
     const truth = await openTruth(space, options.dataDir);
     const correlations: Correlation[] = [];
@@ -318,6 +327,7 @@ export async function scoreWithSupernet(options: ScoreOptions, progress: Progres
       valid_images: scorer.validImages,
       noise,
       sigmas,
+      isomorphs,
       scores: records,
       correlations,
       pairs: [

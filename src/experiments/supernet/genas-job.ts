@@ -17,7 +17,18 @@ import { Rng } from '../../util/rng.js';
 import type { Progress } from '../progress.js';
 import { dataFingerprint } from '../run/layout.js';
 import { openSupernet, releaseSupernet, SCORING_MEASURE_BATCH, type OpenedSupernet } from './eval-job.js';
-import { CellScorer, objectiveValue, OBJECTIVES, type CellRecord, type Objective } from './scoring.js';
+import {
+  CellScorer,
+  checkIsomorphs,
+  describeIsomorphs,
+  knownClass,
+  objectiveValue,
+  OBJECTIVES,
+  scoreClass,
+  type CellRecord,
+  type Isomorphs,
+  type Objective,
+} from './scoring.js';
 import { prepareOutDir, runSupernetTraining, type SupernetJobInput } from './train-job.js';
 import { openTruth, truthStats, type Truth, type TruthTables } from './truth.js';
 import { writeGenasReport } from './report.js';
@@ -39,6 +50,7 @@ export const GENAS_DEFAULTS = {
     lr: 0.1,
     calibrationImages: 500,
     validImages: 1_000,
+    isomorphs: 1 as Isomorphs,
   },
   darts: {
     channels: 8,
@@ -50,6 +62,7 @@ export const GENAS_DEFAULTS = {
     lr: 0.025,
     calibrationImages: 200,
     validImages: 500,
+    isomorphs: 1 as Isomorphs,
   },
 } as const;
 
@@ -66,6 +79,8 @@ export interface GenasInput {
   training: Omit<SupernetJobInput, 'space' | 'mode' | 'out'>;
   calibrationImages?: number;
   validImages?: number;
+  /** Scores averaged over up to this many isomorphic encodings per cell, or all (NB201; default 1: none). */
+  isomorphs?: Isomorphs;
   evolution?: Partial<EvolutionSettings>;
   seeds: number;
   seed?: number;
@@ -95,6 +110,8 @@ export interface GenasResult {
   supernet_scale: SupernetScale;
   calibration_images: number;
   valid_images: number;
+  /** Encodings each cell's scores were averaged over at most, or 'all' (1: the cell alone). */
+  isomorphs: Isomorphs;
   runs: GenasRun[];
   mean: Truth | null;
   std: Truth | null;
@@ -133,6 +150,8 @@ export interface GenasSettings {
   calibration_images: number;
   /** Validation images each candidate is measured on; null = the whole validation half. */
   valid_images: number | null;
+  /** A candidate's scores: the means over up to this many of its isomorphic encodings, or all (1: its own). */
+  isomorphs: Isomorphs;
   evolution: EvolutionSettings;
 }
 
@@ -170,6 +189,8 @@ export function resolveGenasSettings(input: GenasInput): GenasSettings {
   if (noise !== 'faithful' && noise !== 'shared') {
     throw new NaskitError('invalid_argument', `--noise must be faithful or shared, got '${String(noise)}'`);
   }
+  const isomorphs = input.isomorphs ?? 1;
+  checkIsomorphs(getSpace(input.space), isomorphs);
   if (!Number.isInteger(input.seeds) || input.seeds < 1) {
     throw new NaskitError('invalid_argument', `--seeds must be a positive integer, got ${input.seeds}`);
   }
@@ -182,6 +203,7 @@ export function resolveGenasSettings(input: GenasInput): GenasSettings {
     noise_seed: input.noiseSeed ?? 0,
     calibration_images: input.calibrationImages ?? 500,
     valid_images: input.validImages ?? null,
+    isomorphs,
     evolution: { ...GENAS_EVOLUTION, ...(input.evolution ?? {}) },
   };
 }
@@ -244,8 +266,8 @@ export async function genasSeed(
   const result = await evolve(
     genome,
     async (genes) => {
-      const record = await scorer.score(genome.arch(genes));
-      seen.set(record.key, record);
+      const { record, members } = await scoreClass(scorer, genome.arch(genes), settings.isomorphs);
+      for (const m of members) seen.set(m.key, m);
       return objectiveValue(objective, record, sigmas[0]!, gamma);
     },
     settings.evolution,
@@ -330,6 +352,7 @@ export async function runGenas(
       supernet_scale: supernetScale(opened),
       calibration_images: scorer.calibrationImages,
       valid_images: scorer.validImages,
+      isomorphs: settings.isomorphs,
       runs,
       ...truthStats(runs),
       cells_scored: scorer.size,
@@ -339,8 +362,15 @@ export async function runGenas(
       join(out, `genas-${objective}.json`),
       Buffer.from(`${JSON.stringify(result, null, 2)}\n`),
     );
-    const top = scorer
-      .records()
+    // The report ranks cells as the search did: by class means when it averaged isomorphs.
+    const ranked = new Map<string, CellRecord>();
+    for (const r of scorer.records()) {
+      const record = knownClass(scorer, scorer.space.parse(r.arch), settings.isomorphs);
+      if (record && !ranked.has(record.isomorphs?.averaged.join() ?? record.key)) {
+        ranked.set(record.isomorphs?.averaged.join() ?? record.key, record);
+      }
+    }
+    const top = [...ranked.values()]
       .sort(
         (a, b) =>
           objectiveValue(objective, b, sigmas[0]!, gamma) - objectiveValue(objective, a, sigmas[0]!, gamma),
@@ -349,7 +379,7 @@ export async function runGenas(
     await writeGenasReport(
       out,
       `naskit GeNAS on ${input.space}: ${objective}`,
-      `noise ${noise}, σ ${sigmas.join(', ')}, γ ${gamma}; ${scorer.size} cells scored; BN on ${scorer.calibrationImages} images, measured on ${scorer.validImages}`,
+      `noise ${noise}, σ ${sigmas.join(', ')}, γ ${gamma}${settings.isomorphs !== 1 ? `; scores averaged over ${describeIsomorphs(settings.isomorphs)}` : ''}; ${scorer.size} cells scored; BN on ${scorer.calibrationImages} images, measured on ${scorer.validImages}`,
       top,
       sigmas,
     );

@@ -28,6 +28,15 @@ export interface CellRecord extends FlatnessResult {
   key: string;
   angle: number;
   seconds: number;
+  /** Present when the scores are means over isomorphic encodings (`--isomorphs K`). */
+  isomorphs?: IsomorphAverage;
+}
+
+export interface IsomorphAverage {
+  /** Encodings in the cell's isomorphism class. */
+  class_size: number;
+  /** The encodings averaged (the class, or K of it drawn once per class). */
+  averaged: string[];
 }
 
 export interface ScorerSettings {
@@ -233,4 +242,115 @@ export function objectiveValue(objective: Objective, r: CellRecord, sigma1: numb
         `unknown objective '${String(objective)}'; choose one of ${OBJECTIVES.join(', ')}`,
       );
   }
+}
+
+/** How many encodings of a class a score averages: a count, or the whole class. */
+export type Isomorphs = number | 'all';
+
+/** `--isomorphs K|all`. */
+export function parseIsomorphs(text: string): Isomorphs {
+  if (text === 'all') return 'all';
+  const k = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !(k >= 1)) {
+    throw new NaskitError(
+      'invalid_argument',
+      `--isomorphs must be a positive integer or 'all', got '${text}'`,
+    );
+  }
+  return k;
+}
+
+/** "up to 8 isomorphic encodings" / "all isomorphic encodings", for result lines. */
+export function describeIsomorphs(k: Isomorphs): string {
+  return k === 'all' ? 'all isomorphic encodings' : `up to ${k} isomorphic encodings`;
+}
+
+/** `--isomorphs K`: a positive integer or 'all', other than 1 only for a space with isomorphism classes. */
+export function checkIsomorphs(space: AnySpace, k: Isomorphs): void {
+  if (k !== 'all' && (!Number.isInteger(k) || k < 1)) {
+    throw new NaskitError('invalid_argument', `--isomorphs must be a positive integer or 'all', got ${k}`);
+  }
+  if (k !== 1 && !space.isomorphs) {
+    throw new NaskitError(
+      'invalid_argument',
+      `--isomorphs ${k}: the ${space.name} space has no isomorphism classes to average over (nb201 has); drop --isomorphs`,
+    );
+  }
+}
+
+/**
+ * Up to `k` encodings of the isomorphism class of `arch` (all of it when smaller), drawn by a
+ * generator seeded by the class alone, so that isomorphic cells get the same encodings and the same
+ * score. A space without isomorphism classes is refused unless `k` is 1.
+ */
+export function isomorphSample(
+  space: AnySpace,
+  arch: unknown,
+  k: Isomorphs,
+): { members: unknown[]; size: number } {
+  checkIsomorphs(space, k);
+  if (k === 1) return { members: [arch], size: 1 };
+  const all = space.isomorphs!(arch);
+  const members =
+    k === 'all' || all.length <= k
+      ? all
+      : new Rng(0)
+          .fork(`isomorphs/${space.key(all[0])}`)
+          .shuffle(all)
+          .slice(0, k);
+  return { members, size: all.length };
+}
+
+/** The mean of each score over records of isomorphic encodings, filed under `arch`. */
+export function averageRecords(
+  space: AnySpace,
+  arch: unknown,
+  records: readonly CellRecord[],
+  classSize: number,
+): CellRecord {
+  const mean = (f: (r: CellRecord) => number) => records.reduce((sum, r) => sum + f(r), 0) / records.length;
+  const meanOf = (f: (r: CellRecord) => readonly number[]) =>
+    f(records[0]!).map((_, i) => mean((r) => f(r)[i]!));
+  return {
+    arch: space.format(arch),
+    key: space.key(arch),
+    loss: mean((r) => r.loss),
+    accuracy: mean((r) => r.accuracy),
+    levels: meanOf((r) => r.levels),
+    depth: mean((r) => r.depth),
+    slopes: meanOf((r) => r.slopes),
+    flatness: mean((r) => r.flatness),
+    flatness_only: mean((r) => r.flatness_only),
+    angle: mean((r) => r.angle),
+    seconds: records.reduce((sum, r) => sum + r.seconds, 0),
+    isomorphs: { class_size: classSize, averaged: records.map((r) => r.arch) },
+  };
+}
+
+/**
+ * The scores of `arch` (k = 1), or their means over up to k isomorphic encodings, each scored once
+ * and cached per encoding; `members` are the per-encoding records behind the mean.
+ */
+export async function scoreClass(
+  scorer: CellScorer,
+  arch: unknown,
+  k: Isomorphs,
+): Promise<{ record: CellRecord; members: CellRecord[] }> {
+  if (k === 1) {
+    const record = await scorer.score(arch);
+    return { record, members: [record] };
+  }
+  const { members, size } = isomorphSample(scorer.space, arch, k);
+  const records: CellRecord[] = [];
+  for (const m of members) records.push(await scorer.score(m));
+  return { record: averageRecords(scorer.space, arch, records, size), members: records };
+}
+
+/** Like `scoreClass`, from the cache only: null when an encoding it needs has not been scored. */
+export function knownClass(scorer: CellScorer, arch: unknown, k: Isomorphs): CellRecord | null {
+  if (k === 1) return scorer.known(scorer.space.key(arch)) ?? null;
+  const { members, size } = isomorphSample(scorer.space, arch, k);
+  const records = members.map((m) => scorer.known(scorer.space.key(m)));
+  if (records.some((r) => r === undefined)) return null;
+  return averageRecords(scorer.space, arch, records as CellRecord[], size);
 }

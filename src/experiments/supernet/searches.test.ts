@@ -129,6 +129,15 @@ describe('GeNAS', () => {
     expect(acc.cells_scored).toBeGreaterThanOrEqual(scored);
     for (const run of acc.runs) expect(nb201.parse(run.arch)).toBeTruthy();
     expect(readFileSync(join(work, 'genas', 'report.html'), 'utf8')).toContain('Loss against noise level');
+    // Class means: each candidate's scores averaged over up to 4 isomorphic encodings.
+    const iso = await runGenas(
+      { ...base, objective: 'accuracy', isomorphs: 4, supernet: join(work, 'genas', 'supernet') },
+      quiet,
+    );
+    expect(iso.isomorphs).toBe(4);
+    expect(iso.cells_scored).toBeGreaterThan(acc.cells_scored);
+    for (const run of iso.runs) expect(nb201.parse(run.arch)).toBeTruthy();
+    expect(readFileSync(join(work, 'genas', 'report.html'), 'utf8')).toContain('isomorphic encodings');
     await expect(runGenas({ ...base, objective: 'vibes' }, quiet)).rejects.toThrow(
       /unknown --objective 'vibes'/,
     );

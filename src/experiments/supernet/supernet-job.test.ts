@@ -12,7 +12,11 @@ import { loadCheckpoint } from '../../runtime/checkpoint.js';
 import { testDataDir } from '../../util/data-dir.js';
 import { NaskitError } from '../../util/errors.js';
 import { createProgress } from '../progress.js';
+import { darts } from '../../spaces/darts/index.js';
+import { nb201CellFunction } from '../../spaces/nb201/isomorphism.js';
+import { nb201 } from '../../spaces/nb201/index.js';
 import { scoreWithSupernet } from './eval-job.js';
+import { checkIsomorphs, parseIsomorphs } from './scoring.js';
 import { checkpointPath } from './train-job.js';
 import { readEpochs, runSupernetTraining } from './train-job.js';
 
@@ -133,6 +137,60 @@ describe('naskit supernet train', () => {
     expect(scored.scores[0]!.loss).not.toBe(scored.scores[1]!.loss);
     const strip = (r: { scores: { seconds: number }[] }) => r.scores.map(({ seconds: _s, ...rest }) => rest);
     expect(strip(await score())).toEqual(strip(scored));
+  });
+
+  it('--isomorphs: isomorphic cells get one score, the mean over the drawn encodings of their class', async () => {
+    const whole = join(work, 'whole');
+    // Both compute input + conv3x3(input), with the conv on another edge (other weights).
+    const a = '|skip_connect~0|+|none~0|none~1|+|skip_connect~0|nor_conv_3x3~1|none~2|';
+    const b = '|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|skip_connect~1|none~2|';
+    const size = nb201.isomorphs(nb201.parse(a)).length;
+    expect(size).toBeGreaterThan(3);
+    const base = { supernet: whole, calibrationImages: 64, threads: 1 };
+    const averaged = await scoreWithSupernet({ ...base, archs: [a, b], isomorphs: 3 }, quiet);
+    expect(averaged.isomorphs).toBe(3);
+    const [ra, rb] = averaged.scores;
+    expect(ra!.isomorphs!.class_size).toBe(size);
+    expect(ra!.isomorphs!.averaged).toHaveLength(3);
+    expect(rb!.isomorphs).toEqual(ra!.isomorphs);
+    expect(rb!.accuracy).toBe(ra!.accuracy);
+    expect(rb!.flatness).toBe(ra!.flatness);
+    const fn = nb201CellFunction(nb201.parse(a));
+    for (const m of ra!.isomorphs!.averaged) expect(nb201CellFunction(nb201.parse(m))).toBe(fn);
+    // Each encoding scored alone (same settings, so the same numbers), then averaged by hand.
+    const alone = await scoreWithSupernet({ ...base, archs: ra!.isomorphs!.averaged }, quiet);
+    const mean = (f: (r: { loss: number; accuracy: number; angle: number }) => number) =>
+      alone.scores.reduce((s, r) => s + f(r), 0) / alone.scores.length;
+    expect(ra!.loss).toBeCloseTo(
+      mean((r) => r.loss),
+      12,
+    );
+    expect(ra!.accuracy).toBeCloseTo(
+      mean((r) => r.accuracy),
+      12,
+    );
+    expect(ra!.angle).toBeCloseTo(
+      mean((r) => r.angle),
+      12,
+    );
+    expect(new Set(alone.scores.map((r) => r.loss)).size).toBeGreaterThan(1);
+    expect(ra!.arch).toBe(a);
+    expect(rb!.arch).toBe(b);
+
+    // 'all': the whole class (nodes 1 and 2 swapped: two encodings).
+    const c = '|nor_conv_3x3~0|+|avg_pool_3x3~0|none~1|+|skip_connect~0|nor_conv_1x1~1|nor_conv_3x3~2|';
+    const d = '|avg_pool_3x3~0|+|nor_conv_3x3~0|none~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|';
+    const whole2 = await scoreWithSupernet({ ...base, archs: [c], isomorphs: 'all' }, quiet);
+    expect(whole2.scores[0]!.isomorphs!.class_size).toBe(2);
+    expect(new Set(whole2.scores[0]!.isomorphs!.averaged)).toEqual(new Set([c, d]));
+    expect(parseIsomorphs('all')).toBe('all');
+    expect(parseIsomorphs('8')).toBe(8);
+    expect(() => parseIsomorphs('0')).toThrow(/positive integer or 'all'/);
+    expect(() => parseIsomorphs('4x')).toThrow(/positive integer or 'all'/);
+    expect(() => checkIsomorphs(darts, 2)).toThrow(/darts space has no isomorphism classes/);
+    expect(() => checkIsomorphs(darts, 'all')).toThrow(/darts space has no isomorphism classes/);
+    expect(() => checkIsomorphs(nb201, 0)).toThrow(/positive integer/);
+    expect(() => checkIsomorphs(darts, 1)).not.toThrow();
   });
 
   it('refuses bad input before writing: unknown space or mode, other settings, too few images, a file as --out', async () => {
