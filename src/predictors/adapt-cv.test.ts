@@ -190,6 +190,20 @@ describe('CV-chosen adaptation', () => {
     );
   });
 
+  it('the default candidates include fine-tuning itself: the pooled start with its default adaptation', () => {
+    const d = DEFAULT_META_EVAL;
+    const labels = cvCandidates(d.cv, d.reptileAdapt, d.finetuneAdapt).map((c) => c.label);
+    const finetune = `pooled:${d.finetuneAdapt.steps}@${d.finetuneAdapt.lr}`;
+    expect(labels).toContain(finetune);
+    expect(labels).toHaveLength(d.cv.only!.length);
+    const c = cvCandidates(d.cv, d.reptileAdapt, d.finetuneAdapt).find((x) => x.label === finetune)!;
+    expect({ start: c.start, steps: c.steps, lr: c.lr }).toEqual({
+      start: 'pooled',
+      steps: d.finetuneAdapt.steps,
+      lr: d.finetuneAdapt.lr,
+    });
+  });
+
   it('falls back to the default adaptation below minShots and refuses a bad config', async () => {
     const { own, pooled } = await starts();
     const few = support.slice(0, 5);
