@@ -252,6 +252,7 @@ export async function scoreWithSupernet(options: ScoreOptions, progress: Progres
     measureBatch: Math.min(SCORING_MEASURE_BATCH, options.validImages ?? Infinity),
   });
   const space = getSpace(opened.job.space);
+  let scorer: CellScorer | null = null;
   try {
     const archs = (options.archs ?? []).map((text) => space.parse(text));
     if (options.sample) {
@@ -271,7 +272,7 @@ export async function scoreWithSupernet(options: ScoreOptions, progress: Progres
     const sigmas = options.sigmas ?? DEFAULT_SIGMAS;
     checkSigmas(sigmas);
     const noise = options.noise ?? 'faithful';
-    const scorer = new CellScorer(
+    scorer = new CellScorer(
       opened,
       space,
       {
@@ -339,6 +340,7 @@ export async function scoreWithSupernet(options: ScoreOptions, progress: Progres
       seconds_per_cell: computed > 0 ? seconds / computed : 0,
     };
   } finally {
+    scorer?.close();
     await releaseSupernet(opened);
   }
 }

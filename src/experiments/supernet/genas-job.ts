@@ -324,8 +324,10 @@ export async function runGenas(
     );
   }
   const opened = await openGenasSupernet(supernetDir, settings, { ...dataDir, ...threads });
+  let held: CellScorer | null = null;
   try {
     const scorer = genasScorer(opened, settings, out);
+    held = scorer;
     const base = input.seed ?? 0;
     const seeds = Array.from({ length: input.seeds }, (_, i) => base + i);
     let runs: GenasRun[];
@@ -385,6 +387,7 @@ export async function runGenas(
     );
     return result;
   } finally {
+    held?.close();
     await releaseSupernet(opened);
   }
 }

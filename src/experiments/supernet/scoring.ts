@@ -10,7 +10,15 @@
  * key (faithful mode: each candidate its own draw) or by nothing (shared mode: the same draw for all),
  * so a score never depends on the order in which candidates are scored.
  */
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { subset } from '../../data/dataset.js';
 import { loadCheckpoint } from '../../runtime/checkpoint.js';
@@ -86,7 +94,20 @@ export class CellScorer {
             Array.from({ length: v }, (_, i) => i),
           );
     this.file = dir ? join(dir, 'scores.jsonl') : null;
-    if (this.file && existsSync(this.file)) this.load(this.file);
+    this.unlock = this.file ? lockScores(this.file) : () => {};
+    try {
+      if (this.file && existsSync(this.file)) this.load(this.file);
+    } catch (err) {
+      this.unlock();
+      throw err;
+    }
+  }
+
+  private readonly unlock: () => void;
+
+  /** Lets another process score into the same folder (the cache on disk stays as it is). */
+  close(): void {
+    this.unlock();
   }
 
   get calibrationImages(): number {
@@ -195,6 +216,55 @@ export class CellScorer {
       if (!existsSync(this.file)) appendFileSync(this.file, `${JSON.stringify(this.header())}\n`);
       appendFileSync(this.file, `${JSON.stringify(record)}\n`);
     }
+  }
+}
+
+/**
+ * One process at a time appends to a folder's scores.jsonl (two would interleave lines and each miss
+ * the other's scores): a lock file beside it names the owner's PID. A lock whose process is gone (it
+ * was killed) is taken over; one held by a live process is refused, naming it.
+ */
+function lockScores(file: string): () => void {
+  const lock = `${file}.lock`;
+  for (;;) {
+    try {
+      const fd = openSync(lock, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      let held = true;
+      return () => {
+        if (held) unlinkSync(lock);
+        held = false;
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    let owner: number;
+    try {
+      owner = Number(readFileSync(lock, 'utf8').trim());
+    } catch {
+      continue; // released between our two calls
+    }
+    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && processAlive(owner)) {
+      throw new NaskitError(
+        'invalid_argument',
+        `${file} is in use: naskit process ${owner} is scoring into it; wait for it to finish or give another --out (remove ${lock} if that process is not naskit)`,
+      );
+    }
+    try {
+      unlinkSync(lock); // stale: its process is gone (or it is this process's own, left by an error)
+    } catch {
+      // another process took it over first; try again
+    }
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

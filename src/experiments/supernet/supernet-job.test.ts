@@ -4,6 +4,7 @@
  * CIFAR-10 run (when the shared data folder is present) lowers its training loss.
  */
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -191,6 +192,38 @@ describe('naskit supernet train', () => {
     expect(() => checkIsomorphs(darts, 'all')).toThrow(/darts space has no isomorphism classes/);
     expect(() => checkIsomorphs(nb201, 0)).toThrow(/positive integer/);
     expect(() => checkIsomorphs(darts, 1)).not.toThrow();
+  });
+
+  it('refuses a score folder a live process is scoring into, and takes over the lock of a killed one', async () => {
+    const whole = join(work, 'whole');
+    const out = join(work, 'locked-scores');
+    mkdirSync(out);
+    const lock = join(out, 'scores.jsonl.lock');
+    const input = {
+      supernet: whole,
+      archs: ['|nor_conv_3x3~0|+|nor_conv_3x3~0|none~1|+|skip_connect~0|none~1|nor_conv_1x1~2|'],
+      calibrationImages: 64,
+      threads: 1,
+      out,
+    };
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      writeFileSync(lock, String(other.pid));
+      await expect(scoreWithSupernet(input, quiet)).rejects.toThrow(
+        new RegExp(
+          `naskit process ${other.pid} is scoring into it; wait for it to finish or give another --out`,
+        ),
+      );
+      expect(readFileSync(lock, 'utf8')).toBe(String(other.pid));
+      expect(existsSync(join(out, 'scores.jsonl'))).toBe(false);
+    } finally {
+      other.kill('SIGKILL');
+    }
+    await once(other, 'exit');
+    const scored = await scoreWithSupernet(input, quiet);
+    expect(scored.scores).toHaveLength(1);
+    expect(existsSync(lock)).toBe(false);
+    expect(readFileSync(join(out, 'scores.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
   });
 
   it('refuses bad input before writing: unknown space or mode, other settings, too few images, a file as --out', async () => {
