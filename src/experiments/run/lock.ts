@@ -20,8 +20,17 @@ export interface RunLock {
   release(): void;
 }
 
-/** Take the lock at `path`, or throw store_conflict naming the process that holds it. */
-export function acquireLock(path: string, log: (message: string) => void): RunLock {
+/**
+ * Take the lock at `path`, or throw store_conflict naming the process that holds it (`inUse` words
+ * the refusal; by default for a run directory).
+ */
+export function acquireLock(
+  path: string,
+  log: (message: string) => void,
+  inUse: (holder: LockInfo) => string = (holder) =>
+    `the run directory is in use by process ${holder.pid} on ${holder.host} (since ${holder.started}; lock file ${path}). ` +
+    'Wait for it to finish, or if that process is gone for good, delete the lock file.',
+): RunLock {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, 'wx');
@@ -48,11 +57,7 @@ export function acquireLock(path: string, log: (message: string) => void): RunLo
     const text = readText(path);
     const holder = parseLock(text);
     if (holder && (holder.host !== hostname() || processAlive(holder.pid))) {
-      throw new NaskitError(
-        'store_conflict',
-        `the run directory is in use by process ${holder.pid} on ${holder.host} (since ${holder.started}; lock file ${path}). ` +
-          'Wait for it to finish, or if that process is gone for good, delete the lock file.',
-      );
+      throw new NaskitError('store_conflict', inUse(holder));
     }
     log(
       holder

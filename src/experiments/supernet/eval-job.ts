@@ -283,6 +283,7 @@ export async function scoreWithSupernet(options: ScoreOptions, progress: Progres
         ...(options.validImages ? { validImages: options.validImages } : {}),
       },
       options.out ? prepareOutDir(options.out) : null,
+      (m) => progress.log(m),
     );
     const isomorphs = options.isomorphs ?? 1;
     checkIsomorphs(space, isomorphs);

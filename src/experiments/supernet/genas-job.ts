@@ -209,7 +209,12 @@ export function resolveGenasSettings(input: GenasInput): GenasSettings {
 }
 
 /** The scorer of a setting's candidates on an opened supernet; `dir` holds its resumable cache (or null). */
-export function genasScorer(opened: OpenedSupernet, settings: GenasSettings, dir: string | null): CellScorer {
+export function genasScorer(
+  opened: OpenedSupernet,
+  settings: GenasSettings,
+  dir: string | null,
+  log?: (message: string) => void,
+): CellScorer {
   return new CellScorer(
     opened,
     getSpace(settings.space),
@@ -221,6 +226,7 @@ export function genasScorer(opened: OpenedSupernet, settings: GenasSettings, dir
       ...(settings.valid_images !== null ? { validImages: settings.valid_images } : {}),
     },
     dir,
+    log,
   );
 }
 
@@ -326,7 +332,7 @@ export async function runGenas(
   const opened = await openGenasSupernet(supernetDir, settings, { ...dataDir, ...threads });
   let held: CellScorer | null = null;
   try {
-    const scorer = genasScorer(opened, settings, out);
+    const scorer = genasScorer(opened, settings, out, (m) => progress.log(m));
     held = scorer;
     const base = input.seed ?? 0;
     const seeds = Array.from({ length: input.seeds }, (_, i) => base + i);
@@ -368,9 +374,9 @@ export async function runGenas(
     const ranked = new Map<string, CellRecord>();
     for (const r of scorer.records()) {
       const record = knownClass(scorer, scorer.space.parse(r.arch), settings.isomorphs);
-      if (record && !ranked.has(record.isomorphs?.averaged.join() ?? record.key)) {
-        ranked.set(record.isomorphs?.averaged.join() ?? record.key, record);
-      }
+      // Isomorphic cells share one class mean: the report lists it once.
+      const id = record?.isomorphs?.averaged.join() ?? r.key;
+      if (record && !ranked.has(id)) ranked.set(id, record);
     }
     const top = [...ranked.values()]
       .sort(

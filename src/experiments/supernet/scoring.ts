@@ -10,15 +10,7 @@
  * key (faithful mode: each candidate its own draw) or by nothing (shared mode: the same draw for all),
  * so a score never depends on the order in which candidates are scored.
  */
-import {
-  appendFileSync,
-  closeSync,
-  existsSync,
-  openSync,
-  readFileSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { subset } from '../../data/dataset.js';
 import { loadCheckpoint } from '../../runtime/checkpoint.js';
@@ -29,6 +21,7 @@ import { flatnessOf, type FlatnessResult, type NoiseMode } from '../../train/sup
 import { INIT_FILE } from '../../train/supernet/trainer.js';
 import { NaskitError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
+import { acquireLock, type RunLock } from '../run/lock.js';
 import { epochOf, memberFor, type OpenedSupernet } from './eval-job.js';
 
 export interface CellRecord extends FlatnessResult {
@@ -70,6 +63,8 @@ export class CellScorer {
     readonly settings: ScorerSettings,
     /** Folder of scores.jsonl (resumable cache); null keeps scores in memory only. */
     dir: string | null,
+    /** Hears of a stale lock taken over. */
+    log: (message: string) => void = () => {},
   ) {
     const { data } = opened;
     this.initial = opened.members.map((m) => {
@@ -94,20 +89,31 @@ export class CellScorer {
             Array.from({ length: v }, (_, i) => i),
           );
     this.file = dir ? join(dir, 'scores.jsonl') : null;
-    this.unlock = this.file ? lockScores(this.file) : () => {};
+    // One process at a time appends to a folder's scores.jsonl: two would interleave lines and each
+    // miss the other's scores. A killed owner's lock is taken over (and `log` says so).
+    const file = this.file;
+    this.lock = file
+      ? acquireLock(
+          `${file}.lock`,
+          log,
+          (holder) =>
+            `${file} is in use: naskit process ${holder.pid} is scoring into it; wait for it to finish or give another --out ` +
+            `(lock file ${file}.lock, held since ${holder.started} on ${holder.host}; delete it if that process is gone for good)`,
+        )
+      : null;
     try {
-      if (this.file && existsSync(this.file)) this.load(this.file);
+      if (file && existsSync(file)) this.load(file);
     } catch (err) {
-      this.unlock();
+      this.close();
       throw err;
     }
   }
 
-  private readonly unlock: () => void;
+  private readonly lock: RunLock | null;
 
   /** Lets another process score into the same folder (the cache on disk stays as it is). */
   close(): void {
-    this.unlock();
+    this.lock?.release();
   }
 
   get calibrationImages(): number {
@@ -216,55 +222,6 @@ export class CellScorer {
       if (!existsSync(this.file)) appendFileSync(this.file, `${JSON.stringify(this.header())}\n`);
       appendFileSync(this.file, `${JSON.stringify(record)}\n`);
     }
-  }
-}
-
-/**
- * One process at a time appends to a folder's scores.jsonl (two would interleave lines and each miss
- * the other's scores): a lock file beside it names the owner's PID. A lock whose process is gone (it
- * was killed) is taken over; one held by a live process is refused, naming it.
- */
-function lockScores(file: string): () => void {
-  const lock = `${file}.lock`;
-  for (;;) {
-    try {
-      const fd = openSync(lock, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      let held = true;
-      return () => {
-        if (held) unlinkSync(lock);
-        held = false;
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    let owner: number;
-    try {
-      owner = Number(readFileSync(lock, 'utf8').trim());
-    } catch {
-      continue; // released between our two calls
-    }
-    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && processAlive(owner)) {
-      throw new NaskitError(
-        'invalid_argument',
-        `${file} is in use: naskit process ${owner} is scoring into it; wait for it to finish or give another --out (remove ${lock} if that process is not naskit)`,
-      );
-    }
-    try {
-      unlinkSync(lock); // stale: its process is gone (or it is this process's own, left by an error)
-    } catch {
-      // another process took it over first; try again
-    }
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '../../runtime/checkpoint.js';
@@ -208,13 +208,13 @@ describe('naskit supernet train', () => {
     };
     const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
     try {
-      writeFileSync(lock, String(other.pid));
+      writeFileSync(lock, JSON.stringify({ pid: other.pid, host: hostname(), started: 'now' }));
       await expect(scoreWithSupernet(input, quiet)).rejects.toThrow(
         new RegExp(
           `naskit process ${other.pid} is scoring into it; wait for it to finish or give another --out`,
         ),
       );
-      expect(readFileSync(lock, 'utf8')).toBe(String(other.pid));
+      expect(JSON.parse(readFileSync(lock, 'utf8')).pid).toBe(other.pid);
       expect(existsSync(join(out, 'scores.jsonl'))).toBe(false);
     } finally {
       other.kill('SIGKILL');
