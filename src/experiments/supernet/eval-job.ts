@@ -231,6 +231,9 @@ export interface ScoreResult {
   correlations: Correlation[];
   /** τ between score pairs (e.g. angle vs flatness: GeNAS Table 1). */
   pairs: { a: string; b: string; kendall: number }[];
+  /** Cells (encodings) this run scored; cached ones and class members scored earlier excluded. */
+  cells_scored: number;
+  /** Wall seconds per cell scored by this run (0 when every score was cached). */
   seconds_per_cell: number;
 }
 
@@ -338,6 +341,7 @@ export async function scoreWithSupernet(options: ScoreOptions, progress: Progres
         pair('flatness', '-loss'),
         pair('flatness-only', '-loss'),
       ],
+      cells_scored: computed,
       seconds_per_cell: computed > 0 ? seconds / computed : 0,
     };
   } finally {

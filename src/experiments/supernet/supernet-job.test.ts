@@ -150,6 +150,9 @@ describe('naskit supernet train', () => {
     const base = { supernet: whole, calibrationImages: 64, threads: 1 };
     const averaged = await scoreWithSupernet({ ...base, archs: [a, b], isomorphs: 3 }, quiet);
     expect(averaged.isomorphs).toBe(3);
+    // Two requested cells of one class: three encodings scored, once each.
+    expect(averaged.cells_scored).toBe(3);
+    expect(averaged.seconds_per_cell).toBeGreaterThan(0);
     const [ra, rb] = averaged.scores;
     expect(ra!.isomorphs!.class_size).toBe(size);
     expect(ra!.isomorphs!.averaged).toHaveLength(3);
