@@ -132,6 +132,9 @@ describe('naskit search', () => {
       supernetSearchCommand({ ...flags, space: 'nb201', strategy: 'darts', isomorphs: 4 }),
     ).rejects.toThrow(/--strategy darts derives its cell from α \(drop --isomorphs\)/);
     await expect(
+      supernetSearchCommand({ ...flags, space: 'nb201', strategy: 'darts-global', isomorphSeed: 2 }),
+    ).rejects.toThrow(/--strategy darts-global derives its cell from α \(drop --isomorph-seed\)/);
+    await expect(
       supernetSearchCommand({ ...flags, space: 'darts', strategy: 'genas', isomorphs: 4 }),
     ).rejects.toThrow(/the darts space has no isomorphism classes/);
     expect(readdirSync(flags.out)).toEqual([]);

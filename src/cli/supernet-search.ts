@@ -66,6 +66,11 @@ export function addSupernetOptions(command: Command): Command {
       `genas: a candidate's scores are the means over up to K encodings of its isomorphism class (same function; nb201), or over all of it (nb201: ${GENAS_DEFAULTS.nb201.isomorphs})`,
       parseIsomorphs,
     )
+    .option(
+      '--isomorph-seed <n>',
+      'genas: which K encodings are drawn from a class larger than --isomorphs K (0)',
+      parseNonNegativeInt,
+    )
     .option('--generations <n>', 'genas: evolution generations (20)', parsePositiveInt)
     .option('--population <n>', 'genas: evolution population (50)', parsePositiveInt)
     .option('--order <n>', 'darts: first (1) or second (2) order α gradient', parsePositiveInt)
@@ -123,6 +128,7 @@ export interface SupernetSearchFlags {
   calibrationImages?: number;
   validImages?: number;
   isomorphs?: Isomorphs;
+  isomorphSeed?: number;
   generations?: number;
   population?: number;
   threads?: number;
@@ -159,10 +165,11 @@ export async function supernetSearchCommand(flags: SupernetSearchFlags): Promise
         `--sampling chooses how GeNAS' single-path supernet is trained; --strategy ${strategy} trains a mixed supernet (drop --sampling)`,
       );
     }
-    if (flags.isomorphs !== undefined) {
+    if (flags.isomorphs !== undefined || flags.isomorphSeed !== undefined) {
+      const flag = flags.isomorphs !== undefined ? '--isomorphs' : '--isomorph-seed';
       throw new NaskitError(
         'invalid_argument',
-        `--isomorphs averages GeNAS' scores of a candidate; --strategy ${strategy} derives its cell from α (drop --isomorphs)`,
+        `${flag} averages GeNAS' scores of a candidate; --strategy ${strategy} derives its cell from α (drop ${flag})`,
       );
     }
     const progress = createProgress(flags.quiet || flags.json ? 'quiet' : 'auto');
@@ -248,6 +255,7 @@ export async function supernetSearchCommand(flags: SupernetSearchFlags): Promise
       calibrationImages: flags.calibrationImages ?? defaults.calibrationImages,
       validImages: flags.validImages ?? defaults.validImages,
       isomorphs: flags.isomorphs ?? defaults.isomorphs,
+      ...(flags.isomorphSeed !== undefined ? { isomorphSeed: flags.isomorphSeed } : {}),
       evolution: {
         ...(flags.generations ? { generations: flags.generations } : {}),
         // GeNAS' 25 mutants + 25 crossovers make its population of 50; keep that proportion.
@@ -324,7 +332,9 @@ function formatGenas(r: GenasResult): string {
     `GeNAS on ${r.space}, objective ${r.objective} (noise ${r.noise}, σ ${r.sigmas.join('/')}, γ ${r.gamma}); supernet ${r.supernet}`,
     `supernet: ${formatScale(r.supernet_scale)}`,
     `BN on ${r.calibration_images} training images per candidate, measured on ${r.valid_images} validation images` +
-      (r.isomorphs !== 1 ? `; scores averaged over ${describeIsomorphs(r.isomorphs)} per candidate` : '') +
+      (r.isomorphs !== 1
+        ? `; scores averaged over ${describeIsomorphs(r.isomorphs, r.isomorph_seed)} per candidate`
+        : '') +
       `; ${r.cells_scored} cells scored in all, ${r.seconds.toFixed(0)} s`,
     ...r.runs.map(
       (run) =>

@@ -192,6 +192,12 @@ export function register(program: Command): void {
       parseIsomorphs,
       1,
     )
+    .option(
+      '--isomorph-seed <n>',
+      'which K encodings are drawn from a class larger than --isomorphs K (the draw changes the scores; vary it to see by how much)',
+      parseNonNegativeInt,
+      0,
+    )
     .option('--threads <n>', 'ONNX Runtime threads (default: core count)', parsePositiveInt)
     .option('--quiet', 'no progress output')
     .option('--json', 'print the scores as JSON')
@@ -226,6 +232,7 @@ export function register(program: Command): void {
           threads: opts.threads,
           seed: opts.seed,
           isomorphs: opts.isomorphs,
+          isomorphSeed: opts.isomorphSeed,
         },
         progress,
       );
@@ -235,7 +242,7 @@ export function register(program: Command): void {
       }
       const lines = [
         `supernet ${result.supernet} (epoch ${result.epoch}); BN on ${result.calibration_images} images, measured on ${result.valid_images}; ` +
-          `σ ${result.sigmas.join('/')} (${result.noise} noise)${result.isomorphs !== 1 ? `; scores averaged over ${describeIsomorphs(result.isomorphs)}` : ''}; ${result.cells_scored} cells scored here, ${result.seconds_per_cell.toFixed(2)} s each`,
+          `σ ${result.sigmas.join('/')} (${result.noise} noise)${result.isomorphs !== 1 ? `; scores averaged over ${describeIsomorphs(result.isomorphs, result.isomorph_seed)}` : ''}; ${result.cells_scored} cells scored here, ${result.seconds_per_cell.toFixed(2)} s each`,
       ];
       if (result.scores.length <= 20) {
         for (const s of result.scores) {

@@ -140,8 +140,8 @@ export class JobExecutor {
     checkSupernetRefs(job);
     const settings = genasSettingsOf(job);
     // The scores (per encoding) depend on the supernet and the scoring settings, not on the objective,
-    // the evolution or how many encodings a class score averages.
-    const { objective: _o, evolution: _e, isomorphs: _m, ...scoring } = settings;
+    // the evolution or how many encodings a class score averages (nor on which are drawn).
+    const { objective: _o, evolution: _e, isomorphs: _m, isomorph_seed: _d, ...scoring } = settings;
     const key = `${job.supernet.sha256}\n${job.init.sha256}\n${JSON.stringify(scoring)}`;
     let entry = this.genas.get(key);
     if (entry === undefined) {

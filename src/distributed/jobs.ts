@@ -204,6 +204,7 @@ const genasSeedJob = z.strictObject({
   calibration_images: z.int().min(1).max(1_000_000),
   valid_images: z.int().min(1).max(1_000_000).nullable(),
   isomorphs: z.union([z.int().min(1).max(1_000_000), z.literal('all')]),
+  isomorph_seed: z.int().min(0),
   evolution: z.strictObject({
     population: z.int().min(2).max(10_000),
     topK: z.int().min(1).max(10_000),

@@ -31,7 +31,14 @@ import {
   trainerFor,
   type SupernetJob,
 } from './train-job.js';
-import { CellScorer, checkIsomorphs, scoreClass, type CellRecord, type Isomorphs } from './scoring.js';
+import {
+  CellScorer,
+  checkIsomorphSeed,
+  checkIsomorphs,
+  scoreClass,
+  type CellRecord,
+  type Isomorphs,
+} from './scoring.js';
 import { openTruth } from './truth.js';
 
 /**
@@ -204,6 +211,8 @@ export interface ScoreOptions {
    * over all of it (NB201; default 1: the architecture alone). Each encoding is scored and cached on its own.
    */
   isomorphs?: Isomorphs;
+  /** Which encodings are drawn when a class holds more than `isomorphs` (default 0). */
+  isomorphSeed?: number;
 }
 
 /** Rank correlations of one score with the truth (higher score = better architecture). */
@@ -226,6 +235,8 @@ export interface ScoreResult {
   sigmas: readonly number[];
   /** Encodings averaged per architecture at most, or 'all' (1: none). */
   isomorphs: Isomorphs;
+  /** The seed of the encodings drawn from classes larger than `isomorphs`. */
+  isomorph_seed: number;
   scores: CellRecord[];
   /** NB201 only, when the table is present. */
   correlations: Correlation[];
@@ -290,12 +301,14 @@ export async function scoreWithSupernet(options: ScoreOptions, progress: Progres
     );
     const isomorphs = options.isomorphs ?? 1;
     checkIsomorphs(space, isomorphs);
+    const isomorphSeed = options.isomorphSeed ?? 0;
+    checkIsomorphSeed(isomorphSeed);
     const records: CellRecord[] = [];
     const started = performance.now();
     const before = scorer.size;
     progress.start('scoring', archs.length);
     for (const arch of archs) {
-      records.push((await scoreClass(scorer, arch, isomorphs)).record);
+      records.push((await scoreClass(scorer, arch, isomorphs, isomorphSeed)).record);
       progress.update(records.length);
     }
     progress.stop();
@@ -333,6 +346,7 @@ export async function scoreWithSupernet(options: ScoreOptions, progress: Progres
       noise,
       sigmas,
       isomorphs,
+      isomorph_seed: isomorphSeed,
       scores: records,
       correlations,
       pairs: [

@@ -19,6 +19,7 @@ import { dataFingerprint } from '../run/layout.js';
 import { openSupernet, releaseSupernet, SCORING_MEASURE_BATCH, type OpenedSupernet } from './eval-job.js';
 import {
   CellScorer,
+  checkIsomorphSeed,
   checkIsomorphs,
   describeIsomorphs,
   knownClass,
@@ -81,6 +82,8 @@ export interface GenasInput {
   validImages?: number;
   /** Scores averaged over up to this many isomorphic encodings per cell, or all (NB201; default 1: none). */
   isomorphs?: Isomorphs;
+  /** Which encodings are drawn from classes larger than `isomorphs` (default 0). */
+  isomorphSeed?: number;
   evolution?: Partial<EvolutionSettings>;
   seeds: number;
   seed?: number;
@@ -112,6 +115,8 @@ export interface GenasResult {
   valid_images: number;
   /** Encodings each cell's scores were averaged over at most, or 'all' (1: the cell alone). */
   isomorphs: Isomorphs;
+  /** The seed of the encodings drawn from classes larger than `isomorphs`. */
+  isomorph_seed: number;
   runs: GenasRun[];
   mean: Truth | null;
   std: Truth | null;
@@ -152,6 +157,8 @@ export interface GenasSettings {
   valid_images: number | null;
   /** A candidate's scores: the means over up to this many of its isomorphic encodings, or all (1: its own). */
   isomorphs: Isomorphs;
+  /** The seed of the encodings drawn from classes larger than `isomorphs`. */
+  isomorph_seed: number;
   evolution: EvolutionSettings;
 }
 
@@ -191,6 +198,8 @@ export function resolveGenasSettings(input: GenasInput): GenasSettings {
   }
   const isomorphs = input.isomorphs ?? 1;
   checkIsomorphs(getSpace(input.space), isomorphs);
+  const isomorphSeed = input.isomorphSeed ?? 0;
+  checkIsomorphSeed(isomorphSeed);
   if (!Number.isInteger(input.seeds) || input.seeds < 1) {
     throw new NaskitError('invalid_argument', `--seeds must be a positive integer, got ${input.seeds}`);
   }
@@ -204,6 +213,7 @@ export function resolveGenasSettings(input: GenasInput): GenasSettings {
     calibration_images: input.calibrationImages ?? 500,
     valid_images: input.validImages ?? null,
     isomorphs,
+    isomorph_seed: isomorphSeed,
     evolution: { ...GENAS_EVOLUTION, ...(input.evolution ?? {}) },
   };
 }
@@ -272,7 +282,12 @@ export async function genasSeed(
   const result = await evolve(
     genome,
     async (genes) => {
-      const { record, members } = await scoreClass(scorer, genome.arch(genes), settings.isomorphs);
+      const { record, members } = await scoreClass(
+        scorer,
+        genome.arch(genes),
+        settings.isomorphs,
+        settings.isomorph_seed,
+      );
       for (const m of members) seen.set(m.key, m);
       return objectiveValue(objective, record, sigmas[0]!, gamma);
     },
@@ -361,6 +376,7 @@ export async function runGenas(
       calibration_images: scorer.calibrationImages,
       valid_images: scorer.validImages,
       isomorphs: settings.isomorphs,
+      isomorph_seed: settings.isomorph_seed,
       runs,
       ...truthStats(runs),
       cells_scored: scorer.size,
@@ -373,7 +389,12 @@ export async function runGenas(
     // The report ranks cells as the search did: by class means when it averaged isomorphs.
     const ranked = new Map<string, CellRecord>();
     for (const r of scorer.records()) {
-      const record = knownClass(scorer, scorer.space.parse(r.arch), settings.isomorphs);
+      const record = knownClass(
+        scorer,
+        scorer.space.parse(r.arch),
+        settings.isomorphs,
+        settings.isomorph_seed,
+      );
       // Isomorphic cells share one class mean: the report lists it once.
       const id = record?.isomorphs?.averaged.join() ?? r.key;
       if (record && !ranked.has(id)) ranked.set(id, record);
@@ -387,7 +408,7 @@ export async function runGenas(
     await writeGenasReport(
       out,
       `naskit GeNAS on ${input.space}: ${objective}`,
-      `noise ${noise}, σ ${sigmas.join(', ')}, γ ${gamma}${settings.isomorphs !== 1 ? `; scores averaged over ${describeIsomorphs(settings.isomorphs)}` : ''}; ${scorer.size} cells scored; BN on ${scorer.calibrationImages} images, measured on ${scorer.validImages}`,
+      `noise ${noise}, σ ${sigmas.join(', ')}, γ ${gamma}${settings.isomorphs !== 1 ? `; scores averaged over ${describeIsomorphs(settings.isomorphs, settings.isomorph_seed)}` : ''}; ${scorer.size} cells scored; BN on ${scorer.calibrationImages} images, measured on ${scorer.validImages}`,
       top,
       sigmas,
     );

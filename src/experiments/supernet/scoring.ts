@@ -287,9 +287,10 @@ export function parseIsomorphs(text: string): Isomorphs {
   return k;
 }
 
-/** "up to 8 isomorphic encodings" / "all isomorphic encodings", for result lines. */
-export function describeIsomorphs(k: Isomorphs): string {
-  return k === 'all' ? 'all isomorphic encodings' : `up to ${k} isomorphic encodings`;
+/** "up to 8 isomorphic encodings (draw seed 3)" / "all isomorphic encodings", for result lines. */
+export function describeIsomorphs(k: Isomorphs, drawSeed = 0): string {
+  if (k === 'all') return 'all isomorphic encodings';
+  return `up to ${k} isomorphic encodings${drawSeed !== 0 ? ` (draw seed ${drawSeed})` : ''}`;
 }
 
 /** `--isomorphs K`: a positive integer or 'all', other than 1 only for a space with isomorphism classes. */
@@ -305,15 +306,23 @@ export function checkIsomorphs(space: AnySpace, k: Isomorphs): void {
   }
 }
 
+/** `--isomorph-seed`: which K encodings of each class are drawn (a non-negative integer; default 0). */
+export function checkIsomorphSeed(seed: number): void {
+  if (!Number.isInteger(seed) || seed < 0) {
+    throw new NaskitError('invalid_argument', `--isomorph-seed must be a non-negative integer, got ${seed}`);
+  }
+}
+
 /**
  * Up to `k` encodings of the isomorphism class of `arch` (all of it when smaller), drawn by a
- * generator seeded by the class alone, so that isomorphic cells get the same encodings and the same
- * score. A space without isomorphism classes is refused unless `k` is 1.
+ * generator seeded by `drawSeed` and the class alone, so that isomorphic cells get the same encodings
+ * and the same score. A space without isomorphism classes is refused unless `k` is 1.
  */
 export function isomorphSample(
   space: AnySpace,
   arch: unknown,
   k: Isomorphs,
+  drawSeed = 0,
 ): { members: unknown[]; size: number } {
   checkIsomorphs(space, k);
   if (k === 1) return { members: [arch], size: 1 };
@@ -321,7 +330,7 @@ export function isomorphSample(
   const members =
     k === 'all' || all.length <= k
       ? all
-      : new Rng(0)
+      : new Rng(drawSeed)
           .fork(`isomorphs/${space.key(all[0])}`)
           .shuffle(all)
           .slice(0, k);
@@ -362,21 +371,22 @@ export async function scoreClass(
   scorer: CellScorer,
   arch: unknown,
   k: Isomorphs,
+  drawSeed = 0,
 ): Promise<{ record: CellRecord; members: CellRecord[] }> {
   if (k === 1) {
     const record = await scorer.score(arch);
     return { record, members: [record] };
   }
-  const { members, size } = isomorphSample(scorer.space, arch, k);
+  const { members, size } = isomorphSample(scorer.space, arch, k, drawSeed);
   const records: CellRecord[] = [];
   for (const m of members) records.push(await scorer.score(m));
   return { record: averageRecords(scorer.space, arch, records, size), members: records };
 }
 
 /** Like `scoreClass`, from the cache only: null when an encoding it needs has not been scored. */
-export function knownClass(scorer: CellScorer, arch: unknown, k: Isomorphs): CellRecord | null {
+export function knownClass(scorer: CellScorer, arch: unknown, k: Isomorphs, drawSeed = 0): CellRecord | null {
   if (k === 1) return scorer.known(scorer.space.key(arch)) ?? null;
-  const { members, size } = isomorphSample(scorer.space, arch, k);
+  const { members, size } = isomorphSample(scorer.space, arch, k, drawSeed);
   const records = members.map((m) => scorer.known(scorer.space.key(m)));
   if (records.some((r) => r === undefined)) return null;
   return averageRecords(scorer.space, arch, records as CellRecord[], size);

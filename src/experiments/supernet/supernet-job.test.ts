@@ -15,9 +15,9 @@ import { NaskitError } from '../../util/errors.js';
 import { createProgress } from '../progress.js';
 import { darts } from '../../spaces/darts/index.js';
 import { nb201CellFunction } from '../../spaces/nb201/isomorphism.js';
-import { nb201 } from '../../spaces/nb201/index.js';
+import { nb201, type Nb201Arch } from '../../spaces/nb201/index.js';
 import { scoreWithSupernet } from './eval-job.js';
-import { checkIsomorphs, parseIsomorphs } from './scoring.js';
+import { checkIsomorphs, isomorphSample, parseIsomorphs } from './scoring.js';
 import { checkpointPath } from './train-job.js';
 import { readEpochs, runSupernetTraining } from './train-job.js';
 
@@ -195,6 +195,31 @@ describe('naskit supernet train', () => {
     expect(() => checkIsomorphs(darts, 'all')).toThrow(/darts space has no isomorphism classes/);
     expect(() => checkIsomorphs(nb201, 0)).toThrow(/positive integer/);
     expect(() => checkIsomorphs(darts, 1)).not.toThrow();
+
+    // --isomorph-seed: another draw of three encodings from the same class, scored the same way.
+    const draws = [0, 1, 2, 3].map((seed) =>
+      isomorphSample(nb201, nb201.parse(a), 3, seed).members.map((m) => nb201.format(m as Nb201Arch)),
+    );
+    expect(draws[0]!).toEqual(ra!.isomorphs!.averaged);
+    const other = draws.findIndex((d) => d.join() !== draws[0]!.join());
+    expect(other).toBeGreaterThan(0);
+    const redrawn = await scoreWithSupernet(
+      { ...base, archs: [a], isomorphs: 3, isomorphSeed: other },
+      quiet,
+    );
+    expect(redrawn.isomorph_seed).toBe(other);
+    expect(redrawn.scores[0]!.isomorphs!.averaged).toEqual(draws[other]!);
+    const members = await scoreWithSupernet(
+      { ...base, archs: redrawn.scores[0]!.isomorphs!.averaged },
+      quiet,
+    );
+    expect(redrawn.scores[0]!.loss).toBeCloseTo(
+      members.scores.reduce((sum, r) => sum + r.loss, 0) / members.scores.length,
+      12,
+    );
+    await expect(
+      scoreWithSupernet({ ...base, archs: [a], isomorphs: 3, isomorphSeed: -1 }, quiet),
+    ).rejects.toThrow(/--isomorph-seed must be a non-negative integer, got -1/);
   });
 
   it('refuses a score folder a live process is scoring into, and takes over the lock of a killed one', async () => {
