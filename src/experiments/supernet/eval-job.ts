@@ -286,6 +286,11 @@ export async function scoreWithSupernet(options: ScoreOptions, progress: Progres
     const sigmas = options.sigmas ?? DEFAULT_SIGMAS;
     checkSigmas(sigmas);
     const noise = options.noise ?? 'faithful';
+    // Checked before the scorer takes the output folder.
+    const isomorphs = options.isomorphs ?? 1;
+    checkIsomorphs(space, isomorphs);
+    const isomorphSeed = options.isomorphSeed ?? 0;
+    checkIsomorphSeed(isomorphSeed);
     scorer = new CellScorer(
       opened,
       space,
@@ -299,10 +304,6 @@ export async function scoreWithSupernet(options: ScoreOptions, progress: Progres
       options.out ? prepareOutDir(options.out) : null,
       (m) => progress.log(m),
     );
-    const isomorphs = options.isomorphs ?? 1;
-    checkIsomorphs(space, isomorphs);
-    const isomorphSeed = options.isomorphSeed ?? 0;
-    checkIsomorphSeed(isomorphSeed);
     const records: CellRecord[] = [];
     const started = performance.now();
     const before = scorer.size;

@@ -217,9 +217,12 @@ describe('naskit supernet train', () => {
       members.scores.reduce((sum, r) => sum + r.loss, 0) / members.scores.length,
       12,
     );
+    // Refused before the output folder is made.
+    const refused = join(work, 'refused-seed');
     await expect(
-      scoreWithSupernet({ ...base, archs: [a], isomorphs: 3, isomorphSeed: -1 }, quiet),
+      scoreWithSupernet({ ...base, archs: [a], isomorphs: 3, isomorphSeed: -1, out: refused }, quiet),
     ).rejects.toThrow(/--isomorph-seed must be a non-negative integer, got -1/);
+    expect(existsSync(refused)).toBe(false);
   });
 
   it('refuses a score folder a live process is scoring into, and takes over the lock of a killed one', async () => {
