@@ -20,6 +20,14 @@ export interface EncodingInfo {
   description: string;
 }
 
+/** Isomorphism classes of a finite space: the encodings that compute the same function. */
+export interface IsomorphClasses<A> {
+  /** Every encoding isomorphic to `arch`, itself included. */
+  of(arch: A): A[];
+  /** How many classes there are. */
+  readonly count: number;
+}
+
 export interface SearchSpace<A = unknown> {
   /** Short id used on the command line: 'nb201', 'nb101', 'darts', 'tnb101-micro', 'tnb101-macro'. */
   readonly name: string;
@@ -46,10 +54,10 @@ export interface SearchSpace<A = unknown> {
   /** Every architecture, in the official order when there is one; only for finite spaces. */
   enumerate?(): Iterable<A>;
   /**
-   * Every encoding that computes the same function as `arch` (itself included), for spaces whose key
-   * keeps isomorphic encodings apart (NB201); NB101's key already merges them.
+   * The space's encodings grouped by the function they compute, for spaces whose key keeps isomorphic
+   * encodings apart (NB201); NB101's key already merges them. Built anew per call: keep it.
    */
-  isomorphs?(arch: A): A[];
+  isomorphClasses?(): IsomorphClasses<A>;
 
   /** Fixed-length numeric encoding used by predictors. */
   encode(arch: A, kind: EncodingKind): Float32Array;

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { subset } from '../../data/dataset.js';
 import { loadCheckpoint } from '../../runtime/checkpoint.js';
 import type { ParamStore } from '../../runtime/params.js';
-import type { AnySpace } from '../../spaces/space.js';
+import type { AnySpace, IsomorphClasses } from '../../spaces/space.js';
 import { angleOf } from '../../train/supernet/angle.js';
 import { flatnessOf, type FlatnessResult, type NoiseMode } from '../../train/supernet/flatness.js';
 import { INIT_FILE } from '../../train/supernet/trainer.js';
@@ -110,6 +110,15 @@ export class CellScorer {
   }
 
   private readonly lock: RunLock | null;
+  private classes: IsomorphClasses<unknown> | null = null;
+
+  /** The space's isomorphism classes, built on first use and kept for this scorer's lookups. */
+  isomorphClasses(): IsomorphClasses<unknown> {
+    if (!this.space.isomorphClasses) {
+      throw new NaskitError('invalid_argument', `the ${this.space.name} space has no isomorphism classes`);
+    }
+    return (this.classes ??= this.space.isomorphClasses());
+  }
 
   /** Lets another process score into the same folder (the cache on disk stays as it is). */
   close(): void {
@@ -298,7 +307,7 @@ export function checkIsomorphs(space: AnySpace, k: Isomorphs): void {
   if (k !== 'all' && (!Number.isInteger(k) || k < 1)) {
     throw new NaskitError('invalid_argument', `--isomorphs must be a positive integer or 'all', got ${k}`);
   }
-  if (k !== 1 && !space.isomorphs) {
+  if (k !== 1 && !space.isomorphClasses) {
     throw new NaskitError(
       'invalid_argument',
       `--isomorphs ${k}: the ${space.name} space has no isomorphism classes to average over (nb201 has); drop --isomorphs`,
@@ -314,19 +323,20 @@ export function checkIsomorphSeed(seed: number): void {
 }
 
 /**
- * Up to `k` encodings of the isomorphism class of `arch` (all of it when smaller), drawn by a
- * generator seeded by `drawSeed` and the class alone, so that isomorphic cells get the same encodings
- * and the same score. A space without isomorphism classes is refused unless `k` is 1.
+ * Up to `k` encodings of the isomorphism class of `arch` (all of it when smaller; `classes` are the
+ * space's), drawn by a generator seeded by `drawSeed` and the class alone, so that isomorphic cells
+ * get the same encodings and the same score.
  */
 export function isomorphSample(
   space: AnySpace,
+  classes: IsomorphClasses<unknown>,
   arch: unknown,
   k: Isomorphs,
   drawSeed = 0,
 ): { members: unknown[]; size: number } {
   checkIsomorphs(space, k);
   if (k === 1) return { members: [arch], size: 1 };
-  const all = space.isomorphs!(arch);
+  const all = classes.of(arch);
   const members =
     k === 'all' || all.length <= k
       ? all
@@ -377,7 +387,7 @@ export async function scoreClass(
     const record = await scorer.score(arch);
     return { record, members: [record] };
   }
-  const { members, size } = isomorphSample(scorer.space, arch, k, drawSeed);
+  const { members, size } = isomorphSample(scorer.space, scorer.isomorphClasses(), arch, k, drawSeed);
   const records: CellRecord[] = [];
   for (const m of members) records.push(await scorer.score(m));
   return { record: averageRecords(scorer.space, arch, records, size), members: records };
@@ -386,7 +396,7 @@ export async function scoreClass(
 /** Like `scoreClass`, from the cache only: null when an encoding it needs has not been scored. */
 export function knownClass(scorer: CellScorer, arch: unknown, k: Isomorphs, drawSeed = 0): CellRecord | null {
   if (k === 1) return scorer.known(scorer.space.key(arch)) ?? null;
-  const { members, size } = isomorphSample(scorer.space, arch, k, drawSeed);
+  const { members, size } = isomorphSample(scorer.space, scorer.isomorphClasses(), arch, k, drawSeed);
   const records = members.map((m) => scorer.known(scorer.space.key(m)));
   if (records.some((r) => r === undefined)) return null;
   return averageRecords(scorer.space, arch, records as CellRecord[], size);

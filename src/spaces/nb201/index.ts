@@ -5,12 +5,12 @@
 import type { NetworkSpec } from '../../graph/network.js';
 import type { Rng } from '../../util/rng.js';
 import type { NetworkConfig, Supernet, SupernetConfig } from '../network-config.js';
-import type { EncodingKind, SearchSpace } from '../space.js';
+import type { EncodingKind, IsomorphClasses, SearchSpace } from '../space.js';
 import { formatNb201, fromNaslib, parseNb201, toNaslib } from './codec.js';
 import { NB201_ENCODINGS, encodeNb201, hasParameterFreePath } from './encodings.js';
 import { mutateNb201, neighborsNb201, sampleNb201 } from './moves.js';
 import { buildNb201, NB201_EDGES } from './network.js';
-import { nb201Isomorphs } from './isomorphism.js';
+import { nb201IsomorphClasses } from './isomorphism.js';
 import { fromOfficialIndex, officialIndex } from './official-index.js';
 import { nb201ProxyHooks } from './proxy-hooks.js';
 import { nb201Supernet } from './supernet.js';
@@ -27,7 +27,7 @@ export interface Nb201Space extends SearchSpace<Nb201Arch> {
   /** Input→output path through skip_connect/avg_pool_3x3 edges only. */
   hasParameterFreePath(arch: Nb201Arch): boolean;
   enumerate(): Iterable<Nb201Arch>;
-  isomorphs(arch: Nb201Arch): Nb201Arch[];
+  isomorphClasses(): IsomorphClasses<Nb201Arch>;
   /** TinyNetwork: channels = C of stage 1 (16), cells = cells per stage (5). */
   build(arch: Nb201Arch, config: NetworkConfig): NetworkSpec;
   /** Every edge nor_conv_3x3. */
@@ -52,7 +52,7 @@ export const nb201: Nb201Space = {
   *enumerate() {
     for (let i = 0; i < NB201_SIZE; i++) yield fromOfficialIndex(i);
   },
-  isomorphs: nb201Isomorphs,
+  isomorphClasses: nb201IsomorphClasses,
   encode: (arch: Nb201Arch, kind: EncodingKind) => encodeNb201(arch, kind),
   index: officialIndex,
   fromIndex: fromOfficialIndex,

@@ -10,6 +10,7 @@
  * (A trained supernet's ReLU-conv-BN of zeros is its BN shift, not zero; the rule follows the
  * benchmark, which counts such a cell as the one without the edge.)
  */
+import type { IsomorphClasses } from '../space.js';
 import { NB201_EDGES } from './network.js';
 import { fromOfficialIndex } from './official-index.js';
 import { NB201_SIZE, type Nb201Arch } from './ops.js';
@@ -33,26 +34,22 @@ export function nb201CellFunction(arch: Nb201Arch): string {
   return out.length === 0 ? 'zero' : out.join('+');
 }
 
-let classes: Map<string, Nb201Arch[]> | null = null;
-
-/** Every encoding isomorphic to `arch`, itself included, in official index order. */
-export function nb201Isomorphs(arch: Nb201Arch): Nb201Arch[] {
-  if (!classes) {
-    const built = new Map<string, Nb201Arch[]>();
-    for (let i = 0; i < NB201_SIZE; i++) {
-      const cell = fromOfficialIndex(i);
-      const f = nb201CellFunction(cell);
-      const members = built.get(f);
-      if (members) members.push(cell);
-      else built.set(f, [cell]);
-    }
-    classes = built;
+/**
+ * The 15,625 encodings grouped by function. Building it runs every cell's function once (tens of
+ * milliseconds), so a caller that looks up many cells builds it once and keeps it.
+ */
+export function nb201IsomorphClasses(): IsomorphClasses<Nb201Arch> {
+  const classes = new Map<string, Nb201Arch[]>();
+  for (let i = 0; i < NB201_SIZE; i++) {
+    const cell = fromOfficialIndex(i);
+    const f = nb201CellFunction(cell);
+    const members = classes.get(f);
+    if (members) members.push(cell);
+    else classes.set(f, [cell]);
   }
-  return [...classes.get(nb201CellFunction(arch))!];
-}
-
-/** Number of isomorphism classes (distinct cell functions) over the 15,625 encodings. */
-export function nb201ClassCount(): number {
-  nb201Isomorphs(fromOfficialIndex(0));
-  return classes!.size;
+  return {
+    // Every encoding isomorphic to `arch`, itself included, in official index order.
+    of: (arch) => [...classes.get(nb201CellFunction(arch))!],
+    count: classes.size,
+  };
 }
