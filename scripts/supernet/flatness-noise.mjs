@@ -13,10 +13,11 @@
 import {
   openSupernet,
   releaseSupernet,
+  sampleArchitectures,
   SCORING_MEASURE_BATCH,
 } from '../../dist/experiments/supernet/eval-job.js';
+import { scoringImages } from '../../dist/experiments/supernet/scoring.js';
 import { openTruth } from '../../dist/experiments/supernet/truth.js';
-import { subset } from '../../dist/data/dataset.js';
 import { nb201 } from '../../dist/spaces/nb201/index.js';
 import { kendall, spearman } from '../../dist/stats/correlation.js';
 import { OverlayParams, measure, recalibrate } from '../../dist/train/supernet/subnet-eval.js';
@@ -40,23 +41,13 @@ const truth = await openTruth(nb201, dataDir);
 if (!truth) throw new Error(`no NB201 tables under ${dataDir}`);
 const { data } = opened;
 const { trainer } = opened.members[0];
-// The scorer's images at its defaults (noise seed 0, 500 calibration images, the first 1,000 valid).
-const calibration = subset(data.train, new Rng(0).fork('calibration').sampleIndices(data.train.n, 500));
-const valid = subset(
-  data.valid,
-  Array.from({ length: Math.min(1000, data.valid.n) }, (_, i) => i),
-);
-const evalData = { calibration, valid, normalization: data.normalization };
-// `supernet eval --sample N`'s cells, in its order.
-const sampleRng = new Rng(0).fork('sample');
-const cells = [];
-const seen = new Set();
-while (cells.length < n) {
-  const a = nb201.sample(sampleRng);
-  if (seen.has(nb201.key(a))) continue;
-  seen.add(nb201.key(a));
-  cells.push(a);
-}
+// The scorer's images at its defaults (noise seed 0, 500 calibration images, the first 1,000 valid)
+// and `supernet eval --sample N`'s cells, in its order.
+const evalData = {
+  ...scoringImages(data, { noiseSeed: 0, calibrationImages: 500, validImages: 1000 }),
+  normalization: data.normalization,
+};
+const cells = sampleArchitectures(nb201, n, 0);
 
 const rows = [];
 const started = performance.now();

@@ -257,6 +257,30 @@ const RANKED: Record<string, (r: CellRecord) => number> = {
   angle: (r) => r.angle,
 };
 
+/**
+ * `--sample N`: N distinct random architectures, none of them among `given` (fewer when a finite space
+ * runs out), in draw order from the seed.
+ */
+export function sampleArchitectures(
+  space: AnySpace,
+  n: number,
+  seed: number,
+  given: readonly unknown[] = [],
+): unknown[] {
+  const rng = new Rng(seed).fork('sample');
+  const seen = new Set(given.map((a) => space.key(a)));
+  const limit = space.size === null ? n : Math.min(n, space.size - seen.size);
+  const out: unknown[] = [];
+  while (out.length < limit) {
+    const a = space.sample(rng);
+    const key = space.key(a);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(a);
+  }
+  return out;
+}
+
 export async function scoreWithSupernet(options: ScoreOptions, progress: Progress): Promise<ScoreResult> {
   const calibrationImages = options.calibrationImages ?? 500;
   const opened = openSupernet(options.supernet, {
@@ -269,18 +293,7 @@ export async function scoreWithSupernet(options: ScoreOptions, progress: Progres
   let scorer: CellScorer | null = null;
   try {
     const archs = (options.archs ?? []).map((text) => space.parse(text));
-    if (options.sample) {
-      const rng = new Rng(options.seed ?? 0).fork('sample');
-      const seen = new Set(archs.map((a) => space.key(a)));
-      const limit = space.size === null ? options.sample : Math.min(options.sample, space.size - seen.size);
-      for (let added = 0; added < limit;) {
-        const a = space.sample(rng);
-        if (seen.has(space.key(a))) continue;
-        seen.add(space.key(a));
-        archs.push(a);
-        added++;
-      }
-    }
+    if (options.sample) archs.push(...sampleArchitectures(space, options.sample, options.seed ?? 0, archs));
     if (archs.length === 0)
       throw new NaskitError('invalid_argument', 'give architectures with --arch, --archs-file or --sample N');
     const sigmas = options.sigmas ?? DEFAULT_SIGMAS;

@@ -12,7 +12,7 @@
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { subset } from '../../data/dataset.js';
+import { subset, type ImageDataset } from '../../data/dataset.js';
 import { loadCheckpoint } from '../../runtime/checkpoint.js';
 import type { ParamStore } from '../../runtime/params.js';
 import type { AnySpace, IsomorphClasses } from '../../spaces/space.js';
@@ -22,6 +22,7 @@ import { INIT_FILE } from '../../train/supernet/trainer.js';
 import { NaskitError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
 import { acquireLock, type RunLock } from '../run/lock.js';
+import type { SearchData } from './data.js';
 import { epochOf, memberFor, type OpenedSupernet } from './eval-job.js';
 
 export interface CellRecord extends FlatnessResult {
@@ -49,12 +50,35 @@ export interface ScorerSettings {
   validImages?: number;
 }
 
+/**
+ * The images every architecture is scored on: `calibrationImages` training images drawn with the noise
+ * seed for the BN statistics, and the first `validImages` of the validation half (default all).
+ */
+export function scoringImages(
+  data: Pick<SearchData, 'train' | 'valid'>,
+  settings: Pick<ScorerSettings, 'noiseSeed' | 'calibrationImages' | 'validImages'>,
+): { calibration: ImageDataset; valid: ImageDataset } {
+  const rng = new Rng(settings.noiseSeed).fork('calibration');
+  const n = Math.min(settings.calibrationImages, data.train.n);
+  const v = Math.min(settings.validImages ?? data.valid.n, data.valid.n);
+  return {
+    calibration: subset(data.train, rng.sampleIndices(data.train.n, n)),
+    valid:
+      v === data.valid.n
+        ? data.valid
+        : subset(
+            data.valid,
+            Array.from({ length: v }, (_, i) => i),
+          ),
+  };
+}
+
 export class CellScorer {
   private readonly cache = new Map<string, CellRecord>();
   /** Each member's weights at initialization (the angle's reference). */
   private readonly initial: ParamStore[];
-  private readonly calibration;
-  private readonly valid;
+  private readonly calibration: ImageDataset;
+  private readonly valid: ImageDataset;
   private readonly file: string | null;
 
   constructor(
@@ -77,17 +101,7 @@ export class CellScorer {
       }
       return loadCheckpoint(initPath).params;
     });
-    const rng = new Rng(settings.noiseSeed).fork('calibration');
-    const n = Math.min(settings.calibrationImages, data.train.n);
-    this.calibration = subset(data.train, rng.sampleIndices(data.train.n, n));
-    const v = Math.min(settings.validImages ?? data.valid.n, data.valid.n);
-    this.valid =
-      v === data.valid.n
-        ? data.valid
-        : subset(
-            data.valid,
-            Array.from({ length: v }, (_, i) => i),
-          );
+    ({ calibration: this.calibration, valid: this.valid } = scoringImages(data, settings));
     this.file = dir ? join(dir, 'scores.jsonl') : null;
     // One process at a time appends to a folder's scores.jsonl: two would interleave lines and each
     // miss the other's scores. A killed owner's lock is taken over (and `log` says so).
