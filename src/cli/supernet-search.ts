@@ -332,9 +332,7 @@ function formatGenas(r: GenasResult): string {
     `GeNAS on ${r.space}, objective ${r.objective} (noise ${r.noise}, σ ${r.sigmas.join('/')}, γ ${r.gamma}); supernet ${r.supernet}`,
     `supernet: ${formatScale(r.supernet_scale)}`,
     `BN on ${r.calibration_images} training images per candidate, measured on ${r.valid_images} validation images` +
-      (r.isomorphs !== 1
-        ? `; scores averaged over ${describeIsomorphs(r.isomorphs, r.isomorph_seed)} per candidate`
-        : '') +
+      describeIsomorphs(r.isomorphs, r.isomorph_seed, ' per candidate') +
       `; ${r.cells_scored} cells scored in all, ${r.seconds.toFixed(0)} s`,
     ...r.runs.map(
       (run) =>

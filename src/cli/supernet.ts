@@ -242,7 +242,7 @@ export function register(program: Command): void {
       }
       const lines = [
         `supernet ${result.supernet} (epoch ${result.epoch}); BN on ${result.calibration_images} images, measured on ${result.valid_images}; ` +
-          `σ ${result.sigmas.join('/')} (${result.noise} noise)${result.isomorphs !== 1 ? `; scores averaged over ${describeIsomorphs(result.isomorphs, result.isomorph_seed)}` : ''}; ${result.cells_scored} cells scored here, ${result.seconds_per_cell.toFixed(2)} s each`,
+          `σ ${result.sigmas.join('/')} (${result.noise} noise)${describeIsomorphs(result.isomorphs, result.isomorph_seed)}; ${result.cells_scored} cells scored here, ${result.seconds_per_cell.toFixed(2)} s each`,
       ];
       if (result.scores.length <= 20) {
         for (const s of result.scores) {

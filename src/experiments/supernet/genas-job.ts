@@ -408,7 +408,7 @@ export async function runGenas(
     await writeGenasReport(
       out,
       `naskit GeNAS on ${input.space}: ${objective}`,
-      `noise ${noise}, σ ${sigmas.join(', ')}, γ ${gamma}${settings.isomorphs !== 1 ? `; scores averaged over ${describeIsomorphs(settings.isomorphs, settings.isomorph_seed)}` : ''}; ${scorer.size} cells scored; BN on ${scorer.calibrationImages} images, measured on ${scorer.validImages}`,
+      `noise ${noise}, σ ${sigmas.join(', ')}, γ ${gamma}${describeIsomorphs(settings.isomorphs, settings.isomorph_seed)}; ${scorer.size} cells scored; BN on ${scorer.calibrationImages} images, measured on ${scorer.validImages}`,
       top,
       sigmas,
     );

@@ -310,10 +310,17 @@ export function parseIsomorphs(text: string): Isomorphs {
   return k;
 }
 
-/** "up to 8 isomorphic encodings (draw seed 3)" / "all isomorphic encodings", for result lines. */
-export function describeIsomorphs(k: Isomorphs, drawSeed = 0): string {
-  if (k === 'all') return 'all isomorphic encodings';
-  return `up to ${k} isomorphic encodings${drawSeed !== 0 ? ` (draw seed ${drawSeed})` : ''}`;
+/**
+ * The averaging clause of a result line: "; scores averaged over up to 8 isomorphic encodings (draw
+ * seed 3)" or "… over all isomorphic encodings", then `suffix`; nothing when each cell is scored alone.
+ */
+export function describeIsomorphs(k: Isomorphs, drawSeed = 0, suffix = ''): string {
+  if (k === 1) return '';
+  const what =
+    k === 'all'
+      ? 'all isomorphic encodings'
+      : `up to ${k} isomorphic encodings${drawSeed !== 0 ? ` (draw seed ${drawSeed})` : ''}`;
+  return `; scores averaged over ${what}${suffix}`;
 }
 
 /** `--isomorphs K`: a positive integer or 'all', other than 1 only for a space with isomorphism classes. */

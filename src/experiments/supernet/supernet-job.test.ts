@@ -17,7 +17,7 @@ import { darts } from '../../spaces/darts/index.js';
 import { nb201CellFunction } from '../../spaces/nb201/isomorphism.js';
 import { nb201, type Nb201Arch } from '../../spaces/nb201/index.js';
 import { scoreWithSupernet } from './eval-job.js';
-import { checkIsomorphs, isomorphSample, parseIsomorphs } from './scoring.js';
+import { checkIsomorphs, describeIsomorphs, isomorphSample, parseIsomorphs } from './scoring.js';
 import { checkpointPath } from './train-job.js';
 import { readEpochs, runSupernetTraining } from './train-job.js';
 
@@ -189,6 +189,12 @@ describe('naskit supernet train', () => {
     expect(whole2.scores[0]!.isomorphs!.class_size).toBe(2);
     expect(new Set(whole2.scores[0]!.isomorphs!.averaged)).toEqual(new Set([c, d]));
     expect(parseIsomorphs('all')).toBe('all');
+    expect(describeIsomorphs(1, 3)).toBe('');
+    expect(describeIsomorphs(8)).toBe('; scores averaged over up to 8 isomorphic encodings');
+    expect(describeIsomorphs(8, 3, ' per candidate')).toBe(
+      '; scores averaged over up to 8 isomorphic encodings (draw seed 3) per candidate',
+    );
+    expect(describeIsomorphs('all', 3)).toBe('; scores averaged over all isomorphic encodings');
     expect(parseIsomorphs('8')).toBe(8);
     expect(() => parseIsomorphs('0')).toThrow(/positive integer or 'all'/);
     expect(() => parseIsomorphs('4x')).toThrow(/positive integer or 'all'/);
